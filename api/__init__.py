@@ -1,0 +1,10 @@
+"""migkg.api: the SPARQL endpoint and linked-data server over the build's Oxigraph store."""
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Start uvicorn on the app built from the environment's settings."""
+    import uvicorn
+
+    from migkg.api.app import create_app
+
+    uvicorn.run(create_app(), host=host, port=port)

@@ -1,0 +1,84 @@
+"""The app factory: routers, the store's lifetime, CORS and caching headers."""
+
+import hashlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+
+from migkg.api.buildinfo import load_build_info
+from migkg.api.description import load_examples
+from migkg.api.internal import select
+from migkg.api.routes import linked_data, meta, sparql
+from migkg.api.settings import Settings
+from migkg.api.state import AppState
+from migkg.api.store import OxigraphStore
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    state = AppState(settings=settings)
+    app = FastAPI(
+        title="migkg",
+        summary="The Migration Governance Knowledge Graph: SPARQL endpoint and linked data.",
+        lifespan=_lifespan(state),
+    )
+    app.state.migkg = state
+    app.include_router(sparql.router)
+    app.include_router(meta.router)
+    app.include_router(linked_data.router)
+    if settings.static_dir.is_dir():
+        app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
+    app.middleware("http")(_caching_headers)
+    # No credentials: any site may query, none may send the user's cookies along.
+    app.add_middleware(
+        CORSMiddleware, allow_origins=["*"], allow_credentials=False, allow_methods=["GET", "HEAD", "POST"],
+        allow_headers=["*"], expose_headers=["ETag", "Last-Modified", "Retry-After", "MIGKG-Results-Truncated"],
+    )
+    return app
+
+
+def _lifespan(state: AppState) -> Callable[[FastAPI], AsyncIterator[None]]:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        settings = state.settings
+        state.build_info = load_build_info(settings.build_info_path)
+        state.examples = load_examples(settings.examples_dir)
+        if settings.store_dir.is_dir():
+            store = OxigraphStore(
+                settings.store_dir, settings.max_concurrent_queries, settings.query_timeout, settings.queue_wait
+            )
+            await store.start()
+            state.store = store
+            state.graphs = [row["graph"]["value"] for row in await select(store, settings, "named-graphs")]
+        try:
+            yield
+        finally:
+            if state.store is not None:
+                await state.store.close()
+
+    return lifespan
+
+
+async def _caching_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    """ETag and Last-Modified from the build's version on successful GET/HEAD; 304 when unchanged."""
+    response = await call_next(request)
+    info = AppState.of(request).build_info
+    if request.method not in ("GET", "HEAD") or response.status_code != 200 or info is None:
+        return response
+    variant = f"{request.url.path}?{request.url.query}|{response.headers.get('content-type', '')}"
+    etag = f'W/"{info.etag_seed}-{hashlib.sha256(variant.encode()).hexdigest()[:16]}"'
+    response.headers["ETag"] = etag
+    response.headers["Last-Modified"] = info.last_modified
+    response.headers.setdefault("Cache-Control", f"public, max-age={AppState.of(request).settings.cache_max_age}")
+    if etag in _etags(request.headers.get("if-none-match")):
+        return Response(status_code=304, headers={k: v for k, v in response.headers.items()
+                                                  if k.lower() in ("etag", "last-modified", "cache-control", "vary")})
+    return response
+
+
+def _etags(header: str | None) -> set[str]:
+    return {tag.strip() for tag in (header or "").split(",") if tag.strip()}

@@ -1,0 +1,113 @@
+"""RDF the server says about itself: the SPARQL service description and the example queries."""
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyoxigraph import Literal, NamedNode, QueryResultsFormat, RdfFormat, Triple
+
+RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SD = "http://www.w3.org/ns/sparql-service-description#"
+SH = "http://www.w3.org/ns/shacl#"
+SCHEMA = "https://schema.org/"
+DCTERMS = "http://purl.org/dc/terms/"
+VOID = "http://rdfs.org/ns/void#"
+
+
+def sd(name: str) -> NamedNode:
+    return NamedNode(SD + name)
+
+
+def service_description(endpoint: str, graphs: list[str], federation: bool, site: str) -> list[Triple]:
+    """SPARQL 1.1 Service Description of this endpoint; ``site`` is the server root for links."""
+    service, dataset, default_graph = NamedNode(endpoint), NamedNode(f"{endpoint}#dataset"), NamedNode(
+        f"{endpoint}#default-graph"
+    )
+    triples = [
+        Triple(service, RDF_TYPE, sd("Service")),
+        Triple(service, sd("endpoint"), service),
+        Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
+        Triple(service, sd("feature"), sd("UnionDefaultGraph")),
+        Triple(service, NamedNode(DCTERMS + "title"), Literal("migkg SPARQL endpoint (read-only)")),
+        Triple(service, NamedNode(RDFS + "seeAlso"), NamedNode(f"{site}/.well-known/void")),
+        Triple(service, NamedNode(RDFS + "seeAlso"), NamedNode(f"{site}/.well-known/sparql-examples")),
+        Triple(service, sd("defaultDataset"), dataset),
+        Triple(dataset, RDF_TYPE, sd("Dataset")),
+        Triple(dataset, sd("defaultGraph"), default_graph),
+        Triple(default_graph, RDF_TYPE, sd("Graph")),
+        Triple(default_graph, NamedNode(RDFS + "comment"), Literal("The union of all named graphs.")),
+    ]
+    if federation:
+        triples.append(Triple(service, sd("feature"), sd("BasicFederatedQuery")))
+    triples += [Triple(service, sd("resultFormat"), NamedNode(f.iri)) for f in _result_formats()]
+    for graph in graphs:
+        named = NamedNode(f"{endpoint}#graph-{graphs.index(graph)}")
+        triples += [
+            Triple(dataset, sd("namedGraph"), named),
+            Triple(named, RDF_TYPE, sd("NamedGraph")),
+            Triple(named, sd("name"), NamedNode(graph)),
+        ]
+    return [t for t in triples if t is not None]
+
+
+def _result_formats() -> list[QueryResultsFormat | RdfFormat]:
+    return [
+        QueryResultsFormat.JSON,
+        QueryResultsFormat.XML,
+        QueryResultsFormat.CSV,
+        QueryResultsFormat.TSV,
+        RdfFormat.TURTLE,
+        RdfFormat.N_TRIPLES,
+        RdfFormat.N_QUADS,
+        RdfFormat.TRIG,
+        RdfFormat.JSON_LD,
+        RdfFormat.RDF_XML,
+    ]
+
+
+@dataclass(frozen=True)
+class ExampleQuery:
+    name: str  # file stem
+    comment: str  # the header comment: what the query answers
+    text: str
+
+    @property
+    def form(self) -> str:
+        """select, construct, ask or describe: the first query keyword after the prologue."""
+        body = re.sub(r"#[^\n]*", "", self.text)
+        match = re.search(r"\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", body, re.IGNORECASE)
+        return match.group(1).lower() if match else "select"
+
+
+def load_examples(directory: Path) -> list[ExampleQuery]:
+    return [_read_example(path) for path in sorted(directory.glob("*.rq"))]
+
+
+def _read_example(path: Path) -> ExampleQuery:
+    text = path.read_text(encoding="utf-8")
+    header = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        header.append(line.lstrip("#").strip())
+    return ExampleQuery(path.stem, " ".join(h for h in header if h), text)
+
+
+def sparql_examples(examples: list[ExampleQuery], endpoint: str, site: str) -> list[Triple]:
+    """The examples in the SIB sparql-examples convention (SHACL SPARQLExecutable + schema:target)."""
+    triples = []
+    for example in examples:
+        subject = NamedNode(f"{site}/.well-known/sparql-examples#{example.name}")
+        executable = {"select": "SPARQLSelectExecutable", "construct": "SPARQLConstructExecutable",
+                      "ask": "SPARQLAskExecutable", "describe": "SPARQLExecutable"}[example.form]
+        triples += [
+            Triple(subject, RDF_TYPE, NamedNode(SH + "SPARQLExecutable")),
+            Triple(subject, RDF_TYPE, NamedNode(SH + executable)),
+            Triple(subject, NamedNode(RDFS + "label"), Literal(example.name)),
+            Triple(subject, NamedNode(RDFS + "comment"), Literal(example.comment, language="en")),
+            Triple(subject, NamedNode(SH + example.form), Literal(example.text)),  # sh:select, sh:ask…
+            Triple(subject, NamedNode(SCHEMA + "target"), NamedNode(endpoint)),
+        ]
+    return triples
+

@@ -1,0 +1,38 @@
+"""Server settings, read from environment variables prefixed ``MIGKG_``."""
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# The repository root when installed editable: api/ sits directly under it.
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Everything an operator may tune; every field maps to ``MIGKG_<FIELD>``."""
+
+    model_config = SettingsConfigDict(env_prefix="MIGKG_", frozen=True)
+
+    build_dir: Path = Field(Path("build"), description="the build directory (holds store/ and build-info.json)")
+    base_iri: str = Field("https://w3id.org/migkg/", description="IRI base the server answers for")
+    query_timeout: float = Field(30.0, gt=0, description="seconds before a query is stopped")
+    max_result_rows: int = Field(100_000, gt=0, description="rows (or triples) beyond which results are cut")
+    max_concurrent_queries: int = Field(4, gt=0, description="queries running at once (one worker process each)")
+    queue_wait: float = Field(2.0, ge=0, description="seconds a request waits for a free worker before 503")
+    retry_after: int = Field(5, gt=0, description="seconds advertised in Retry-After on 503")
+    max_query_bytes: int = Field(65_536, gt=0, description="largest accepted query text, in UTF-8 bytes")
+    service_allowlist: list[str] = Field(
+        default_factory=list, description="SERVICE endpoint IRIs queries may call (exact match)"
+    )
+    cache_max_age: int = Field(300, ge=0, description="Cache-Control max-age for GET answers, seconds")
+    examples_dir: Path = Field(REPO_ROOT / "queries" / "examples", description="example queries (*.rq)")
+    static_dir: Path = Field(Path(__file__).resolve().parent / "static", description="YASGUI and other assets")
+
+    @property
+    def store_dir(self) -> Path:
+        return self.build_dir / "store"
+
+    @property
+    def build_info_path(self) -> Path:
+        return self.build_dir / "build-info.json"

@@ -1,0 +1,43 @@
+"""What the routes share: settings, the store, the build's identity, templates, example queries."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fastapi import Request
+from fastapi.responses import PlainTextResponse
+from fastapi.templating import Jinja2Templates
+
+from migkg.api.buildinfo import BuildInfo
+from migkg.api.description import ExampleQuery
+from migkg.api.responses import error
+from migkg.api.settings import Settings
+from migkg.api.store import QueryStore
+
+TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    store: QueryStore | None = None  # None: no build yet, queries answer 503
+    build_info: BuildInfo | None = None
+    graphs: list[str] = field(default_factory=list)
+    examples: list[ExampleQuery] = field(default_factory=list)
+    templates: Jinja2Templates = TEMPLATES
+    cache: dict[str, object] = field(default_factory=dict)  # per-build computed documents (VoID, ontology HTML)
+
+    @staticmethod
+    def of(request: Request) -> "AppState":
+        return request.app.state.migkg
+
+    @staticmethod
+    def site_root(request: Request) -> str:
+        """The server's own root URL (no trailing slash), as the client reached it."""
+        return str(request.base_url).rstrip("/")
+
+    def no_store_response(self) -> PlainTextResponse:
+        return error(
+            503,
+            f"No graph to query: {self.settings.store_dir} does not exist. Run `make build`, then restart.",
+            {"Retry-After": str(self.settings.retry_after)},
+        )

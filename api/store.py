@@ -1,0 +1,134 @@
+"""The store behind the API: a small interface, and the embedded Oxigraph implementation.
+
+Queries run in a pool of pre-started worker processes, each holding the store open read-only.
+A query past its deadline has its process killed (pyoxigraph offers no cancellation) and a
+fresh worker takes its place, so the work really stops and other queries are not held up.
+"""
+
+import asyncio
+import socket
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Protocol
+
+from migkg.api.worker import QueryAnswer, QueryFailure, QueryJob
+
+STARTUP_TIMEOUT = 60.0  # seconds for a new worker to open the store
+
+
+class StoreBusy(Exception):
+    """Every worker stayed busy for the whole waiting time."""
+
+
+class QueryTimedOut(Exception):
+    """The query ran past its deadline and was stopped."""
+
+
+class QueryStore(Protocol):
+    """What the routes need from a store; a remote SPARQL 1.1 store can implement it too."""
+
+    async def start(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+    async def execute(self, job: QueryJob) -> QueryAnswer | QueryFailure: ...
+
+
+class _Worker:
+    """One worker process (``python -m migkg.api.worker``) and the parent's end of its socket.
+
+    A plain subprocess rather than multiprocessing: it never re-imports the parent's main module.
+    """
+
+    def __init__(self, store_dir: Path) -> None:
+        parent_sock, child_sock = socket.socketpair()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "migkg.api.worker", str(child_sock.fileno()), str(store_dir)],
+            pass_fds=[child_sock.fileno()],
+            stdin=subprocess.DEVNULL,
+        )
+        child_sock.close()
+        self.conn = Connection(parent_sock.detach())
+        if not self.conn.poll(STARTUP_TIMEOUT) or self.conn.recv() != "ready":  # the store is open
+            self.kill()
+            raise RuntimeError(f"query worker failed to open {store_dir}")
+
+    def run(self, job: QueryJob, timeout: float) -> QueryAnswer | QueryFailure:
+        self.conn.send(job)
+        if not self.conn.poll(timeout):
+            raise QueryTimedOut
+        return self.conn.recv()
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.wait()
+        self.conn.close()
+
+
+class OxigraphStore:
+    """The build's pyoxigraph store, opened read-only by ``workers`` processes."""
+
+    def __init__(self, store_dir: Path, workers: int, query_timeout: float, queue_wait: float) -> None:
+        self.store_dir = store_dir
+        self.size = workers
+        self.query_timeout = query_timeout
+        self.queue_wait = queue_wait
+        self._threads = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="migkg-query")
+        self._idle: asyncio.Queue[_Worker] | None = None
+        self._all: set[_Worker] = set()
+
+    async def start(self) -> None:
+        if not self.store_dir.is_dir():
+            raise FileNotFoundError(f"no Oxigraph store at {self.store_dir}; run `make build` first")
+        loop = asyncio.get_running_loop()
+        self._idle = asyncio.Queue()
+        workers = await asyncio.gather(
+            *(loop.run_in_executor(self._threads, self._spawn) for _ in range(self.size))
+        )
+        for worker in workers:
+            self._idle.put_nowait(worker)
+
+    async def close(self) -> None:
+        for worker in list(self._all):
+            worker.kill()
+        self._all.clear()
+        self._threads.shutdown(wait=False, cancel_futures=True)
+
+    async def execute(self, job: QueryJob) -> QueryAnswer | QueryFailure:
+        assert self._idle is not None, "start() was not awaited"
+        try:
+            worker = await asyncio.wait_for(self._idle.get(), self.queue_wait)
+        except TimeoutError:
+            raise StoreBusy from None
+        loop = asyncio.get_running_loop()
+        # The thread, not this coroutine, hands the worker back: a cancelled request must not
+        # return a worker that is still busy with its query.
+        future = loop.run_in_executor(self._threads, self._run_then_release, worker, job, loop)
+        return await asyncio.shield(future)
+
+    def _run_then_release(
+        self, worker: _Worker, job: QueryJob, loop: asyncio.AbstractEventLoop
+    ) -> QueryAnswer | QueryFailure:
+        try:
+            return worker.run(job, self.query_timeout)
+        except QueryTimedOut:
+            worker = self._replace(worker)
+            raise
+        except (EOFError, OSError):  # the worker died (e.g. out of memory)
+            worker = self._replace(worker)
+            return QueryFailure(500, "The query worker stopped unexpectedly; the query was abandoned.")
+        finally:
+            loop.call_soon_threadsafe(self._idle.put_nowait, worker)
+
+    def _spawn(self) -> _Worker:
+        worker = _Worker(self.store_dir)
+        self._all.add(worker)
+        return worker
+
+    def _replace(self, worker: _Worker) -> _Worker:
+        worker.kill()
+        self._all.discard(worker)
+        return self._spawn()
