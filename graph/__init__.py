@@ -1,0 +1,1 @@
+"""The migkg build pipeline: sources → extract → link → reason → validate → publish."""

@@ -1,0 +1,1 @@
+"""One module per source document: text → rdflib triples with provenance."""

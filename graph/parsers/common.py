@@ -1,0 +1,75 @@
+"""Layout helpers shared by the document parsers: paragraphs, bullets, sentence ends."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..text import Line, Span
+
+BULLET = re.compile(r"^\s*[-•▪■]\s+")
+TERMINAL = ('.', ')', '"', '”', '!', '?', ':', ';')
+
+
+@dataclass
+class Paragraph:
+    """Consecutive non-blank lines of a source text."""
+
+    lines: list[Line]
+
+    @property
+    def start(self) -> int:
+        return self.lines[0].start
+
+    @property
+    def end(self) -> int:
+        return self.lines[-1].end
+
+    @property
+    def span(self) -> Span:
+        first, last = self.lines[0], self.lines[-1]
+        lead = len(first.text) - len(first.text.lstrip())
+        trail = len(last.text) - len(last.text.rstrip())
+        return Span(first.start + lead, last.end - trail)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines).strip()
+
+    @property
+    def is_single_line(self) -> bool:
+        return len(self.lines) == 1
+
+
+def paragraphs(lines: list[Line]) -> list[Paragraph]:
+    """Group lines into paragraphs separated by blank lines."""
+    groups: list[Paragraph] = []
+    current: list[Line] = []
+    for line in lines:
+        if line.is_blank:
+            if current:
+                groups.append(Paragraph(current))
+            current = []
+        else:
+            current.append(line)
+    if current:
+        groups.append(Paragraph(current))
+    return groups
+
+
+def is_bullet(text: str) -> bool:
+    return bool(BULLET.match(text))
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether a paragraph ends where a sentence may end (otherwise a page break cut it)."""
+    return text.rstrip().rstrip("*").endswith(TERMINAL)
+
+
+def is_all_caps(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return bool(letters) and all(ch.isupper() for ch in letters)
+
+
+def merge_spans(spans: list[Span]) -> Span:
+    return Span(min(s.start for s in spans), max(s.end for s in spans))

@@ -1,0 +1,859 @@
+"""Extract the UN Network on Migration's GCM implementation booklet (2022).
+
+The text is a PDF rendering. What it holds, and the general rules used to read it:
+
+- **Objectives** are anchored on their "Associated actions" line: the line before it is the
+  commitment title, the block before that the numbered heading (which may wrap over several lines
+  and carry bold markup). SDG icon captions ("3 GOOD HEALTH AND WELL-BEING") look like headings but
+  never precede a commitment and "Associated actions", so they are never taken for objectives. A
+  missing heading is recovered from the numbering sequence and the table of contents (repair).
+- **Actions** start with a letter marker (``- a.``, ``k.``, ``i)``; bulleted or not, indented or
+  not). A line starting in lower case continues the action before it (a wrapped line, even one
+  that a page break turned into a bullet). Letters follow the sequence a, b, c…; a printed letter
+  that differs (``I`` for ``l``) is corrected and recorded, and a marker for the next letter
+  inside an action's text (``… upon return i) Identify …``) starts a new action. A bare page
+  number between two lower-case words of an action (the GCM's own text has none) is removed.
+- **Example practices**: a single short line with no sentence end, after a finished paragraph,
+  is a title (it may start in lower case, as "iDIASPORA" does); a paragraph that follows an
+  unfinished one continues it across the page break. Titles that repeat get distinct IRIs.
+- **SDG targets**: ``■ **10.7:** text`` in its many printed forms; a ``17:18`` notation is read
+  as 17.18 (repair); captions in capitals are page furniture; "All SDGs" links every goal.
+- **Footnotes**: a paragraph ``N. …`` whose superscript marker appeared before it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
+
+from ..namespaces import FABIO, ID, MIG, sdg_iri
+from ..provenance import add_provenance
+from ..report import BuildReport
+from ..sources import Source, SourceError
+from ..text import SUPERSCRIPT, Line, Span, clean_inline, slugify, split_lines, superscript_to_int
+from .common import Paragraph, ends_sentence, is_all_caps, is_bullet, merge_spans, paragraphs
+
+SOURCE_ID = "gcm-booklet"
+FRAMEWORK = ID["gcm"]
+OBJECTIVE_COUNT = 23
+
+TOC_OBJECTIVE = re.compile(r"^(\d{1,2})\. (.+?)\t(\d+)$")
+HEADING = re.compile(r"^(\d{1,2}) ([A-Z][A-Z ,'-]+)$")
+ACTION_MARK = re.compile(r"^\s*(?:[-•▪■]\s*)?\**\s*([A-Za-z])[.)]\s+")
+INLINE_ACTION_MARK = re.compile(r"\s([a-z])\)\s+(?=[A-Z])")
+PAGE_NUMBER_IN_SENTENCE = re.compile(r"\b([a-z]+) (\d{1,3}) ([a-z]+)\b")
+SDG_GOAL = re.compile(r"^\**SDG (\d{1,2}): (.+?)\**$")
+SDG_TARGET = re.compile(
+    r"^\s*(?:[-•▪■]\s*)?\**\s*(?P<goal>\d{1,2})(?P<sep>[.:])(?P<target>\d{1,2}|[a-z])\**\s*:\**\s*(?P<text>.*)$"
+)
+SDG_TARGET_IN_TEXT = re.compile(r"SDG (\d{1,2})\.(\d{1,2}|[a-z])\b")
+FOOTNOTE = re.compile(r"^(\d{1,2})\. ")
+YEAR_TITLE = re.compile(r"^(\d{4}) · (.+)$")
+TRAILING_ACRONYM = re.compile(r"\s*\(([A-Z]{2,})\)$")
+LEADING_ACRONYM = re.compile(r"^The ([A-Z]{3,})\b")
+IN_FORCE = re.compile(r"\(in force (\d{4})\)")
+YEAR_IN_DESCRIPTION = re.compile(r"\b(entered into force|[Aa]dopted)\b[^.]*?\b((?:19|20)\d\d)\b")
+REFERENCE_ENTRY = re.compile(r"^(?:-\s+)?(N\.D\.\s?[a-z]?|\d{4}[a-z]?)\s+(.+)$")
+URL = re.compile(r"\[?<?((?:https?://|www\.)[^\s<>\]\)]+)")
+ADOPTION = re.compile(
+    r"\(GCM\) was adopted by United Nations Member States on (\d{1,2} \w+ \d{4}) and endorsed by "
+    r"the UN General Assembly on (\d{1,2} \w+ \d{4})"
+)
+RESOLUTION = re.compile(r"\((A/RES/\d+/\d+)\)")
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December"]
+CONFUSABLE_LETTERS = {("I", "l"), ("1", "l"), ("|", "l")}
+
+
+# ----------------------------------------------------------------------------------------------
+# What the parser reads, before it becomes triples
+# ----------------------------------------------------------------------------------------------
+
+@dataclass
+class Action:
+    letter: str
+    printed_letter: str
+    spans: list[Span]
+    raw: str
+    group: str | None = None
+
+    @property
+    def span(self) -> Span:
+        return merge_spans(self.spans)
+
+
+@dataclass
+class Practice:
+    title: str
+    title_span: Span
+    paragraphs: list[str] = field(default_factory=list)
+    spans: list[Span] = field(default_factory=list)
+    footnotes: list[tuple[int, str, Span]] = field(default_factory=list)
+
+    @property
+    def span(self) -> Span:
+        return merge_spans([self.title_span, *self.spans])
+
+
+@dataclass
+class TargetCitation:
+    goal: int
+    notation: str
+    printed_notation: str
+    printed_text: str
+    heading_goal: int | None
+    span: Span
+
+
+@dataclass
+class Objective:
+    number: int
+    short_name: str
+    heading_text: str | None
+    commitment: str
+    span: Span
+    heading_span: Span
+    actions: list[Action] = field(default_factory=list)
+    groups: list[tuple[str, Span]] = field(default_factory=list)
+    practices: list[Practice] = field(default_factory=list)
+    citations: list[TargetCitation] = field(default_factory=list)
+    all_sdgs: bool = False
+    sdg_notes: list[tuple[str, Span]] = field(default_factory=list)
+
+
+# ----------------------------------------------------------------------------------------------
+# Reading
+# ----------------------------------------------------------------------------------------------
+
+class BookletReader:
+    """Reads the booklet's structure from its lines; records repairs as it goes."""
+
+    def __init__(self, text: str, report: BuildReport):
+        self.text = text
+        self.lines = split_lines(text)
+        self.report = report
+        self.footnote_markers: set[int] = {
+            superscript_to_int(m.group()) for m in SUPERSCRIPT.finditer(text)
+        }
+
+    # -- locating --------------------------------------------------------------------------
+
+    def _index_of(self, stripped: str, last: bool = False) -> int:
+        hits = [i for i, line in enumerate(self.lines) if line.stripped == stripped]
+        if not hits:
+            raise SourceError(f"{SOURCE_ID}: the line {stripped!r} was not found; is this the GCM booklet?")
+        return hits[-1] if last else hits[0]
+
+    def _first_after(self, stripped: str, start: int, end: int) -> int | None:
+        for i in range(start, end):
+            if self.lines[i].stripped.strip("*") == stripped:
+                return i
+        return None
+
+    def _line_span(self, line: Line) -> Span:
+        lead = len(line.text) - len(line.text.lstrip())
+        return Span(line.start + lead, line.end - (len(line.text) - len(line.text.rstrip())))
+
+    # -- table of contents -----------------------------------------------------------------
+
+    def table_of_contents(self) -> dict[int, str]:
+        names = {}
+        for line in self.lines[: self._index_of("Introduction", last=False) + 40]:
+            match = TOC_OBJECTIVE.match(line.text)
+            if match:
+                names[int(match.group(1))] = match.group(2)
+        if sorted(names) != list(range(1, OBJECTIVE_COUNT + 1)):
+            raise SourceError(
+                f"{SOURCE_ID}: the table of contents lists objectives {sorted(names)}, expected 1–23"
+            )
+        return names
+
+    # -- objectives ------------------------------------------------------------------------
+
+    def objectives(self) -> list[Objective]:
+        toc = self.table_of_contents()
+        anchors = [i for i, line in enumerate(self.lines) if line.stripped == "Associated actions"]
+        if len(anchors) != OBJECTIVE_COUNT:
+            raise SourceError(
+                f"{SOURCE_ID}: found {len(anchors)} 'Associated actions' sections, expected {OBJECTIVE_COUNT}"
+            )
+        starts = [self._objective_start(anchor) for anchor in anchors]
+        resources = self._index_of("Resources", last=True)
+        objectives = []
+        for number, (anchor, start) in enumerate(zip(anchors, starts), start=1):
+            end = starts[number] if number < len(starts) else resources
+            objectives.append(self._objective(number, toc[number], start, anchor, end))
+        return objectives
+
+    def _objective_start(self, anchor: int) -> int:
+        """The first line of an objective: its heading, or its commitment if the heading is missing."""
+        commitment = self._previous_nonblank(anchor)
+        heading_end = self._previous_nonblank(commitment)
+        heading_start = heading_end
+        while heading_start > 0 and not self.lines[heading_start - 1].is_blank:
+            heading_start -= 1
+        block = " ".join(l.stripped for l in self.lines[heading_start:heading_end + 1]).replace("*", "")
+        return heading_start if HEADING.match(block) else commitment
+
+    def _previous_nonblank(self, index: int) -> int:
+        index -= 1
+        while self.lines[index].is_blank:
+            index -= 1
+        return index
+
+    def _objective(self, number: int, short_name: str, start: int, anchor: int, end: int) -> Objective:
+        commitment_index = self._previous_nonblank(anchor)
+        commitment_line = self.lines[commitment_index]
+        heading_lines = self.lines[start:commitment_index]
+        heading_text = " ".join(l.stripped for l in heading_lines if not l.is_blank).replace("*", "")
+        match = HEADING.match(heading_text) if heading_text else None
+        if match:
+            printed_number = int(match.group(1))
+            if printed_number != number:
+                raise SourceError(
+                    f"{SOURCE_ID}: objective heading {heading_text!r} is out of sequence (expected {number})"
+                )
+            heading_span = merge_spans([self._line_span(l) for l in heading_lines if not l.is_blank])
+            if match.group(2).strip().lower() != short_name.lower():
+                self.report.warn(SOURCE_ID, "objective-name-variant",
+                                 f"objective {number}: heading reads {match.group(2)!r}, the table of "
+                                 f"contents {short_name!r}; the table of contents' name is the label, "
+                                 f"the heading's an alternative label",
+                                 resource=str(ID[f'gcm/objective/{number}']), offset=heading_span.start)
+        else:
+            heading_span = self._line_span(commitment_line)
+            self.report.repair(SOURCE_ID, "missing-objective-heading",
+                               f"objective {number}: the heading line is missing before its commitment "
+                               f"{commitment_line.stripped[:60]!r}…; number taken from the sequence, short "
+                               f"name {short_name!r} from the table of contents",
+                               resource=str(ID[f'gcm/objective/{number}']), offset=commitment_line.start,
+                               line=commitment_line.number)
+        practices_at = self._first_after("Example practices", anchor, end)
+        sdgs_at = self._first_after("Relevant sustainable development goals", anchor, end)
+        if practices_at is None or sdgs_at is None:
+            raise SourceError(f"{SOURCE_ID}: objective {number} lacks its practices or SDG section")
+        block_span = Span(self.lines[start].start, self.lines[end - 1].end)
+        objective = Objective(
+            number=number, short_name=short_name,
+            heading_text=match.group(2).strip() if match else None,
+            commitment=commitment_line.stripped, span=block_span, heading_span=heading_span,
+        )
+        self._read_actions(objective, self.lines[anchor + 1:practices_at])
+        self._read_practices(objective, self.lines[practices_at + 1:sdgs_at])
+        self._read_sdgs(objective, self.lines[sdgs_at + 1:end])
+        return objective
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def _read_actions(self, objective: Objective, lines: list[Line]) -> None:
+        group: str | None = None
+        for line in lines:
+            if line.is_blank:
+                continue
+            body = line.text.lstrip(" -•▪■").lstrip("*").lstrip()
+            marker = ACTION_MARK.match(line.text)
+            if marker:
+                self._start_action(objective, marker.group(1), line, group)
+            elif body[:1] in ('"', '“'):
+                self.report.ignore(SOURCE_ID, "editorial-note",
+                                   f"objective {objective.number}: quoted note among the actions, not an action: "
+                                   f"{body[:70]!r}…", offset=line.start, line=line.number)
+            elif body[:1].islower() and objective.actions:
+                objective.actions[-1].spans.append(self._line_span(line))
+            elif not ends_sentence(body) and len(body) < 150:
+                group = clean_inline(body)
+                objective.groups.append((group, self._line_span(line)))
+            else:
+                raise SourceError(f"{SOURCE_ID}: objective {objective.number}: cannot read action line "
+                                  f"{line.number}: {line.stripped[:80]!r}")
+        objective.actions = self._split_inline_actions(objective)
+        for index, action in enumerate(objective.actions):
+            self._check_letter(objective, action, chr(ord("a") + index))
+
+    def _start_action(self, objective: Objective, printed: str, line: Line, group: str | None) -> None:
+        objective.actions.append(Action(letter=printed, printed_letter=printed,
+                                        spans=[self._line_span(line)], raw="", group=group))
+
+    def _split_inline_actions(self, objective: Objective) -> list[Action]:
+        """Split an action whose text carries the marker of the next letter (``… return i) Identify``)."""
+        result: list[Action] = []
+        for action in objective.actions:
+            pending = [action]
+            while pending:
+                current = pending.pop()
+                expected_next = chr(ord("a") + len(result) + 1)
+                split = self._inline_marker(current, expected_next)
+                if split is None:
+                    result.append(current)
+                    continue
+                head, tail = split
+                self.report.repair(SOURCE_ID, "inline-action-marker",
+                                   f"objective {objective.number}: action {expected_next} was printed inside "
+                                   f"the text of the action before it; split at offset {tail.spans[0].start}",
+                                   resource=str(ID[f'gcm/objective/{objective.number}/action/{expected_next}']),
+                                   offset=tail.spans[0].start)
+                result.append(head)
+                pending.append(tail)
+        return result
+
+    def _inline_marker(self, action: Action, expected: str) -> tuple[Action, Action] | None:
+        for index, span in enumerate(action.spans):
+            fragment = self.text[span.start:span.end]
+            for match in INLINE_ACTION_MARK.finditer(fragment):
+                if match.group(1) != expected:
+                    continue
+                cut = span.start + match.start() + 1
+                head_spans = action.spans[:index] + [Span(span.start, cut - 1)]
+                tail_spans = [Span(cut, span.end)] + action.spans[index + 1:]
+                head = Action(action.letter, action.printed_letter, head_spans, "", action.group)
+                tail = Action(expected, expected, tail_spans, "", action.group)
+                return head, tail
+        return None
+
+    def _check_letter(self, objective: Objective, action: Action, expected: str) -> None:
+        printed = action.printed_letter
+        action.letter = expected
+        if printed == expected:
+            return
+        iri = str(ID[f"gcm/objective/{objective.number}/action/{expected}"])
+        if (printed, expected) in CONFUSABLE_LETTERS or printed.lower() == expected:
+            reason = "a look-alike character" if printed.lower() != expected else "a capital"
+            self.report.repair(SOURCE_ID, "misprinted-action-letter",
+                               f"objective {objective.number}: action printed as {printed!r} is action "
+                               f"{expected!r} ({reason}; letters run a, b, c…)", resource=iri,
+                               offset=action.span.start)
+        else:
+            raise SourceError(f"{SOURCE_ID}: objective {objective.number}: action letter {printed!r} "
+                              f"breaks the sequence (expected {expected!r})")
+
+    def action_text(self, objective: Objective, action: Action) -> str:
+        """The action's text in the GCM's wording, without marker, markup, wraps or page numbers."""
+        raw = " ".join(self.text[s.start:s.end].strip() for s in action.spans)
+        raw = ACTION_MARK.sub("", raw, count=1)
+        raw = re.sub(r"^\s*[-•▪■]\s+", "", raw)
+        text = clean_inline(re.sub(r"\s[-•▪■]\s+(?=[a-z])", " ", raw))
+        return self._drop_page_numbers(objective, action, text)
+
+    def _drop_page_numbers(self, objective: Objective, action: Action, text: str) -> str:
+        def drop(match: re.Match) -> str:
+            if match.group(3) == "per":  # "3 per cent" is a quantity, not a page number
+                return match.group(0)
+            self.report.repair(SOURCE_ID, "page-number-in-sentence",
+                               f"objective {objective.number}, action {action.letter}: removed the page "
+                               f"number {match.group(2)!r} printed inside the sentence "
+                               f"'{match.group(0)}'",
+                               resource=str(ID[f'gcm/objective/{objective.number}/action/{action.letter}']),
+                               offset=action.span.start)
+            return f"{match.group(1)} {match.group(3)}"
+
+        return PAGE_NUMBER_IN_SENTENCE.sub(drop, text)
+
+    @staticmethod
+    def lead_phrase(raw_text: str) -> str | None:
+        """The bold opening phrase of an action, where the source sets one."""
+        body = ACTION_MARK.sub("", raw_text.strip(), count=1).lstrip()
+        if body.startswith("**"):
+            closing = body.find("**", 2)
+            return clean_inline(body[2:closing]).rstrip(",") if closing > 2 else None
+        closing = body.find("**")
+        if closing > 0 and "**" not in body[closing + 2:]:
+            return clean_inline(body[:closing]).rstrip(",")
+        return None
+
+    # -- practices -------------------------------------------------------------------------
+
+    def _read_practices(self, objective: Objective, lines: list[Line]) -> None:
+        previous_was_title = False
+        for para in paragraphs(lines):
+            text = para.text
+            if text.startswith("For more practices, visit"):
+                self.report.ignore(SOURCE_ID, "page-furniture", "pointer to the Migration Network Hub",
+                                   offset=para.start, line=para.lines[0].number)
+                continue
+            current = objective.practices[-1] if objective.practices else None
+            footnote = FOOTNOTE.match(text)
+            if current and footnote and int(footnote.group(1)) in self.footnote_markers:
+                current.footnotes.append((int(footnote.group(1)), text[footnote.end():], para.span))
+                previous_was_title = False
+            elif current and not previous_was_title and current.paragraphs \
+                    and not ends_sentence(current.paragraphs[-1]) and not is_bullet(text):
+                current.paragraphs[-1] += " " + text  # a page break cut this paragraph
+                current.spans.append(para.span)
+            elif self._looks_like_title(para, previous_was_title):
+                objective.practices.append(Practice(clean_inline(text), para.span))
+                previous_was_title = True
+                continue
+            elif current:
+                current.paragraphs.append(text)
+                current.spans.append(para.span)
+            else:
+                raise SourceError(f"{SOURCE_ID}: objective {objective.number}: practice text before any "
+                                  f"practice title at line {para.lines[0].number}")
+            previous_was_title = False
+
+    @staticmethod
+    def _looks_like_title(para: Paragraph, previous_was_title: bool) -> bool:
+        text = para.text.rstrip()
+        return (not previous_was_title and para.is_single_line and len(text) <= 160
+                and not is_bullet(text) and not text.endswith((".", ":", ";", ","))
+                and not FOOTNOTE.match(text))
+
+    # -- SDG targets -----------------------------------------------------------------------
+
+    def _read_sdgs(self, objective: Objective, lines: list[Line]) -> None:
+        goal: int | None = None
+        for para in paragraphs(lines):
+            for line in para.lines:
+                stripped = line.stripped
+                target = SDG_TARGET.match(line.text)
+                heading = SDG_GOAL.match(stripped)
+                if stripped == "All SDGs":
+                    objective.all_sdgs = True
+                elif heading:
+                    goal = int(heading.group(1))
+                elif target:
+                    objective.citations.append(self._citation(objective, target, goal, line))
+                elif stripped[:1].islower() and objective.citations:
+                    citation = objective.citations[-1]
+                    citation.printed_text = f"{citation.printed_text} {clean_inline(stripped)}"
+                    citation.span = merge_spans([citation.span, self._line_span(line)])
+                elif is_all_caps(stripped):
+                    self.report.ignore(SOURCE_ID, "sdg-icon-caption",
+                                       f"objective {objective.number}: SDG icon caption {stripped!r}",
+                                       offset=line.start, line=line.number)
+                else:
+                    objective.sdg_notes.append((clean_inline(para.text), para.span))
+                    break
+
+    def _citation(self, objective: Objective, match: re.Match, goal: int | None, line: Line) -> TargetCitation:
+        printed = f"{match.group('goal')}{match.group('sep')}{match.group('target')}"
+        notation = f"{match.group('goal')}.{match.group('target')}"
+        if match.group("sep") != ".":
+            self.report.repair(SOURCE_ID, "sdg-notation-typo",
+                               f"objective {objective.number}: SDG target printed as {printed!r} read as "
+                               f"{notation!r}", resource=str(ID[f'gcm/objective/{objective.number}']),
+                               offset=line.start, line=line.number)
+        if goal is not None and goal != int(match.group("goal")):
+            self.report.warn(SOURCE_ID, "sdg-target-under-other-goal",
+                             f"objective {objective.number}: target {notation} is listed under SDG {goal}",
+                             offset=line.start, line=line.number)
+        return TargetCitation(goal=int(match.group("goal")), notation=notation, printed_notation=printed,
+                              printed_text=clean_inline(match.group("text")), heading_goal=goal,
+                              span=self._line_span(line))
+
+    # -- international frameworks ----------------------------------------------------------
+
+    def instruments(self) -> list[dict]:
+        start = self._index_of("HUMAN RIGHTS LEGAL INSTRUMENTS")
+        end = self._index_of("GCM 23 Objectives")
+        category = "Human rights legal instruments"
+        found: list[dict] = []
+        descriptions: list[str] = []
+        paras = paragraphs(self.lines[start + 1:end])
+        for index, para in enumerate(paras):
+            text = para.text
+            year_title = YEAR_TITLE.match(text)
+            next_para = paras[index + 1] if index + 1 < len(paras) else None
+            if is_all_caps(text):
+                category = text.capitalize()
+            elif year_title:
+                found.append(self._dated_instrument(year_title, para, category, descriptions))
+            elif IN_FORCE.search(text):
+                found.extend(self._in_force_instruments(para, category))
+            elif found and found[-1]["open"] and not ends_sentence(found[-1]["description"][-1]):
+                found[-1]["description"][-1] += " " + text  # page break inside the description
+                found[-1]["spans"].append(para.span)
+            elif para.is_single_line and not ends_sentence(text) and next_para is not None:
+                found.append(self._titled_instrument(para, category))
+            elif found and found[-1]["open"]:
+                found[-1]["description"].append(text)
+                found[-1]["spans"].append(para.span)
+                descriptions.append(text)
+            else:
+                raise SourceError(f"{SOURCE_ID}: cannot read framework paragraph at line {para.lines[0].number}")
+        for instrument in found:
+            self._complete_instrument(instrument)
+        return found
+
+    def _dated_instrument(self, match: re.Match, para: Paragraph, category: str,
+                          descriptions: list[str]) -> dict:
+        title = match.group(2).strip()
+        title = self._strip_contamination(title, descriptions, para)
+        acronym = TRAILING_ACRONYM.search(title)
+        return {"title": TRAILING_ACRONYM.sub("", title), "acronym": acronym.group(1) if acronym else None,
+                "year": match.group(1), "year_meaning": "adopted", "category": category,
+                "description": [], "spans": [para.span], "open": True}
+
+    def _strip_contamination(self, title: str, descriptions: list[str], para: Paragraph) -> str:
+        """Drop an opening that was copied from an earlier description into a title."""
+        title_words = title.split()
+        for description in descriptions:
+            words = description.split()
+            shared = 0
+            while shared < min(len(words), len(title_words)) and words[shared] == title_words[shared]:
+                shared += 1
+            if shared >= 4:
+                kept = " ".join(title_words[shared:])
+                self.report.repair(SOURCE_ID, "title-contamination",
+                                   f"instrument title began with {' '.join(title_words[:shared])!r}, the opening "
+                                   f"of an earlier instrument's description; the title is {kept!r}",
+                                   offset=para.start, line=para.lines[0].number)
+                return kept
+        return title
+
+    def _in_force_instruments(self, para: Paragraph, category: str) -> list[dict]:
+        """Instruments named inline as 'Name (in force YYYY)'."""
+        text = para.text
+        found = []
+        for match in IN_FORCE.finditer(text):
+            name = self._name_before(text[:match.start()])
+            acronym = None
+            found.append({"title": name, "acronym": acronym, "year": match.group(1),
+                          "year_meaning": "in force", "category": category,
+                          "description": [text], "spans": [para.span], "open": False})
+        return found
+
+    @staticmethod
+    def _name_before(prefix: str) -> str:
+        """The run of capitalised words (and their small connectives) that ends a text."""
+        connectives = {"of", "the", "on", "against", "and", "to", "by", "in", "for", "with"}
+        words = prefix.rstrip().split(" ")
+        taken: list[str] = []
+        for word in reversed(words):
+            bare = word.strip(",")
+            if word.endswith((".", ")")) or not bare:
+                break
+            if bare[:1].isupper() or bare in connectives:
+                taken.insert(0, word)
+            else:
+                break
+        while taken and taken[0].strip(",") in connectives | {"The"}:
+            taken.pop(0)
+        return " ".join(taken).rstrip(",")
+
+    def _titled_instrument(self, para: Paragraph, category: str) -> dict:
+        title = clean_inline(para.text)
+        acronym = TRAILING_ACRONYM.search(title)
+        return {"title": TRAILING_ACRONYM.sub("", title), "acronym": acronym.group(1) if acronym else None,
+                "year": None, "year_meaning": None, "category": category,
+                "description": [], "spans": [para.span], "open": True}
+
+    def _complete_instrument(self, instrument: dict) -> None:
+        description = " ".join(instrument["description"])
+        if instrument["acronym"] is None:
+            leading = LEADING_ACRONYM.match(description)
+            instrument["acronym"] = leading.group(1) if leading else None
+        if instrument["year"] is None:
+            year = YEAR_IN_DESCRIPTION.search(description)
+            if year:
+                instrument["year"] = year.group(2)
+                instrument["year_meaning"] = "in force" if year.group(1) == "entered into force" else "adopted"
+
+    # -- resources and references ----------------------------------------------------------
+
+    def resources(self) -> list[dict]:
+        start = self._index_of("Resources", last=True)
+        end = self._index_of("References", last=True)
+        paras = paragraphs(self.lines[start + 1:end])
+        found: list[dict] = []
+        category = None
+        for index, para in enumerate(paras):
+            text = para.text
+            next_is_url = index + 1 < len(paras) and URL.match(paras[index + 1].text)
+            footnote = FOOTNOTE.match(text)
+            if URL.match(text) and found:
+                found[-1]["urls"].extend(URL.findall(text))
+                found[-1]["spans"].append(para.span)
+            elif footnote and found and int(footnote.group(1)) in self.footnote_markers:
+                found[-1]["footnotes"].append((int(footnote.group(1)), text[footnote.end():], para.span))
+            elif next_is_url:
+                found.append({"title": clean_inline(text), "urls": [], "description": [],
+                              "spans": [para.span], "footnotes": [], "category": category})
+            elif is_all_caps(text):
+                category = text.capitalize()
+            elif found:
+                found[-1]["description"].append(clean_inline(text))
+                found[-1]["spans"].append(para.span)
+        for resource in found:
+            resource["urls"] = [SUPERSCRIPT.sub("", url).rstrip(".") for url in resource["urls"]]
+        return found
+
+    def references(self) -> list[dict]:
+        start = self._index_of("References", last=True)
+        found: list[dict] = []
+        author = None
+        for line in self.lines[start + 1:]:
+            stripped = line.stripped
+            if not stripped:
+                continue
+            entry = REFERENCE_ENTRY.match(stripped)
+            if entry and author:
+                found.append({"author": author, "date": entry.group(1).replace(" ", ""),
+                              "text": entry.group(2), "spans": [self._line_span(line)]})
+            elif found and (stripped[:1].islower() or stripped.startswith("Available")):
+                found[-1]["text"] += ("" if found[-1]["text"].endswith("-") else " ") + stripped
+                found[-1]["spans"].append(self._line_span(line))
+            else:
+                author = stripped
+        return found
+
+
+# ----------------------------------------------------------------------------------------------
+# Triples
+# ----------------------------------------------------------------------------------------------
+
+def extract(sources: list[Source], report: BuildReport) -> Graph:
+    """The booklet as RDF: framework, objectives, actions, practices, SDG citations, instruments,
+    resources and references, each with its provenance."""
+    source = sources[0]
+    text = source.read()
+    reader = BookletReader(text, report)
+    graph = Graph()
+    writer = _Writer(graph, source, text, report)
+    writer.framework()
+    objectives = reader.objectives()
+    practice_ids = _practice_ids(objectives, report)
+    for objective in objectives:
+        writer.objective(reader, objective, practice_ids)
+    for instrument in reader.instruments():
+        writer.instrument(instrument)
+    for resource in reader.resources():
+        writer.resource(resource)
+    writer.references(reader.references())
+    return graph
+
+
+def _practice_ids(objectives: list[Objective], report: BuildReport) -> dict[tuple[int, int], URIRef]:
+    """One IRI per practice; titles that repeat are told apart by their objective."""
+    by_slug: dict[str, list[tuple[int, int]]] = {}
+    for objective in objectives:
+        for index, practice in enumerate(objective.practices):
+            by_slug.setdefault(slugify(practice.title), []).append((objective.number, index))
+    ids = {}
+    for slug, places in by_slug.items():
+        if len(places) > 1:
+            report.warn(SOURCE_ID, "repeated-practice-title",
+                        f"{len(places)} practices share the title slug {slug!r} (objectives "
+                        f"{', '.join(str(n) for n, _ in places)}); each IRI carries its objective number")
+        for number, index in places:
+            suffix = f"-objective-{number}" if len(places) > 1 else ""
+            ids[(number, index)] = ID[f"practice/{slug}{suffix}"]
+    return ids
+
+
+class _Writer:
+    def __init__(self, graph: Graph, source: Source, text: str, report: BuildReport):
+        self.graph = graph
+        self.source = source
+        self.text = text
+        self.report = report
+
+    def add(self, s, p, o) -> None:
+        self.graph.add((s, p, o))
+
+    def provenance(self, resource: URIRef, span: Span) -> None:
+        add_provenance(self.graph, resource, self.source.iri, self.text, span)
+
+    # -- framework ---------------------------------------------------------------------------
+
+    def framework(self) -> None:
+        adoption = ADOPTION.search(self.text)
+        resolution = RESOLUTION.search(self.text)
+        if not adoption or not resolution:
+            raise SourceError(f"{SOURCE_ID}: the GCM's adoption dates or resolution symbol were not found")
+        start = self.text.rfind("\n", 0, adoption.start()) + 1
+        end = self.text.find(".", adoption.end()) + 1
+        self.add(FRAMEWORK, RDF.type, MIG.Framework)
+        self.add(FRAMEWORK, DCTERMS.title, Literal("Global Compact for Safe, Orderly and Regular Migration", lang="en"))
+        self.add(FRAMEWORK, RDFS.label, Literal("Global Compact for Safe, Orderly and Regular Migration", lang="en"))
+        self.add(FRAMEWORK, MIG.acronym, Literal("GCM"))
+        self.add(FRAMEWORK, MIG.resolution, Literal(resolution.group(1)))
+        self.add(FRAMEWORK, MIG.adoptionDate, Literal(_iso_date(adoption.group(1)), datatype=XSD.date))
+        self.add(FRAMEWORK, MIG.endorsementDate, Literal(_iso_date(adoption.group(2)), datatype=XSD.date))
+        self.add(self.source.iri, MIG.describesFramework, FRAMEWORK)
+        self.provenance(FRAMEWORK, Span(start, end))
+
+    # -- objectives --------------------------------------------------------------------------
+
+    def objective(self, reader: BookletReader, objective: Objective,
+                  practice_ids: dict[tuple[int, int], URIRef]) -> None:
+        iri = ID[f"gcm/objective/{objective.number}"]
+        self.add(iri, RDF.type, MIG.Objective)
+        self.add(iri, MIG.objectiveOf, FRAMEWORK)
+        self.add(iri, SKOS.inScheme, FRAMEWORK)
+        self.add(iri, MIG.number, Literal(objective.number))
+        self.add(iri, SKOS.notation, Literal(str(objective.number)))
+        self.add(iri, SKOS.prefLabel, Literal(objective.short_name, lang="en"))
+        self.add(iri, RDFS.label, Literal(f"GCM objective {objective.number}: {objective.short_name}", lang="en"))
+        self.add(iri, MIG.shortName, Literal(objective.short_name, lang="en"))
+        if objective.heading_text and objective.heading_text.lower() != objective.short_name.lower():
+            self.add(iri, SKOS.altLabel, Literal(objective.heading_text.capitalize(), lang="en"))
+        self.add(iri, MIG.commitmentTitle, Literal(objective.commitment, lang="en"))
+        self.provenance(iri, merge_spans([objective.heading_span, Span(objective.heading_span.start,
+                                                                       self._commitment_end(objective))]))
+        groups = self._action_groups(iri, objective)
+        for position, action in enumerate(objective.actions, start=1):
+            self.action(reader, iri, objective, action, position, groups)
+        for index, practice in enumerate(objective.practices):
+            self.practice(practice_ids[(objective.number, index)], iri, practice, index + 1)
+        for citation in objective.citations:
+            self.citation(iri, objective, citation)
+        self.sdg_notes(iri, objective)
+
+    def _commitment_end(self, objective: Objective) -> int:
+        start = self.text.find(objective.commitment, objective.heading_span.start)
+        return start + len(objective.commitment)
+
+    def _action_groups(self, objective_iri: URIRef, objective: Objective) -> dict[str, URIRef]:
+        groups = {}
+        for position, (title, span) in enumerate(objective.groups, start=1):
+            iri = URIRef(f"{objective_iri}/action-group/{position}")
+            self.add(iri, RDF.type, MIG.Section)
+            self.add(iri, DCTERMS.title, Literal(title, lang="en"))
+            self.add(iri, RDFS.label, Literal(title, lang="en"))
+            self.add(iri, MIG.partOf, objective_iri)
+            self.add(iri, MIG.position, Literal(position))
+            self.provenance(iri, span)
+            groups[title] = iri
+        return groups
+
+    def action(self, reader: BookletReader, objective_iri: URIRef, objective: Objective, action: Action,
+               position: int, groups: dict[str, URIRef]) -> None:
+        iri = URIRef(f"{objective_iri}/action/{action.letter}")
+        raw = " ".join(self.text[s.start:s.end] for s in action.spans)
+        text = reader.action_text(objective, action)
+        self.add(iri, RDF.type, MIG.Action)
+        self.add(iri, MIG.actionOf, objective_iri)
+        self.add(iri, MIG.letter, Literal(action.letter))
+        self.add(iri, SKOS.notation, Literal(f"{objective.number}{action.letter}"))
+        self.add(iri, MIG.position, Literal(position))
+        self.add(iri, RDFS.label, Literal(f"GCM objective {objective.number}, action {action.letter}", lang="en"))
+        self.add(iri, MIG.text, Literal(text, lang="en"))
+        if action.printed_letter != action.letter:
+            self.add(iri, MIG.printedLetter, Literal(action.printed_letter))
+        lead = reader.lead_phrase(raw)
+        if lead:
+            self.add(iri, MIG.leadPhrase, Literal(lead, lang="en"))
+        if action.group:
+            self.add(iri, MIG.partOf, groups[action.group])
+        self.provenance(iri, action.span)
+
+    def practice(self, iri: URIRef, objective_iri: URIRef, practice: Practice, position: int) -> None:
+        self.add(iri, RDF.type, MIG.Practice)
+        self.add(iri, DCTERMS.title, Literal(practice.title, lang="en"))
+        self.add(iri, RDFS.label, Literal(practice.title, lang="en"))
+        self.add(iri, DCTERMS.description, Literal("\n\n".join(clean_inline(p) for p in practice.paragraphs), lang="en"))
+        self.add(iri, MIG.illustrates, objective_iri)
+        self.add(iri, MIG.position, Literal(position))
+        self.provenance(iri, practice.span)
+        for number, note, span in practice.footnotes:
+            self.footnote(iri, number, note, span)
+
+    def footnote(self, owner: URIRef, number: int, note: str, span: Span) -> None:
+        iri = ID[f"gcm/footnote/{number}"]
+        self.add(owner, MIG.hasFootnote, iri)
+        self.add(iri, RDF.type, MIG.Footnote)
+        self.add(iri, MIG.number, Literal(number))
+        self.add(iri, RDFS.label, Literal(f"GCM booklet footnote {number}", lang="en"))
+        self.add(iri, MIG.text, Literal(clean_inline(note), lang="en"))
+        for url in URL.findall(note):
+            self.add(iri, MIG.url, Literal(url.rstrip("."), datatype=XSD.anyURI))
+        self.provenance(iri, span)
+
+    def citation(self, objective_iri: URIRef, objective: Objective, citation: TargetCitation) -> None:
+        iri = URIRef(f"{objective_iri}/sdg-citation/{citation.notation}")
+        if (iri, RDF.type, MIG.SDGTargetCitation) in self.graph:
+            raise SourceError(f"{SOURCE_ID}: objective {objective.number} lists SDG target {citation.notation} twice")
+        target = sdg_iri(citation.notation)
+        self.add(objective_iri, MIG.hasSDGCitation, iri)
+        self.add(objective_iri, MIG.relevantSDGTarget, target)
+        self.add(objective_iri, MIG.relevantSDGGoal, sdg_iri(str(citation.goal)))
+        self.add(iri, RDF.type, MIG.SDGTargetCitation)
+        self.add(iri, RDFS.label, Literal(f"SDG target {citation.notation} as cited for GCM objective {objective.number}", lang="en"))
+        self.add(iri, MIG.citesTarget, target)
+        self.add(iri, MIG.printedNotation, Literal(citation.printed_notation))
+        self.add(iri, MIG.printedText, Literal(citation.printed_text, lang="en"))
+        self.add(iri, MIG.partOf, objective_iri)
+        self.provenance(iri, citation.span)
+
+    def sdg_notes(self, iri: URIRef, objective: Objective) -> None:
+        if objective.all_sdgs:
+            self.add(iri, MIG.allSDGs, Literal(True))
+            for goal in range(1, 18):
+                self.add(iri, MIG.relevantSDGGoal, sdg_iri(str(goal)))
+        for note, _span in objective.sdg_notes:
+            self.add(iri, MIG.sdgNote, Literal(note, lang="en"))
+            for goal, target in SDG_TARGET_IN_TEXT.findall(note):
+                self.add(iri, MIG.relevantSDGTarget, sdg_iri(f"{goal}.{target}"))
+
+    # -- frameworks, resources, references ----------------------------------------------------
+
+    def instrument(self, instrument: dict) -> None:
+        slug = slugify(instrument["acronym"] or instrument["title"], max_words=8)
+        iri = ID[f"instrument/{slug}"]
+        self.add(iri, RDF.type, MIG.LegalInstrument)
+        self.add(iri, DCTERMS.title, Literal(instrument["title"], lang="en"))
+        self.add(iri, RDFS.label, Literal(instrument["title"], lang="en"))
+        self.add(iri, MIG.instrumentCategory, Literal(instrument["category"], lang="en"))
+        if instrument["acronym"]:
+            self.add(iri, MIG.acronym, Literal(instrument["acronym"]))
+        if instrument["year"]:
+            self.add(iri, MIG.year, Literal(instrument["year"], datatype=XSD.gYear))
+            self.add(iri, MIG.yearMeaning, Literal(instrument["year_meaning"]))
+        if instrument["description"]:
+            self.add(iri, DCTERMS.description, Literal(clean_inline(" ".join(instrument["description"])), lang="en"))
+        self.add(iri, MIG.partOf, self.source.iri)
+        self.provenance(iri, merge_spans(instrument["spans"]))
+
+    def resource(self, resource: dict) -> None:
+        iri = ID[f"gcm/resource/{slugify(resource['title'], max_words=10)}"]
+        self.add(iri, RDF.type, MIG.Reference)
+        self.add(iri, RDF.type, FABIO.WebPage)
+        self.add(iri, DCTERMS.title, Literal(resource["title"], lang="en"))
+        self.add(iri, RDFS.label, Literal(resource["title"], lang="en"))
+        for url in resource["urls"]:
+            self.add(iri, MIG.url, Literal(url, datatype=XSD.anyURI))
+        if resource["description"]:
+            self.add(iri, DCTERMS.description, Literal(" ".join(resource["description"]), lang="en"))
+        if resource["category"]:
+            self.add(iri, MIG.instrumentCategory, Literal(resource["category"], lang="en"))
+        self.add(iri, MIG.partOf, self.source.iri)
+        self.provenance(iri, merge_spans(resource["spans"]))
+        for number, note, span in resource["footnotes"]:
+            self.footnote(iri, number, note, span)
+
+    def references(self, references: list[dict]) -> None:
+        seen: dict[str, int] = {}
+        for reference in references:
+            key = f"{slugify(reference['author'], max_words=6)}-{slugify(reference['date'])}"
+            seen[key] = seen.get(key, 0) + 1
+            iri = ID[f"reference/{key}" + (f"-{seen[key]}" if seen[key] > 1 else "")]
+            text = clean_inline(reference["text"])
+            self.add(iri, RDF.type, MIG.Reference)
+            self.add(iri, DCTERMS.creator, Literal(reference["author"]))
+            self.add(iri, DCTERMS.date, Literal(reference["date"]))
+            if reference["date"][:4].isdigit():
+                self.add(iri, MIG.year, Literal(reference["date"][:4], datatype=XSD.gYear))
+            self.add(iri, DCTERMS.title, Literal(_reference_title(reference["text"]), lang="en"))
+            self.add(iri, RDFS.label, Literal(f"{reference['author']} ({reference['date']})"))
+            self.add(iri, DCTERMS.bibliographicCitation, Literal(f"{reference['author']} {reference['date']} {text}"))
+            for url in URL.findall(text):
+                self.add(iri, MIG.url, Literal(url.rstrip("."), datatype=XSD.anyURI))
+            self.add(iri, MIG.partOf, self.source.iri)
+            self.provenance(iri, merge_spans(reference["spans"]))
+
+
+def _reference_title(text: str) -> str:
+    """The italic title where the entry sets one, else the entry up to its first full stop."""
+    italic = re.search(r"\*([^*]+)\*", text)
+    if italic:
+        return clean_inline(italic.group(1)).rstrip(".")
+    return clean_inline(re.split(r"\.\s", text, maxsplit=1)[0])
+
+
+def _iso_date(printed: str) -> str:
+    day, month, year = printed.split()
+    return f"{year}-{MONTHS.index(month) + 1:02d}-{int(day):02d}"

@@ -1,0 +1,88 @@
+"""A source text with the character offsets that provenance selectors point to.
+
+Offsets are 0-based Unicode code points into the file as vendored (read as UTF-8 with
+newlines kept as they are), end exclusive: ``text[start:end]`` is always the quote.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+MARKUP = re.compile(r"\*+")
+SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+SUPERSCRIPT = re.compile(f"[{SUPERSCRIPT_DIGITS}]+")
+SPACES = re.compile(r"[ \t\u00a0]+")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a source text with its offsets (end excludes the newline)."""
+
+    number: int
+    start: int
+    end: int
+    text: str
+
+    @property
+    def stripped(self) -> str:
+        return self.text.strip()
+
+    @property
+    def is_blank(self) -> bool:
+        return not self.text.strip()
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of the source text, trimmed of surrounding whitespace."""
+
+    start: int
+    end: int
+
+
+def read_source(path: Path) -> str:
+    """Read a vendored source exactly (no newline translation), so offsets are stable."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return handle.read()
+
+
+def split_lines(text: str) -> list[Line]:
+    """All lines of a text with their offsets; line numbers are 1-based."""
+    lines: list[Line] = []
+    offset = 0
+    for number, raw in enumerate(text.split("\n"), start=1):
+        lines.append(Line(number, offset, offset + len(raw), raw))
+        offset += len(raw) + 1
+    return lines
+
+
+def trimmed_span(text: str, start: int, end: int) -> Span:
+    """Shrink [start, end) so that it neither starts nor ends with whitespace."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start, end)
+
+
+def superscript_to_int(marker: str) -> int:
+    return int("".join(str(SUPERSCRIPT_DIGITS.index(ch)) for ch in marker))
+
+
+def clean_inline(text: str) -> str:
+    """Remove layout artefacts from one run of text: markup, footnote markers, line wraps."""
+    text = MARKUP.sub("", text)
+    text = SUPERSCRIPT.sub("", text)
+    text = SPACES.sub(" ", text.replace("\n", " "))
+    return text.strip()
+
+
+def slugify(text: str, max_words: int = 12) -> str:
+    """A readable IRI segment: lower case ASCII words joined by hyphens."""
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    return "-".join(words[:max_words])
