@@ -1,0 +1,149 @@
+"""The W3C SPARQL 1.1 Protocol test manifest, run request by request against our app.
+
+Each query test and negative test is replayed exactly as the manifest encodes it (path, method,
+headers, body, character encoding) on a store holding the manifest's data graphs. Update tests
+expect success from a read-write endpoint; ours is read-only, so for them we check the update is
+refused with a 4xx and the data is unchanged.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from fastapi.testclient import TestClient
+from rdflib import Graph, Namespace
+from rdflib.collection import Collection
+
+from migkg.api.conneg import OFFERS, ResultKind
+from migkg.api.settings import Settings
+
+from api_testing import W3C_PROTOCOL_DIR, app_client
+
+MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
+HT = Namespace("http://www.w3.org/2011/http#")
+CNT = Namespace("http://www.w3.org/2011/content#")
+HTS = Namespace("http://www.w3.org/2011/http-statusCodes#")
+
+
+@dataclass(frozen=True)
+class ProtocolRequest:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes | None
+    expected_status: frozenset[str]  # e.g. {"StatusCode2xx", "StatusCode3xx"}
+    expected_format: str | None
+    expected_boolean: bool | None
+
+
+@dataclass(frozen=True)
+class ProtocolTest:
+    name: str
+    requests: list[ProtocolRequest]
+
+
+def _load_manifest() -> list[ProtocolTest]:
+    path = W3C_PROTOCOL_DIR / "manifest.ttl"
+    if not path.is_file():
+        return []
+    graph = Graph().parse(path, format="turtle", publicID="http://www.w3.org/2009/sparql/docs/tests/data-sparql11/protocol/manifest.ttl")
+    manifest = next(graph.subjects(MF.entries, None))
+    tests = []
+    for entry in Collection(graph, graph.value(manifest, MF.entries)):
+        action = graph.value(entry, MF.action)
+        requests = [_request(graph, r) for r in Collection(graph, graph.value(action, HT.requests))]
+        tests.append(ProtocolTest(str(entry).rsplit("#", 1)[-1], requests))
+    return tests
+
+
+def _request(graph: Graph, node) -> ProtocolRequest:
+    headers = {}
+    header_list = graph.value(node, HT.headers)
+    if header_list is not None:
+        for header in Collection(graph, header_list):
+            headers[str(graph.value(header, HT.fieldName))] = str(graph.value(header, HT.fieldValue))
+    body = None
+    body_node = graph.value(node, HT.body)
+    if body_node is not None:
+        encoding = str(graph.value(body_node, CNT.characterEncoding) or "UTF-8")
+        body = str(graph.value(body_node, CNT.chars)).encode(encoding)
+    response = graph.value(node, HT.resp)
+    boolean = graph.value(response, MF.expectedBoolean)
+    fmt = graph.value(response, MF.expectedFormat)
+    return ProtocolRequest(
+        method=str(graph.value(node, HT.methodName)),
+        path=str(graph.value(node, HT.absolutePath)),
+        headers=headers,
+        body=body,
+        expected_status=frozenset(str(s).rsplit("#", 1)[-1] for s in graph.objects(response, MF.expectedStatus)),
+        expected_format=str(fmt) if fmt is not None else None,
+        expected_boolean=boolean.toPython() if boolean is not None else None,
+    )
+
+
+MANIFEST = _load_manifest()
+QUERY_AND_NEGATIVE = [t for t in MANIFEST if t.name.startswith(("query_", "bad_"))]
+UPDATES = [t for t in MANIFEST if t.name.startswith("update_")]
+
+
+@pytest.fixture(scope="module")
+def w3c_client(w3c_build: Path) -> Iterator[TestClient]:
+    with app_client(Settings(build_dir=w3c_build)) as client:
+        yield client
+
+
+def _send(client: TestClient, request: ProtocolRequest):
+    return client.request(request.method, request.path, headers=request.headers, content=request.body)
+
+
+def _status_class(status: int) -> str:
+    return f"StatusCode{status // 100}xx"
+
+
+def _check_format(response, request: ProtocolRequest) -> None:
+    content_type = response.headers["content-type"].split(";")[0]
+    kind = {"boolean": ResultKind.BOOLEAN, "tabular": ResultKind.SOLUTIONS, "RDF": ResultKind.GRAPH}[
+        request.expected_format
+    ]
+    assert content_type in {o.content_type.split(";")[0] for o in OFFERS[kind]}
+    if kind is ResultKind.GRAPH:
+        assert list(ox.parse(response.content, format=ox.RdfFormat.from_media_type(content_type))) is not None
+        return
+    parsed = ox.parse_query_results(response.content, ox.QueryResultsFormat.from_media_type(content_type))
+    if request.expected_boolean is not None:
+        assert bool(parsed) is request.expected_boolean
+
+
+def test_the_manifest_was_read() -> None:
+    if not MANIFEST:
+        pytest.skip(f"W3C manifest not found under {W3C_PROTOCOL_DIR}")
+    assert len(QUERY_AND_NEGATIVE) == 27 and len(UPDATES) == 7
+
+
+@pytest.mark.parametrize("test", QUERY_AND_NEGATIVE, ids=lambda t: t.name)
+def test_query_and_negative_tests(w3c_client: TestClient, test: ProtocolTest) -> None:
+    for request in test.requests:
+        response = _send(w3c_client, request)
+        assert _status_class(response.status_code) in request.expected_status, response.text
+        if request.expected_format and response.status_code == 200:
+            _check_format(response, request)
+        if response.status_code >= 400:
+            assert response.text.strip(), "an error must say what was wrong"
+
+
+def _count_quads(client: TestClient) -> int:
+    response = client.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"},
+                          headers={"accept": "text/tab-separated-values"})
+    return int(response.text.splitlines()[1].split("^^")[0].strip('"'))
+
+
+@pytest.mark.parametrize("test", UPDATES, ids=lambda t: t.name)
+def test_updates_are_refused_and_change_nothing(w3c_client: TestClient, test: ProtocolTest) -> None:
+    before = _count_quads(w3c_client)
+    update = test.requests[0]
+    response = _send(w3c_client, update)
+    assert 400 <= response.status_code < 500
+    assert "read-only" in response.text
+    assert _count_quads(w3c_client) == before
