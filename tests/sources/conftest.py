@@ -1,0 +1,88 @@
+"""Shared helpers for the source-document tests: run one parser on the vendored texts, check
+provenance quotes against the files, validate against the shapes."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import RDF
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from graph.namespaces import OA  # noqa: E402
+from graph.report import BuildReport  # noqa: E402
+from graph.sources import load_manifest  # noqa: E402
+
+SHAPES = ROOT / "shapes"
+ONTOLOGY = ROOT / "ontology" / "migkg.ttl"
+
+
+def run_parser(document_id: str) -> tuple[Graph, BuildReport, dict[URIRef, str]]:
+    """Extract one document from all its renderings; also return each rendering's text by IRI."""
+    sources = [s for s in load_manifest() if s.document_id == document_id]
+    module = importlib.import_module(f"graph.parsers.{sources[0].parser}")
+    report = BuildReport()
+    graph = module.extract(sources, report)
+    return graph, report, {s.iri: s.read() for s in sources}
+
+
+def provenance_mismatches(graph: Graph, texts: dict[URIRef, str]) -> list[str]:
+    """Every annotation whose quote is not the source text at its offsets."""
+    problems = []
+    for target in graph.subjects(RDF.type, OA.SpecificResource):
+        text = texts[graph.value(target, OA.hasSource)]
+        selectors = list(graph.objects(target, OA.hasSelector))
+        exact = next(graph.value(s, OA.exact) for s in selectors if (s, OA.exact, None) in graph)
+        position = next(s for s in selectors if (s, OA.start, None) in graph)
+        start, end = int(graph.value(position, OA.start)), int(graph.value(position, OA.end))
+        if text[start:end] != str(exact):
+            problems.append(f"{target}: [{start}:{end}] is {text[start:end][:40]!r}")
+    return problems
+
+
+def blank_nodes(graph: Graph) -> list:
+    return [t for triple in graph for t in triple if isinstance(t, BNode)]
+
+
+def shacl_results(data: Graph, shapes_file: str) -> list[tuple[str, str]]:
+    """(severity local name, message) of every validation result, the ontology loaded for the
+    class hierarchy."""
+    from pyshacl import validate
+
+    shapes = Graph().parse(SHAPES / shapes_file)
+    ontology = Graph().parse(ONTOLOGY)
+    _, report_graph, _ = validate(data, shacl_graph=shapes, ont_graph=ontology,
+                                  inference="none", allow_warnings=True)
+    sh = "http://www.w3.org/ns/shacl#"
+    results = []
+    for result in report_graph.subjects(RDF.type, URIRef(sh + "ValidationResult")):
+        severity = str(report_graph.value(result, URIRef(sh + "resultSeverity"))).rsplit("#", 1)[-1]
+        message = str(report_graph.value(result, URIRef(sh + "resultMessage")))
+        results.append((severity, message))
+    return results
+
+
+def violations(data: Graph, shapes_file: str) -> list[str]:
+    return [message for severity, message in shacl_results(data, shapes_file)
+            if severity == "Violation"]
+
+
+@pytest.fixture(scope="session")
+def nua():
+    return run_parser("nua-table")
+
+
+@pytest.fixture(scope="session")
+def gfmd():
+    return run_parser("gfmd-2017-rt32")
+
+
+@pytest.fixture(scope="session")
+def migof():
+    return run_parser("migof-toolbox")
