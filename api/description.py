@@ -1,5 +1,6 @@
 """RDF the server says about itself: the SPARQL service description and the example queries."""
 
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,3 +112,61 @@ def sparql_examples(examples: list[ExampleQuery], endpoint: str, site: str) -> l
         ]
     return triples
 
+
+
+@dataclass(frozen=True)
+class VoidCounts:
+    totals: dict[str, int]  # triples, subjects, objects, properties
+    classes: list[tuple[str, int]]
+    properties: list[tuple[str, int]]
+    graphs: list[tuple[str, int]]
+
+
+def void_description(counts: VoidCounts, base_iri: str, site: str, dumps: list[str]) -> list[Triple]:
+    """VoID: sizes, class and property partitions, named graphs, endpoint, dumps, IRI space."""
+    dataset = NamedNode(f"{base_iri}dataset")
+
+    def v(name: str) -> NamedNode:
+        return NamedNode(VOID + name)
+
+    def count(value: int) -> Literal:
+        return Literal(str(value), datatype=NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+
+    triples = [
+        Triple(dataset, RDF_TYPE, v("Dataset")),
+        Triple(dataset, NamedNode(DCTERMS + "title"), Literal("Migration Governance Knowledge Graph (migkg)", language="en")),
+        Triple(dataset, v("sparqlEndpoint"), NamedNode(f"{site}/sparql")),
+        Triple(dataset, v("uriSpace"), Literal(f"{base_iri}id/")),
+        Triple(dataset, v("vocabulary"), NamedNode(f"{base_iri}ontology#")),
+        Triple(dataset, v("triples"), count(counts.totals["triples"])),
+        Triple(dataset, v("distinctSubjects"), count(counts.totals["subjects"])),
+        Triple(dataset, v("distinctObjects"), count(counts.totals["objects"])),
+        Triple(dataset, v("properties"), count(counts.totals["properties"])),
+        Triple(dataset, v("classes"), count(len(counts.classes))),
+    ]
+    triples += [Triple(dataset, v("dataDump"), NamedNode(f"{site}/downloads/{name}")) for name in dumps]
+    for kind, rows, link, size in (
+        ("class", counts.classes, "class", "entities"),
+        ("property", counts.properties, "property", "triples"),
+    ):
+        for iri, n in rows:
+            partition = NamedNode(f"{base_iri}dataset#{kind}-{_short_hash(iri)}")
+            triples += [
+                Triple(dataset, v(f"{kind}Partition"), partition),
+                Triple(partition, v(link), NamedNode(iri)),
+                Triple(partition, v(size), count(n)),
+            ]
+    for graph, n in counts.graphs:
+        subset = NamedNode(graph)
+        triples += [
+            Triple(dataset, v("subset"), subset),
+            Triple(subset, RDF_TYPE, v("Dataset")),
+            Triple(subset, NamedNode(SD + "name"), subset),
+            Triple(subset, v("triples"), count(n)),
+            Triple(subset, v("sparqlEndpoint"), NamedNode(f"{site}/sparql")),
+        ]
+    return triples
+
+
+def _short_hash(iri: str) -> str:
+    return hashlib.sha256(iri.encode()).hexdigest()[:12]

@@ -24,6 +24,11 @@ async def select(store: QueryStore, settings: Settings, name: str, **iris: str) 
     return json.loads(answer.body)["results"]["bindings"]
 
 
+async def ask(store: QueryStore, settings: Settings, name: str, **iris: str) -> bool:
+    answer = await _run(store, settings, name, "application/sparql-results+json", iris)
+    return json.loads(answer.body)["boolean"]
+
+
 async def construct(store: QueryStore, settings: Settings, name: str, accept: str, **iris: str) -> QueryAnswer:
     """Run a CONSTRUCT from api/queries, negotiated like any graph result."""
     return await _run(store, settings, name, accept, iris)
@@ -35,6 +40,7 @@ async def _run(store: QueryStore, settings: Settings, name: str, accept: str, ir
         accept=accept,
         base_iri=settings.base_iri,
         max_rows=settings.max_result_rows,
+        union_default_graph=True,
         iri_bindings=iris,
         prefixes=PREFIXES,
     )

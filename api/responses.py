@@ -6,6 +6,7 @@ from pyoxigraph import Triple, serialize
 
 from migkg.api.conneg import OFFERS, ResultKind, acceptable_list, choose, rdf_format
 from migkg.api.internal import PREFIXES
+from migkg.api.worker import used_prefixes
 
 
 def error(status: int, message: str, headers: dict[str, str] | None = None) -> PlainTextResponse:
@@ -22,5 +23,5 @@ def rdf_response(request: Request, triples: list[Triple]) -> Response:
     offer = choose(OFFERS[ResultKind.GRAPH], request.headers.get("accept"))
     if offer is None:
         return not_acceptable(ResultKind.GRAPH)
-    body = serialize(triples, format=rdf_format(offer), prefixes=PREFIXES)
+    body = serialize(triples, format=rdf_format(offer), prefixes=used_prefixes(triples, PREFIXES))
     return Response(body, media_type=offer.content_type, headers={"Vary": "Accept"})

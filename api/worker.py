@@ -99,8 +99,16 @@ def _serialize(result: object, job: QueryJob) -> QueryAnswer | QueryFailure:
         return QueryAnswer(kind, offer.content_type, body, truncated)
     triples = list(islice(result, job.max_rows + 1))
     truncated = len(triples) > job.max_rows
-    body = ox.serialize(triples[: job.max_rows], format=rdf_format(offer), prefixes=job.prefixes or None)
+    kept = triples[: job.max_rows]
+    body = ox.serialize(kept, format=rdf_format(offer), prefixes=used_prefixes(kept, job.prefixes))
     return QueryAnswer(kind, offer.content_type, body, truncated)
+
+
+def used_prefixes(triples: list[ox.Triple], prefixes: dict[str, str]) -> dict[str, str]:
+    """Only the prefixes some IRI in ``triples`` uses, so documents declare no unused ones."""
+    iris = {term.value for t in triples for term in (t.subject, t.predicate, t.object) if isinstance(term, ox.NamedNode)}
+    iris |= {t.object.datatype.value for t in triples if isinstance(t.object, ox.Literal)}
+    return {p: ns for p, ns in prefixes.items() if any(iri.startswith(ns) for iri in iris)}
 
 
 class _EnoughRows(Exception):

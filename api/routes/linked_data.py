@@ -1,5 +1,91 @@
-"""/id/…: every resource IRI resolves, as HTML for browsers and RDF for machines."""
+"""/id/…: every resource IRI resolves, as an HTML page for browsers and as RDF for machines."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from migkg.api.conneg import OFFERS, ResultKind, choose, prefers_html
+from migkg.api.internal import PREFIXES, Binding, ask, construct, select
+from migkg.api.responses import error, not_acceptable
+from migkg.api.state import AppState
 
 router = APIRouter()
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+LABELS = (
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://purl.org/dc/terms/title",
+)
+
+
+@router.api_route("/id/{path:path}", methods=["GET", "HEAD"], name="resource")
+async def resource(request: Request, path: str) -> Response:
+    state = AppState.of(request)
+    if state.store is None:
+        return state.no_store_response()
+    iri = f"{state.settings.base_iri}id/{path}"
+    html = prefers_html(request.headers.get("accept"))
+    if not html and choose(OFFERS[ResultKind.GRAPH], request.headers.get("accept")) is None:
+        return not_acceptable(ResultKind.GRAPH)
+    if not await ask(state.store, state.settings, "resource-exists", resource=iri):
+        return await _not_found(request, state, iri, html)
+    if html:
+        return await _html_page(request, state, iri)
+    answer = await construct(state.store, state.settings, "resource", request.headers.get("accept"), resource=iri)
+    return Response(answer.body, media_type=answer.content_type, headers={"Vary": "Accept"})
+
+
+async def _html_page(request: Request, state: AppState, iri: str) -> Response:
+    properties = await select(state.store, state.settings, "resource-properties", resource=iri)
+    incoming = await select(state.store, state.settings, "resource-incoming", resource=iri)
+    provenance = await select(state.store, state.settings, "resource-provenance", resource=iri)
+    context = {
+        "iri": iri,
+        "label": _label(properties) or iri,
+        "types": [row["value"] for row in properties if row["property"]["value"] == RDF_TYPE],
+        "properties": properties,
+        "incoming": incoming,
+        "provenance": provenance,
+        "link": _linker(state.settings.base_iri),
+        "curie": curie,
+    }
+    return state.templates.TemplateResponse(request, "resource.html", context, headers={"Vary": "Accept"})
+
+
+async def _not_found(request: Request, state: AppState, iri: str, html: bool) -> Response:
+    """404 that says what exists nearby: resources under the closest parent path."""
+    parent = iri.rstrip("/").rsplit("/", 1)[0] + "/"
+    nearby = await select(state.store, state.settings, "resources-under", prefix=parent)
+    suggestions = [row["resource"]["value"] for row in nearby]
+    if html:
+        context = {"iri": iri, "suggestions": suggestions, "link": _linker(state.settings.base_iri)}
+        return state.templates.TemplateResponse(request, "not-found.html", context, status_code=404)
+    lines = [f"No resource <{iri}> in the migkg graph."]
+    if suggestions:
+        lines += [f"Resources under <{parent}>:"] + [f"  <{s}>" for s in suggestions]
+    lines.append("Find resources with SPARQL at /sparql.")
+    return error(404, "\n".join(lines))
+
+
+def _label(properties: list[Binding]) -> str | None:
+    for predicate in LABELS:
+        for row in properties:
+            if row["property"]["value"] == predicate:
+                return row["value"]["value"]
+    return None
+
+
+def _linker(base_iri: str):
+    """Links to our own IRIs stay on this server (/id/…), whatever host it runs on."""
+
+    def link(iri: str) -> str:
+        return "/" + iri.removeprefix(base_iri) if iri.startswith(base_iri) else iri
+
+    return link
+
+
+def curie(iri: str) -> str:
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri
