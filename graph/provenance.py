@@ -26,17 +26,22 @@ def part(resource: URIRef, fragment: str) -> URIRef:
 
 
 def add_provenance(graph: Graph, resource: URIRef, document: URIRef, text: str, span: Span,
-                   motivation: URIRef = OA.describing, name: str = "provenance") -> URIRef:
-    """Record that `resource` was extracted from `text[span.start:span.end]` of `document`."""
+                   motivation: URIRef = OA.describing, name: str = "provenance",
+                   body: URIRef | None = None) -> URIRef:
+    """Record that `resource` was extracted from `text[span.start:span.end]` of `document`.
+
+    With `body`, the annotation (still named under `resource`) says instead that the span
+    identifies `body` — how the link stage records a mention of an actor or place."""
     if not 0 <= span.start < span.end <= len(text):
         raise ValueError(f"empty or out-of-range span {span} for {resource}")
     annotation = part(resource, name)
     target = part(resource, f"{name}-target")
     quote = part(resource, f"{name}-quote")
     position = part(resource, f"{name}-position")
-    graph.add((resource, DCTERMS.source, document))
+    if body is None:
+        graph.add((resource, DCTERMS.source, document))
     graph.add((annotation, RDF.type, OA.Annotation))
-    graph.add((annotation, OA.hasBody, resource))
+    graph.add((annotation, OA.hasBody, body if body is not None else resource))
     graph.add((annotation, OA.motivatedBy, motivation))
     graph.add((annotation, OA.hasTarget, target))
     graph.add((target, RDF.type, OA.SpecificResource))

@@ -66,6 +66,12 @@ def ends_sentence(text: str) -> bool:
     return text.rstrip().rstrip("*").endswith(TERMINAL)
 
 
+def looks_like_title(text: str, max_length: int = 160) -> bool:
+    """A short line that does not end like a sentence or clause: a title (it may end with ')')."""
+    text = text.rstrip()
+    return 0 < len(text) <= max_length and not is_bullet(text) and not text.endswith((".", ":", ";", ","))
+
+
 def is_all_caps(text: str) -> bool:
     letters = [ch for ch in text if ch.isalpha()]
     return bool(letters) and all(ch.isupper() for ch in letters)

@@ -34,7 +34,7 @@ from ..provenance import add_provenance
 from ..report import BuildReport
 from ..sources import Source, SourceError
 from ..text import SUPERSCRIPT, Line, Span, clean_inline, slugify, split_lines, superscript_to_int
-from .common import Paragraph, ends_sentence, is_all_caps, is_bullet, merge_spans, paragraphs
+from .common import Paragraph, ends_sentence, is_all_caps, is_bullet, looks_like_title, merge_spans, paragraphs
 
 SOURCE_ID = "gcm-booklet"
 FRAMEWORK = ID["gcm"]
@@ -396,10 +396,8 @@ class BookletReader:
 
     @staticmethod
     def _looks_like_title(para: Paragraph, previous_was_title: bool) -> bool:
-        text = para.text.rstrip()
-        return (not previous_was_title and para.is_single_line and len(text) <= 160
-                and not is_bullet(text) and not text.endswith((".", ":", ";", ","))
-                and not FOOTNOTE.match(text))
+        return (not previous_was_title and para.is_single_line and looks_like_title(para.text)
+                and not FOOTNOTE.match(para.text))
 
     # -- SDG targets -----------------------------------------------------------------------
 
@@ -463,10 +461,11 @@ class BookletReader:
                 found.append(self._dated_instrument(year_title, para, category, descriptions))
             elif IN_FORCE.search(text):
                 found.extend(self._in_force_instruments(para, category))
-            elif found and found[-1]["open"] and not ends_sentence(found[-1]["description"][-1]):
+            elif found and found[-1]["open"] and found[-1]["description"] \
+                    and not ends_sentence(found[-1]["description"][-1]):
                 found[-1]["description"][-1] += " " + text  # page break inside the description
                 found[-1]["spans"].append(para.span)
-            elif para.is_single_line and not ends_sentence(text) and next_para is not None:
+            elif para.is_single_line and looks_like_title(text, 200) and next_para is not None:
                 found.append(self._titled_instrument(para, category))
             elif found and found[-1]["open"]:
                 found[-1]["description"].append(text)
@@ -838,7 +837,7 @@ class _Writer:
             if reference["date"][:4].isdigit():
                 self.add(iri, MIG.year, Literal(reference["date"][:4], datatype=XSD.gYear))
             self.add(iri, DCTERMS.title, Literal(_reference_title(reference["text"]), lang="en"))
-            self.add(iri, RDFS.label, Literal(f"{reference['author']} ({reference['date']})"))
+            self.add(iri, RDFS.label, Literal(f"{reference['author']} ({reference['date']})", lang="en"))
             self.add(iri, DCTERMS.bibliographicCitation, Literal(f"{reference['author']} {reference['date']} {text}"))
             for url in URL.findall(text):
                 self.add(iri, MIG.url, Literal(url.rstrip("."), datatype=XSD.anyURI))

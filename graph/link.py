@@ -1,0 +1,165 @@
+"""Link stage: one IRI for each actor and place the sources name, and every mention recorded.
+
+Names come from two registries kept as files (`graph/reference/actors.tsv`, `places.tsv`) and,
+for countries, from pycountry's names. Each resource's provenance quote (its exact source text,
+with known offsets) is scanned, so each mention is an `oa:Annotation` with the exact position of
+the name in the document, motivated by `oa:identifying`, whose body is the actor or place.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pycountry
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import FOAF, RDF, RDFS, SKOS, XSD
+
+from .namespaces import GEOAREA, ID, MIG, OA
+from .provenance import add_provenance
+from .report import BuildReport
+from .sources import REFERENCE_DIR, SourceError
+from .text import Span
+
+ACTORS_FILE = REFERENCE_DIR / "actors.tsv"
+PLACES_FILE = REFERENCE_DIR / "places.tsv"
+
+
+@dataclass(frozen=True)
+class Entity:
+    """Something with one IRI and the names by which the sources refer to it."""
+
+    iri: URIRef
+    rdf_type: URIRef
+    label: str
+    names: tuple[str, ...]
+    link_property: URIRef
+
+
+def _read_tsv(path: Path) -> list[dict[str, str]]:
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            return list(csv.DictReader(handle, delimiter="\t"))
+    except OSError as error:
+        raise SourceError(f"cannot read registry {path}: {error}") from error
+
+
+def _aliases(row: dict[str, str]) -> list[str]:
+    return [alias for alias in (row.get("aliases") or "").split("|") if alias]
+
+
+def actors(path: Path = ACTORS_FILE) -> list[Entity]:
+    entities = []
+    for row in _read_tsv(path):
+        if not hasattr(MIG, row["type"]) or not row["type"][0].isupper():
+            raise SourceError(f"{path}: actor {row['id']!r} has unknown type {row['type']!r}")
+        entities.append(Entity(ID[f"actor/{row['id']}"], MIG[row["type"]], row["label"],
+                               tuple([row["label"], *_aliases(row)]), MIG.mentionsActor))
+    return entities
+
+
+def countries_and_cities(path: Path = PLACES_FILE) -> tuple[list[Entity], dict[URIRef, dict]]:
+    """Every country (pycountry's names plus the registry's aliases) and the registry's cities."""
+    rows = _read_tsv(path)
+    aliases = {row["id"]: row for row in rows if row["kind"] == "country"}
+    entities, facts = [], {}
+    for country in pycountry.countries:
+        names = {n for n in (country.name, getattr(country, "common_name", None)) if n and "," not in n}
+        row = aliases.get(country.alpha_2)
+        if row:
+            names |= {row["name"], *_aliases(row)}
+        iri = ID[f"place/country/{country.alpha_2}"]
+        label = row["name"] if row else getattr(country, "common_name", country.name)
+        entities.append(Entity(iri, MIG.Country, label, tuple(sorted(names)), MIG.mentionsPlace))
+        facts[iri] = {"alpha2": country.alpha_2, "alpha3": country.alpha_3, "m49": country.numeric,
+                      "official": getattr(country, "official_name", country.name)}
+    for row in rows:
+        if row["kind"] != "city":
+            continue
+        if pycountry.countries.get(alpha_2=row["country"]) is None:
+            raise SourceError(f"{path}: city {row['id']!r} names unknown country {row['country']!r}")
+        iri = ID[f"place/city/{row['id']}"]
+        entities.append(Entity(iri, MIG.City, row["name"], tuple([row["name"], *_aliases(row)]), MIG.mentionsPlace))
+        facts[iri] = {"country": ID[f"place/country/{row['country']}"]}
+    return entities, facts
+
+
+def _pattern(names: dict[str, Entity]) -> re.Pattern:
+    """One alternation, longest names first, so 'Mexico City' wins over 'Mexico'."""
+    alternatives = sorted(names, key=len, reverse=True)
+    body = "|".join(r"\s+".join(map(re.escape, name.split())) for name in alternatives)
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])")
+
+
+def _in_capitals_line(quote: str, start: int, end: int) -> bool:
+    """Acronyms inside a line set in capitals (headings, captions) are words, not names."""
+    line_start = quote.rfind("\n", 0, start) + 1
+    line_end = quote.find("\n", end)
+    line = quote[line_start: line_end if line_end >= 0 else len(quote)]
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) > 12 and all(c.isupper() for c in letters)
+
+
+def link_mentions(dataset: Graph, texts: dict[URIRef, str], report: BuildReport) -> Graph:
+    """Find every registry name in every provenance quote; returns the links graph."""
+    entities = actors()
+    places, facts = countries_and_cities()
+    by_name: dict[str, Entity] = {}
+    for entity in [*entities, *places]:
+        for name in entity.names:
+            by_name.setdefault(name, entity)
+    pattern = _pattern(by_name)
+    links = Graph()
+    mentioned: set[Entity] = set()
+    counter: dict[tuple[URIRef, URIRef], int] = {}
+    for annotation in sorted(dataset.subjects(RDF.type, OA.Annotation)):
+        if dataset.value(annotation, OA.motivatedBy) != OA.describing:
+            continue
+        resource = dataset.value(annotation, OA.hasBody)
+        target = dataset.value(annotation, OA.hasTarget)
+        document = dataset.value(target, OA.hasSource)
+        selectors = list(dataset.objects(target, OA.hasSelector))
+        start = next(int(dataset.value(s, OA.start)) for s in selectors if dataset.value(s, OA.start) is not None)
+        quote = texts[document][start:int(next(dataset.value(s, OA.end) for s in selectors
+                                                 if dataset.value(s, OA.end) is not None))]
+        for match in pattern.finditer(quote):
+            entity = by_name[re.sub(r"\s+", " ", match.group())]
+            if match.group().isupper() and _in_capitals_line(quote, match.start(), match.end()):
+                continue
+            key = (resource, entity.iri)
+            counter[key] = counter.get(key, 0) + 1
+            links.add((resource, entity.link_property, entity.iri))
+            name = f"mention-{entity.iri.rsplit('/', 1)[-1].lower()}-{counter[key]}"
+            add_provenance(links, resource, document, texts[document],
+                           Span(start + match.start(), start + match.end()),
+                           motivation=OA.identifying, name=name, body=entity.iri)
+            mentioned.add(entity)
+    by_iri = {entity.iri: entity for entity in places}
+    mentioned |= {by_iri[facts[e.iri]["country"]] for e in mentioned if e.rdf_type == MIG.City}
+    for entity in sorted(mentioned, key=lambda e: str(e.iri)):
+        _describe(links, entity, facts.get(entity.iri, {}))
+    report.counts["mentions"] = sum(counter.values())
+    return links
+
+
+def _describe(graph: Graph, entity: Entity, facts: dict) -> None:
+    graph.add((entity.iri, RDF.type, entity.rdf_type))
+    graph.add((entity.iri, RDFS.label, Literal(entity.label, lang="en")))
+    graph.add((entity.iri, SKOS.prefLabel, Literal(entity.label, lang="en")))
+    for name in entity.names:
+        if name != entity.label:
+            graph.add((entity.iri, SKOS.altLabel, Literal(name, lang="en")))
+    if entity.rdf_type == MIG.Country:
+        graph.add((entity.iri, MIG.isoAlpha2, Literal(facts["alpha2"])))
+        graph.add((entity.iri, MIG.isoAlpha3, Literal(facts["alpha3"])))
+        graph.add((entity.iri, MIG.m49, Literal(facts["m49"])))
+        graph.add((entity.iri, SKOS.exactMatch, GEOAREA[facts["m49"]]))
+    elif entity.rdf_type == MIG.City:
+        graph.add((entity.iri, MIG.inCountry, facts["country"]))
+    else:
+        graph.add((entity.iri, FOAF.name, Literal(entity.label, lang="en")))
+        for name in entity.names:
+            if name.isupper() and len(name) <= 12:
+                graph.add((entity.iri, MIG.acronym, Literal(name)))

@@ -1,0 +1,122 @@
+"""Publish stage: write the build artefacts into a fresh directory, then swap it in.
+
+A failed build leaves the previous `build/` untouched: everything is written to a sibling
+temporary directory, which replaces `build/` only once every artefact and the store are done."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections import Counter
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pyoxigraph
+from rdflib import Dataset, Graph
+from rdflib.namespace import RDF
+
+from .namespaces import bind_prefixes
+from .report import BuildReport
+
+ARTEFACTS = ("migkg.trig", "migkg.nq", "migkg.ttl", "migkg.jsonld", "void.ttl", "shacl-report.ttl",
+             "build-report.json", "build-report.md")
+
+
+def sorted_nquads(dataset: Dataset) -> str:
+    """N-Quads with lines sorted: the same input gives byte-identical output."""
+    text = dataset.serialize(format="nquads")
+    return "".join(sorted(line + "\n" for line in text.splitlines() if line.strip()))
+
+
+def write_artefacts(directory: Path, dataset: Dataset, void: Graph, shacl_report: Graph,
+                    report: BuildReport) -> None:
+    bind_prefixes(dataset)
+    nquads = sorted_nquads(dataset)
+    (directory / "migkg.nq").write_text(nquads, encoding="utf-8")
+    dataset.serialize(directory / "migkg.trig", format="trig")
+    union = Graph()
+    bind_prefixes(union)
+    for subject, predicate, obj, _graph in dataset.quads((None, None, None, None)):
+        union.add((subject, predicate, obj))
+    union.serialize(directory / "migkg.ttl", format="turtle")
+    dataset.serialize(directory / "migkg.jsonld", format="json-ld", auto_compact=True)
+    void.serialize(directory / "void.ttl", format="turtle")
+    shacl_report.serialize(directory / "shacl-report.ttl", format="turtle")
+    (directory / "build-report.json").write_text(json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n",
+                                                encoding="utf-8")
+    (directory / "build-report.md").write_text(markdown_report(report), encoding="utf-8")
+
+
+def load_store(directory: Path) -> int:
+    """Bulk-load the N-Quads into an Oxigraph store in `directory/store`; returns its quad count."""
+    store = pyoxigraph.Store(str(directory / "store"))
+    store.bulk_load(path=str(directory / "migkg.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
+    store.optimize()
+    count = len(store)
+    store.flush()
+    del store
+    return count
+
+
+def write_build_info(directory: Path) -> dict:
+    files = {}
+    for name in ARTEFACTS:
+        data = (directory / name).read_bytes()
+        files[name] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    info = {
+        "version": files["migkg.nq"]["sha256"],
+        "built": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "files": files,
+    }
+    (directory / "build-info.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+    return info
+
+
+def swap_in(staging: Path, target: Path) -> None:
+    """Replace `target` with `staging` (two renames; the old build is removed only afterwards)."""
+    retired = target.with_name(f"{target.name}.old-{os.getpid()}")
+    if target.exists():
+        target.rename(retired)
+    staging.rename(target)
+    if retired.exists():
+        shutil.rmtree(retired)
+
+
+def count_types(dataset: Dataset) -> dict[str, dict[str, int]]:
+    """Instances per class in each named graph (the build report's counts)."""
+    counts: dict[str, dict[str, int]] = {}
+    for context in sorted(dataset.contexts(), key=lambda g: str(g.identifier)):
+        per_class = Counter(str(o) for o in context.objects(None, RDF.type))
+        if per_class:
+            counts[str(context.identifier)] = dict(sorted(per_class.items()))
+    return counts
+
+
+def markdown_report(report: BuildReport) -> str:
+    lines = ["# migkg build report", ""]
+    lines += ["## Counts", "", "| graph | class | instances |", "|---|---|---:|"]
+    for graph_name, per_class in report.counts.get("classes", {}).items():
+        for cls, count in per_class.items():
+            lines.append(f"| {graph_name.rsplit('/', 1)[-1]} | {_short(cls)} | {count} |")
+    lines += ["", f"Triples: {report.counts.get('triples', 0)}; mentions linked: {report.counts.get('mentions', 0)}."]
+    for title, notes in (("Repairs", report.repairs), ("Warnings", report.warnings)):
+        lines += ["", f"## {title} ({len(notes)})", "", "| source | kind | what | resource |", "|---|---|---|---|"]
+        for note in notes:
+            message = note.message.replace("|", "\\|").replace("\n", " ")
+            lines.append(f"| {note.source} | {note.kind} | {message} | {note.resource or ''} |")
+    ignored = Counter((n.source, n.kind) for n in report.ignored)
+    lines += ["", f"## Text deliberately not extracted ({len(report.ignored)})", "", "| source | kind | count |", "|---|---|---:|"]
+    lines += [f"| {source} | {kind} | {count} |" for (source, kind), count in sorted(ignored.items())]
+    lines += ["", "## Stage times (s)", ""] + [f"- {stage}: {seconds:.2f}" for stage, seconds in report.stages.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _short(iri: str) -> str:
+    from .namespaces import PREFIXES
+
+    for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(str(item[1]))):
+        if iri.startswith(str(namespace)):
+            return f"{prefix}:{iri[len(str(namespace)):]}"
+    return iri

@@ -1,0 +1,1 @@
+"""migkg: the Migration Governance Knowledge Graph."""

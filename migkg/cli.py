@@ -1,0 +1,44 @@
+"""The `migkg` command: `migkg build` and `migkg serve`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="migkg", description="The Migration Governance Knowledge Graph.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    build_cmd = commands.add_parser("build", help="extract, link, reason, validate and publish the graph into build/")
+    build_cmd.add_argument("--output", type=Path, default=None, help="build directory (default: build/)")
+    build_cmd.add_argument("--sources", type=Path, default=None, help="sources directory with manifest.toml")
+    serve_cmd = commands.add_parser("serve", help="serve the built graph (SPARQL, linked data, REST views)")
+    serve_cmd.add_argument("--host", default="127.0.0.1")
+    serve_cmd.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args(argv)
+    if args.command == "build":
+        return _build(args)
+    from migkg.api import serve
+
+    serve(host=args.host, port=args.port)
+    return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    from migkg.graph.build import DEFAULT_OUTPUT, BuildError, build
+    from migkg.graph.sources import SOURCES_DIR
+
+    output = args.output or DEFAULT_OUTPUT
+    try:
+        report = build(output=output, sources_dir=args.sources or SOURCES_DIR)
+    except BuildError as error:
+        print(f"migkg build failed: {error}\nThe previous build in {output} is untouched.", file=sys.stderr)
+        return 1
+    print(f"migkg build: {report.counts['triples']} triples, {report.counts['repairs']} repairs, "
+          f"{report.counts['warnings']} warnings → {output} (see build-report.md)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
