@@ -11,11 +11,12 @@ from fastapi.staticfiles import StaticFiles
 
 from migkg.api.buildinfo import load_build_info
 from migkg.api.description import load_examples
-from migkg.api.internal import select
+from migkg.api.internal import InternalQueryFailed, select
+from migkg.api.responses import error
 from migkg.api.routes import linked_data, meta, sparql
 from migkg.api.settings import Settings
 from migkg.api.state import AppState
-from migkg.api.store import OxigraphStore
+from migkg.api.store import OxigraphStore, QueryTimedOut, StoreBusy
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -32,6 +33,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(linked_data.router)
     if settings.static_dir.is_dir():
         app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
+    _add_store_error_handlers(app, settings)
     app.middleware("http")(_caching_headers)
     # No credentials: any site may query, none may send the user's cookies along.
     app.add_middleware(
@@ -39,6 +41,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_headers=["*"], expose_headers=["ETag", "Last-Modified", "Retry-After", "MIGKG-Results-Truncated"],
     )
     return app
+
+
+def _add_store_error_handlers(app: FastAPI, settings: Settings) -> None:
+    """Pages built from internal queries (/id/, VoID, /ontology) fail the same way /sparql does."""
+
+    @app.exception_handler(StoreBusy)
+    async def busy(request: Request, exc: StoreBusy) -> Response:
+        return error(503, f"All {settings.max_concurrent_queries} query workers are busy; retry shortly.",
+                     {"Retry-After": str(settings.retry_after)})
+
+    @app.exception_handler(QueryTimedOut)
+    async def timed_out(request: Request, exc: QueryTimedOut) -> Response:
+        return error(503, f"Answering took longer than {settings.query_timeout:g} s (MIGKG_QUERY_TIMEOUT).")
+
+    @app.exception_handler(InternalQueryFailed)
+    async def failed(request: Request, exc: InternalQueryFailed) -> Response:
+        return error(exc.status, exc.message)
 
 
 def _lifespan(state: AppState) -> Callable[[FastAPI], AsyncIterator[None]]:

@@ -18,7 +18,7 @@ def _workers(client: TestClient) -> set[int]:
 
 def _alive(pid: int) -> bool:
     try:
-        os.kill(pid, 0)
+        os.kill(pid, 0)  # signal 0: only checks that the process exists
     except ProcessLookupError:
         return False
     return True
@@ -151,3 +151,15 @@ def test_an_allow_listed_service_is_called(settings: Settings, loopback_trap) ->
         response = client.post("/sparql", data={"query": f"SELECT * WHERE {{ SERVICE <{loopback_trap.url}> {{ ?s ?p ?o }} }}"})
     assert response.status_code in (500, 503)  # the trap answers no HTTP
     assert loopback_trap.connections and b"POST" in loopback_trap.connections[0]
+
+
+def test_pages_answer_503_when_every_worker_is_busy(settings: Settings) -> None:
+    limits = {"query_timeout": 2.0, "max_concurrent_queries": 1, "queue_wait": 0.1}
+    with app_client(settings.model_copy(update=limits)) as client:
+        slow, _ = _run_in_background(client, ENDLESS_QUERY)
+        _wait_until_busy(client, 1)
+        for path in ("/id/gcm", "/.well-known/void"):
+            response = client.get(path, headers={"accept": "text/turtle"})
+            assert response.status_code == 503 and "retry-after" in response.headers
+        slow.join()
+        assert client.get("/id/gcm", headers={"accept": "text/turtle"}).status_code == 200
