@@ -115,7 +115,7 @@ def test_provenance_into_both_renderings(nua):
 def test_no_blank_nodes_and_shapes_hold(nua):
     graph, _, _ = nua
     assert not blank_nodes(graph)
-    assert violations(graph, "nua.ttl") == []
+    assert violations(graph) == []
 
 
 def test_shape_rejects_row_without_partnerships_or_ocr_provenance():
@@ -128,6 +128,6 @@ def test_shape_rejects_row_without_partnerships_or_ocr_provenance():
             mig:partOf <https://w3id.org/migkg/id/doc/nua-table> ;
             dcterms:source <https://w3id.org/migkg/id/doc/nua-table-tsv> .
     """, format="turtle")
-    messages = violations(bad, "nua.ttl")
+    messages = violations(bad)
     assert any("'Partnerships' cell" in m for m in messages)
     assert any("both renderings" in m for m in messages)
