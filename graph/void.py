@@ -9,7 +9,7 @@ from rdflib.namespace import DCTERMS, RDF, XSD
 
 from .namespaces import BASE, ID, VOID, bind_prefixes
 
-DATASET = URIRef(BASE + "void#dataset")
+DATASET = URIRef(BASE + "dataset")
 DUMPS = ("migkg.nq", "migkg.trig", "migkg.ttl", "migkg.jsonld")
 
 

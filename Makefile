@@ -1,0 +1,71 @@
+# migkg — the Migration Governance Knowledge Graph
+# `make serve` and `make test` work on a fresh clone: each installs what it needs first.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+MAKEFLAGS += --warn-undefined-variables --no-builtin-rules
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+BUILD := build
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+include api/api.mk
+
+# ----------------------------------------
+# Help
+# ----------------------------------------
+.PHONY: help
+help:  ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+# ----------------------------------------
+# Install: a virtualenv with the project (editable) and its test tools; Java for HermiT
+# ----------------------------------------
+.PHONY: install
+install: $(STAMP) java api-assets  ## install Python packages, Java (for HermiT) and the query UI
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+.PHONY: java
+java:  ## make sure a Java runtime is there (owlready2 runs HermiT on it)
+	@command -v java >/dev/null || { echo "installing a Java runtime for HermiT"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless; }
+
+# ----------------------------------------
+# Build: sources → extract → link → reason → validate → publish (atomic, into build/)
+# ----------------------------------------
+.PHONY: build
+build: $(BUILD)/build-info.json  ## build the graph into build/
+
+$(BUILD)/build-info.json: $(STAMP) $(shell find graph ontology shapes -type f -not -path '*/__pycache__/*')
+	@$(MAKE) --no-print-directory java
+	$(BIN)/migkg build --output $(BUILD)
+
+# ----------------------------------------
+# Serve and test
+# ----------------------------------------
+.PHONY: serve
+serve: install build  ## serve SPARQL, linked data and REST views on http://$(HOST):$(PORT)
+	$(BIN)/migkg serve --host $(HOST) --port $(PORT)
+
+.PHONY: test
+test: install build  ## build, then run every test
+	$(BIN)/pytest -q
+
+.PHONY: clean
+clean:  ## remove the build (the virtualenv stays; `make distclean` removes it too)
+	rm -rf $(BUILD) $(BUILD).tmp-* $(BUILD).old-*
+
+.PHONY: distclean
+distclean: clean
+	rm -rf $(VENV) api/static/node_modules

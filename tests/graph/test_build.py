@@ -1,0 +1,75 @@
+"""The build as a whole: deterministic, atomic, and clear about broken sources."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from migkg.graph.build import BuildError, build
+
+from migkg.graph.sources import SOURCES_DIR as SOURCES
+
+
+@pytest.fixture
+def sources_copy(tmp_path: Path) -> Path:
+    copy = tmp_path / "sources"
+    shutil.copytree(SOURCES, copy)
+    return copy
+
+
+@pytest.fixture
+def previous_build(tmp_path: Path) -> Path:
+    output = tmp_path / "build"
+    output.mkdir()
+    (output / "build-info.json").write_text('{"version": "previous"}', encoding="utf-8")
+    return output
+
+
+def assert_untouched(previous: Path) -> None:
+    assert (previous / "build-info.json").read_text(encoding="utf-8") == '{"version": "previous"}'
+    assert sorted(p.name for p in previous.parent.iterdir() if p.name.startswith("build")) == ["build"]
+
+
+def test_a_changed_source_stops_the_build_with_the_previous_build_intact(sources_copy, previous_build):
+    booklet = sources_copy / "gcm-implementation-booklet-2022.txt"
+    booklet.write_bytes(booklet.read_bytes()[:50_000])
+    result = subprocess.run([sys.executable, "-m", "migkg.cli", "build", "--output", str(previous_build),
+                             "--sources", str(sources_copy)], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "gcm-implementation-booklet-2022.txt has sha256" in result.stderr
+    assert "changed or corrupted" in result.stderr
+    assert_untouched(previous_build)
+
+
+def test_a_source_that_lost_its_structure_stops_the_build(sources_copy, previous_build):
+    booklet = sources_copy / "gcm-implementation-booklet-2022.txt"
+    text = booklet.read_text(encoding="utf-8").replace("\nAssociated actions\n", "\nActions\n", 1)
+    booklet.write_text(text, encoding="utf-8")
+    manifest = sources_copy / "manifest.toml"
+    old = hashlib.sha256((SOURCES / booklet.name).read_bytes()).hexdigest()
+    new = hashlib.sha256(booklet.read_bytes()).hexdigest()
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    with pytest.raises(BuildError, match="found 22 'Associated actions' sections, expected 23"):
+        build(output=previous_build, sources_dir=sources_copy, out=io.StringIO())
+    assert_untouched(previous_build)
+
+
+def test_the_same_input_gives_byte_identical_sorted_nquads(build_dir, tmp_path):
+    progress = io.StringIO()
+    build(output=tmp_path / "again", sources_dir=SOURCES, out=progress)
+    assert (tmp_path / "again" / "migkg.nq").read_bytes() == (build_dir / "migkg.nq").read_bytes()
+    assert "[6/6] publish done" in progress.getvalue()
+
+
+def test_the_build_writes_every_artefact(build_dir):
+    names = {p.name for p in build_dir.iterdir()}
+    assert {"migkg.trig", "migkg.nq", "migkg.ttl", "migkg.jsonld", "void.ttl", "shacl-report.ttl",
+            "build-report.json", "build-report.md", "build-info.json", "store"} <= names
+    lines = (build_dir / "migkg.nq").read_text(encoding="utf-8").splitlines()
+    assert lines == sorted(lines)
