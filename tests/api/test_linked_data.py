@@ -31,7 +31,7 @@ def _objects(triples, subject: str | None, predicate: str) -> list[str]:
 def _provenance_resource(client: TestClient) -> tuple[str, str, str]:
     """A resource of the build with a provenance quote: (IRI, quote, document IRI)."""
     query = """PREFIX oa: <http://www.w3.org/ns/oa#>
-        SELECT ?r ?quote ?doc WHERE { ?a oa:hasBody ?r ; oa:hasTarget ?t . ?t oa:hasSource ?doc ;
+        SELECT ?r ?quote ?doc WHERE { ?a oa:hasBody ?r ; oa:motivatedBy oa:describing ; oa:hasTarget ?t . ?t oa:hasSource ?doc ;
         oa:hasSelector/oa:exact ?quote FILTER STRSTARTS(STR(?r), "https://w3id.org/migkg/id/") } ORDER BY ?r LIMIT 1"""
     row = client.get("/sparql", params={"query": query}).json()["results"]["bindings"][0]
     return row["r"]["value"], row["quote"]["value"], row["doc"]["value"]
