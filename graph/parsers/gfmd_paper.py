@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import pycountry
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 from ..link import actors
 from ..namespaces import ID, MIG, sdg_iri
@@ -407,8 +407,6 @@ class _Writer:
         for passage in passages:
             for part in passage.parts:
                 for match in SUPERSCRIPT.finditer(part.text):
-                    if FOOTNOTE.match(part.text) and match.start() == 0:
-                        continue
                     markers += 1
                     self.cite(passage, part, match)
         if markers != len(notes):
