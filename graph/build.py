@@ -14,7 +14,7 @@ from pathlib import Path
 from rdflib import Dataset, Graph, Literal
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
-from . import link, publish, reason, sdg, validate, void
+from . import crosslinks, link, publish, reason, sdg, validate, void
 from .namespaces import GRAPH, MIG, bind_prefixes, source_graph
 from .report import BuildReport
 from .sources import SOURCES_DIR, Source, SourceError, load_manifest
@@ -90,6 +90,8 @@ def _run(staging: Path, sources_dir: Path, report: BuildReport, progress: Progre
             dataset.graph(source_graph("gcm-booklet")).add(triple)
         links = dataset.graph(GRAPH["links"])
         for triple in link.link_mentions(documents, texts, report):
+            links.add(triple)
+        for triple in crosslinks.link_documents(documents + links, report):
             links.add(triple)
     with progress.stage("reason"):
         classes = reason.check_consistency(ontology)

@@ -465,6 +465,10 @@ class BookletReader:
                     and not ends_sentence(found[-1]["description"][-1]):
                 found[-1]["description"][-1] += " " + text  # page break inside the description
                 found[-1]["spans"].append(para.span)
+            elif found and found[-1]["open"] and not found[-1]["description"]:
+                found[-1]["description"].append(text)  # a title is followed by its description
+                found[-1]["spans"].append(para.span)
+                descriptions.append(text)
             elif para.is_single_line and looks_like_title(text, 200) and next_para is not None:
                 found.append(self._titled_instrument(para, category))
             elif found and found[-1]["open"]:
