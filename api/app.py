@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
@@ -12,11 +13,14 @@ from fastapi.staticfiles import StaticFiles
 from migkg.api.buildinfo import load_build_info
 from migkg.api.description import load_examples
 from migkg.api.internal import InternalQueryFailed, select
+from migkg.api.problems import invalid_request
 from migkg.api.responses import error
 from migkg.api.routes import linked_data, meta, sparql
+from migkg.api.routes.views import views_router
 from migkg.api.settings import Settings
 from migkg.api.state import AppState
 from migkg.api.store import OxigraphStore, QueryTimedOut, StoreBusy
+from migkg.api.views import load_views
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -24,13 +28,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     state = AppState(settings=settings)
     app = FastAPI(
         title="migkg",
-        summary="The Migration Governance Knowledge Graph: SPARQL endpoint and linked data.",
+        summary="The Migration Governance Knowledge Graph: SPARQL endpoint, linked data and curated REST views.",
         lifespan=_lifespan(state),
     )
     app.state.migkg = state
     app.include_router(sparql.router)
     app.include_router(meta.router)
     app.include_router(linked_data.router)
+    app.include_router(views_router(load_views(settings.views_dir)))
+    app.add_exception_handler(RequestValidationError, invalid_request)
     if settings.static_dir.is_dir():
         app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     _add_store_error_handlers(app, settings)

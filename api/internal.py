@@ -1,4 +1,4 @@
-"""Internal queries (api/queries/*.rq) run through the same store, limits and workers as user queries."""
+"""Internal queries (api/queries/*.rq, and the curated views) run through the same store, limits and workers as user queries."""
 
 import json
 from functools import cache
@@ -20,23 +20,28 @@ def load_query(name: str) -> str:
 
 async def select(store: QueryStore, settings: Settings, name: str, **iris: str) -> list[Binding]:
     """Run a SELECT from api/queries with variables pre-bound to IRIs; rows as SPARQL JSON bindings."""
-    answer = await _run(store, settings, name, "application/sparql-results+json", iris)
+    return await select_text(store, settings, load_query(name), iris)
+
+
+async def select_text(store: QueryStore, settings: Settings, text: str, iris: dict[str, str] | None = None) -> list[Binding]:
+    """Run a SELECT given as text (a curated view's, say) over the union of all graphs."""
+    answer = await _run(store, settings, text, "application/sparql-results+json", iris or {})
     return json.loads(answer.body)["results"]["bindings"]
 
 
 async def ask(store: QueryStore, settings: Settings, name: str, **iris: str) -> bool:
-    answer = await _run(store, settings, name, "application/sparql-results+json", iris)
+    answer = await _run(store, settings, load_query(name), "application/sparql-results+json", iris)
     return json.loads(answer.body)["boolean"]
 
 
 async def construct(store: QueryStore, settings: Settings, name: str, accept: str, **iris: str) -> QueryAnswer:
     """Run a CONSTRUCT from api/queries, negotiated like any graph result."""
-    return await _run(store, settings, name, accept, iris)
+    return await _run(store, settings, load_query(name), accept, iris)
 
 
-async def _run(store: QueryStore, settings: Settings, name: str, accept: str, iris: dict[str, str]) -> QueryAnswer:
+async def _run(store: QueryStore, settings: Settings, text: str, accept: str, iris: dict[str, str]) -> QueryAnswer:
     job = QueryJob(
-        text=load_query(name),
+        text=text,
         accept=accept,
         base_iri=settings.base_iri,
         max_rows=settings.max_result_rows,

@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     )
     cache_max_age: int = Field(300, ge=0, description="Cache-Control max-age for GET answers, seconds")
     examples_dir: Path = Field(REPO_ROOT / "queries" / "examples", description="example queries (*.rq)")
+    views_dir: Path = Field(REPO_ROOT / "queries" / "views", description="curated views (*.rq) served under /api")
     static_dir: Path = Field(Path(__file__).resolve().parent / "static", description="YASGUI and other assets")
 
     @property

@@ -1,0 +1,327 @@
+"""Curated views: SPARQL files in queries/views/ whose `#+` YAML header makes each a REST route.
+
+The idea is grlc's. A view file is a runnable SPARQL SELECT with a header such as::
+
+    #+ summary: Practices, filtered by objective, country, SDG target, organisation or text
+    #+ path: /practices
+    #+ params:
+    #+   sdg_target: {type: string, pattern: '^[0-9]{1,2}\\.[0-9a-z]{1,2}$', bind: iri,
+    #+                template: 'http://metadata.un.org/sdg/{}', example: '10.7'}
+    #+ columns:
+    #+   id: {type: iri}
+    #+   title: {type: string, property: dcterms:title}
+
+Parameters reach the query through its one ``VALUES (?a ?b …) { (UNDEF UNDEF …) }`` block,
+whose row is replaced by RDF terms that pyoxigraph builds and serializes from the validated
+values: request text is never pasted into the query. A file runs unchanged in any SPARQL
+editor, where the UNDEF row means "no filter". Item views add part queries
+(``NAME.PART.rq``, run with the same parameters) whose rows nest as arrays.
+"""
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import pyoxigraph as ox
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from migkg.api.internal import PREFIXES
+
+VIEW_FILE = re.compile(r"^[a-z0-9-]+\.rq$")  # NAME.PART.rq files are parts, not views
+HEADER_LINE = re.compile(r"^#\+ ?(.*)$")
+VALUES_BLOCK = re.compile(r"VALUES\s*\(([^)]*)\)\s*\{\s*\(\s*((?:UNDEF\s*)+)\)\s*\}")
+PARAM_TYPES = {"string": str, "integer": int}
+COLUMN_TYPES = {"iri": str, "string": str, "integer": int, "decimal": float, "boolean": bool, "date": str}
+
+
+class ViewError(Exception):
+    """A view file that cannot become a route; raised at start-up, naming the file and the fault."""
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    variable: str  # the SPARQL variable it binds (defaults to the name)
+    type: Literal["string", "integer"]
+    description: str
+    bind: Literal["iri", "literal"]
+    template: str  # "{}" is replaced by the value: the IRI (bind: iri) or the literal's text
+    required: bool
+    in_path: bool
+    example: Any = None
+    constraints: dict[str, Any] = field(default_factory=dict)  # pattern, minimum, maximum, min_length, max_length
+    enum: dict[str, str] | None = None  # value → IRI, for a closed set of choices
+
+    def term(self, value: Any) -> ox.NamedNode | ox.Literal:
+        """The RDF term a validated value stands for."""
+        if self.enum is not None:
+            return ox.NamedNode(_expand(self.enum[value]))
+        text = self.template.format(value)
+        if self.bind == "iri":
+            return ox.NamedNode(text)
+        if self.type == "integer":
+            return ox.Literal(text, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+        return ox.Literal(text)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    description: str
+    property: str | None  # CURIE or IRI for the JSON-LD context; None: not in the context
+    required: bool  # False: the query may leave it unbound (OPTIONAL)
+
+    def value(self, term: dict[str, str] | None) -> Any:
+        """A SPARQL JSON term as the column's JSON value."""
+        if term is None:
+            return None
+        text = term["value"]
+        if self.type == "integer":
+            return int(text)
+        if self.type == "decimal":
+            return float(text)
+        if self.type == "boolean":
+            return text in ("true", "1")
+        return text
+
+
+@dataclass(frozen=True)
+class Query:
+    """One SPARQL text with the position of its parameter VALUES row."""
+
+    text: str
+    variables: tuple[str, ...]
+    row: tuple[int, int]  # span of the "(UNDEF …)" row's UNDEFs in text
+
+    def render(self, terms: dict[str, ox.NamedNode | ox.Literal]) -> str:
+        cells = " ".join(str(terms[v]) if v in terms else "UNDEF" for v in self.variables)
+        return f"{self.text[: self.row[0]]}{cells} {self.text[self.row[1]:]}"
+
+
+@dataclass(frozen=True)
+class Part:
+    name: str
+    description: str
+    property: str | None
+    reverse: bool
+    query: Query
+    columns: tuple[Column, ...]
+
+
+@dataclass(frozen=True)
+class View:
+    name: str
+    path: str
+    summary: str
+    description: str
+    tags: tuple[str, ...]
+    kind: Literal["list", "item"]
+    order: str
+    params: tuple[Param, ...]
+    columns: tuple[Column, ...]
+    parts: tuple[Part, ...]
+    query: Query
+    not_found: str  # item views: detail for a 404, formatted with the parameters
+    hint: str  # what to try after a 404; "" leaves the server to point at the matching list
+    default_limit: int
+    max_limit: int
+
+    def terms(self, values: dict[str, Any]) -> dict[str, ox.NamedNode | ox.Literal]:
+        return {p.variable: p.term(values[p.name]) for p in self.params if values.get(p.name) is not None}
+
+
+def load_views(directory: Path) -> list[View]:
+    """Every NAME.rq in ``directory`` as a view; ViewError on the first file that is not one."""
+    names = sorted(p.name for p in directory.glob("*.rq") if VIEW_FILE.match(p.name))
+    views = [load_view(directory / name) for name in names]
+    paths = [v.path for v in views]
+    if len(set(paths)) != len(paths):
+        raise ViewError(f"two views in {directory} share a path: {sorted(p for p in paths if paths.count(p) > 1)}")
+    return views
+
+
+def load_view(path: Path) -> View:
+    header, text = read_header(path)
+    try:
+        name = path.stem
+        params = tuple(_param(n, spec, header["path"]) for n, spec in (header.get("params") or {}).items())
+        kind = header.get("kind", "list")
+        if kind not in ("list", "item"):
+            raise ViewError(f"kind must be list or item, not {kind!r}")
+        view = View(
+            name=name,
+            path=header["path"],
+            summary=header["summary"],
+            description=header.get("description", "").strip(),
+            tags=tuple(header.get("tags", [])),
+            kind=kind,
+            order=header.get("order", ""),
+            params=params,
+            columns=_columns(header["columns"]),
+            parts=tuple(_part(path, n, spec, params) for n, spec in (header.get("parts") or {}).items()),
+            query=_query(text, params, paginated=kind == "list"),
+            not_found=header.get("not_found", ""),
+            hint=header.get("hint", ""),
+            default_limit=int(header.get("limit", 50)),
+            max_limit=int(header.get("max_limit", 1000)),
+        )
+    except ViewError as fault:
+        raise ViewError(f"{path}: {fault}") from None
+    except (KeyError, TypeError, ValueError) as fault:
+        raise ViewError(f"{path}: header is missing or has a malformed entry ({fault!r})") from None
+    if (view.kind == "item" or any(p.in_path for p in view.params)) and not view.not_found:
+        raise ViewError(f"{path}: an item view, or one with path parameters, needs a not_found message")
+    return view
+
+
+def read_header(path: Path) -> tuple[dict[str, Any], str]:
+    """The `#+` YAML header and the whole text of a query file."""
+    text = path.read_text(encoding="utf-8")
+    lines = [m.group(1) for line in text.splitlines() if (m := HEADER_LINE.match(line))]
+    try:
+        header = yaml.safe_load("\n".join(lines)) or {}
+    except yaml.YAMLError as fault:
+        raise ViewError(f"{path}: the #+ header is not YAML: {fault}") from None
+    if not isinstance(header, dict):
+        raise ViewError(f"{path}: the #+ header must be a YAML mapping")
+    return header, text
+
+
+def _param(name: str, spec: dict[str, Any], route: str) -> Param:
+    in_path = f"{{{name}}}" in route or f"{{{name}:path}}" in route
+    constraints = {key: spec[key] for key in ("pattern", "minimum", "maximum", "min_length", "max_length") if key in spec}
+    return Param(
+        name=name,
+        variable=spec.get("variable", name),
+        type=spec.get("type", "string"),
+        description=spec["description"],
+        bind=spec.get("bind", "literal"),
+        template=spec.get("template", "{}"),
+        required=in_path or bool(spec.get("required", False)),
+        in_path=in_path,
+        example=spec.get("example"),
+        constraints=constraints,
+        enum=spec.get("enum"),
+    )
+
+
+def _columns(specs: dict[str, dict[str, Any]]) -> tuple[Column, ...]:
+    columns = []
+    for name, spec in specs.items():
+        if spec.get("type", "string") not in COLUMN_TYPES:
+            raise ViewError(f"column {name}: unknown type {spec.get('type')!r}; known: {sorted(COLUMN_TYPES)}")
+        columns.append(Column(name, spec.get("type", "string"), spec.get("description", ""), spec.get("property"),
+                              bool(spec.get("required", True))))
+    return tuple(columns)
+
+
+def _part(view_path: Path, name: str, spec: dict[str, Any], params: tuple[Param, ...]) -> Part:
+    file = view_path.with_name(f"{view_path.stem}.{spec.get('query', name)}.rq")
+    if not file.is_file():
+        raise ViewError(f"part {name}: no query file {file.name}")
+    header, text = read_header(file)
+    reverse = "reverse" in spec
+    return Part(
+        name=name,
+        description=spec.get("description", header.get("summary", "")),
+        property=spec.get("reverse", spec.get("property")),
+        reverse=reverse,
+        query=_query(text, params, paginated=False),
+        columns=_columns(header["columns"]),
+    )
+
+
+def _query(text: str, params: tuple[Param, ...], paginated: bool) -> Query:
+    """Locate the parameter VALUES row and check that it binds exactly the declared parameters."""
+    blocks = list(VALUES_BLOCK.finditer(text))
+    declared = {p.variable for p in params}
+    if not blocks:
+        if declared:
+            raise ViewError(f"parameters {sorted(declared)} need a VALUES (?…) {{ (UNDEF …) }} block")
+        return Query(text, (), (len(text), len(text)))
+    if len(blocks) > 1:
+        raise ViewError("more than one VALUES (…) { (UNDEF …) } block; the parameters need exactly one")
+    block = blocks[0]
+    variables = tuple(v.lstrip("?$") for v in block.group(1).split())
+    if set(variables) != declared or len(block.group(2).split()) != len(variables):
+        raise ViewError(f"the VALUES block binds {list(variables)}; the header declares {sorted(declared)}")
+    if paginated and re.search(r"\b(LIMIT|OFFSET)\s+\d+\s*$", text, re.IGNORECASE):
+        raise ViewError("a list view is paginated by the server; remove the query's own LIMIT/OFFSET")
+    return Query(text, variables, block.span(2))
+
+
+def _expand(curie_or_iri: str) -> str:
+    prefix, _, local = curie_or_iri.partition(":")
+    return PREFIXES[prefix] + local if prefix in PREFIXES and not local.startswith("//") else curie_or_iri
+
+
+# --- pydantic models (for validation in tests and the OpenAPI document) ---
+
+def item_model(view: View) -> type[BaseModel]:
+    fields: dict[str, Any] = _column_fields(view.columns)
+    for part in view.parts:
+        fields[part.name] = (list[_row_model(f"{_camel(view.name)}{_camel(part.name)}", part.columns)],
+                             Field(description=part.description))
+    return create_model(f"{_camel(view.name)}Item", __config__=ConfigDict(extra="forbid"), **fields)
+
+
+def page_model(view: View) -> type[BaseModel]:
+    row = _row_model(f"{_camel(view.name)}Row", view.columns)
+    return create_model(
+        f"{_camel(view.name)}Page",
+        __config__=ConfigDict(extra="forbid"),
+        items=(list[row], Field(description=view.summary)),
+        limit=(int, Field(description="the page size asked for")),
+        offset=(int, Field(description="rows skipped before this page")),
+        next=(str | None, Field(description="URL of the next page; null on the last")),
+        prev=(str | None, Field(description="URL of the previous page; null on the first")),
+    )
+
+
+def _row_model(name: str, columns: tuple[Column, ...]) -> type[BaseModel]:
+    return create_model(name, __config__=ConfigDict(extra="forbid"), **_column_fields(columns))
+
+
+def _column_fields(columns: tuple[Column, ...]) -> dict[str, Any]:
+    fields = {}
+    for column in columns:
+        python_type = COLUMN_TYPES[column.type]
+        annotation = python_type if column.required else python_type | None
+        fields[column.name] = (annotation, Field(description=column.description or None))
+    return fields
+
+
+def _camel(name: str) -> str:
+    return "".join(word.capitalize() for word in re.split(r"[-_]", name))
+
+
+# --- JSON-LD ---
+
+def jsonld_context(view: View) -> dict[str, Any]:
+    """The plain JSON made JSON-LD: `id` is @id, `items` is @graph, every column with a property a term.
+
+    Each part's columns get a context scoped to the part's key (JSON-LD 1.1), so a part may use
+    a column name, such as `title`, for another property than the main row does.
+    """
+    context: dict[str, Any] = {"@version": 1.1, "id": "@id", "items": "@graph", **_terms(view.name, view.columns)}
+    for part in view.parts:
+        term: dict[str, Any] = {"@context": _terms(f"{view.name}.{part.name}", part.columns)}
+        if part.property:
+            term["@reverse" if part.reverse else "@id"] = _expand(part.property)
+        context[part.name] = term
+    return context
+
+
+def _terms(where: str, columns: tuple[Column, ...]) -> dict[str, Any]:
+    terms: dict[str, Any] = {}
+    for column in columns:
+        if column.property and column.name != "id":
+            term: dict[str, Any] = {"@id": _expand(column.property)}
+            if column.type == "iri":
+                term["@type"] = "@id"
+            if terms.setdefault(column.name, term) != term:
+                raise ViewError(f"{where}: column {column.name} stands for two properties")
+    return terms
