@@ -15,7 +15,7 @@ from migkg.api.description import load_examples
 from migkg.api.internal import InternalQueryFailed, select
 from migkg.api.problems import invalid_request
 from migkg.api.responses import error
-from migkg.api.routes import linked_data, meta, sparql
+from migkg.api.routes import linked_data, meta, quality, sparql
 from migkg.api.routes.views import views_router
 from migkg.api.settings import Settings
 from migkg.api.state import AppState
@@ -35,6 +35,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sparql.router)
     app.include_router(meta.router)
     app.include_router(linked_data.router)
+    app.include_router(quality.router)
     app.include_router(views_router(load_views(settings.views_dir)))
     app.add_exception_handler(RequestValidationError, invalid_request)
     if settings.static_dir.is_dir():

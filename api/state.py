@@ -1,5 +1,6 @@
 """What the routes share: settings, the store, the build's identity, templates, example queries."""
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +35,13 @@ class AppState:
     def site_root(request: Request) -> str:
         """The server's own root URL (no trailing slash), as the client reached it."""
         return str(request.base_url).rstrip("/")
+
+    def build_report(self) -> dict | None:
+        """build-report.json, read once; None when there is no build."""
+        if "build-report" not in self.cache:
+            path = self.settings.build_dir / "build-report.json"
+            self.cache["build-report"] = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+        return self.cache["build-report"]
 
     def no_store_response(self) -> PlainTextResponse:
         return error(

@@ -236,6 +236,8 @@ def _part(view_path: Path, name: str, spec: dict[str, Any], params: tuple[Param,
 
 def _query(text: str, params: tuple[Param, ...], paginated: bool) -> Query:
     """Locate the parameter VALUES row and check that it binds exactly the declared parameters."""
+    if paginated and re.search(r"\b(LIMIT|OFFSET)\s+\d+\s*$", text, re.IGNORECASE):
+        raise ViewError("a list view is paginated by the server; remove the query's own LIMIT/OFFSET")
     blocks = list(VALUES_BLOCK.finditer(text))
     declared = {p.variable for p in params}
     if not blocks:
@@ -248,8 +250,6 @@ def _query(text: str, params: tuple[Param, ...], paginated: bool) -> Query:
     variables = tuple(v.lstrip("?$") for v in block.group(1).split())
     if set(variables) != declared or len(block.group(2).split()) != len(variables):
         raise ViewError(f"the VALUES block binds {list(variables)}; the header declares {sorted(declared)}")
-    if paginated and re.search(r"\b(LIMIT|OFFSET)\s+\d+\s*$", text, re.IGNORECASE):
-        raise ViewError("a list view is paginated by the server; remove the query's own LIMIT/OFFSET")
     return Query(text, variables, block.span(2))
 
 
