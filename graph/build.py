@@ -14,7 +14,7 @@ from pathlib import Path
 from rdflib import Dataset, Graph, Literal
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
-from . import crosslinks, link, publish, reason, sdg, validate, void
+from . import crosslinks, link, publish, reason, sdg, search_index, validate, void
 from .namespaces import GRAPH, MIG, bind_prefixes, source_graph
 from .report import BuildReport
 from .sources import SOURCES_DIR, Source, SourceError, load_manifest
@@ -117,6 +117,7 @@ def _run(staging: Path, sources_dir: Path, report: BuildReport, progress: Progre
         void_graph = void.describe(dataset, "migkg: the Migration Governance Knowledge Graph")
         publish.write_artefacts(staging, dataset, void_graph, outcome.report_graph, report)
         publish.load_store(staging)
+        report.counts["search_index_resources"] = search_index.write(staging, out=progress.out)
         publish.write_build_info(staging)
 
 
