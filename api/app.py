@@ -15,8 +15,9 @@ from migkg.api.description import load_examples
 from migkg.api.internal import InternalQueryFailed, select
 from migkg.api.problems import invalid_request
 from migkg.api.responses import error
-from migkg.api.routes import linked_data, meta, quality, sparql
+from migkg.api.routes import linked_data, meta, quality, search, sparql
 from migkg.api.routes.views import views_router
+from migkg.api.search import SearchIndex
 from migkg.api.settings import Settings
 from migkg.api.state import AppState
 from migkg.api.store import OxigraphStore, QueryTimedOut, StoreBusy
@@ -36,6 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(meta.router)
     app.include_router(linked_data.router)
     app.include_router(quality.router)
+    app.include_router(search.router)
     app.include_router(views_router(load_views(settings.views_dir)))
     app.add_exception_handler(RequestValidationError, invalid_request)
     if settings.static_dir.is_dir():
@@ -73,6 +75,8 @@ def _lifespan(state: AppState) -> Callable[[FastAPI], AsyncIterator[None]]:
         settings = state.settings
         state.build_info = load_build_info(settings.build_info_path)
         state.examples = load_examples(settings.examples_dir)
+        if settings.search_index_path.is_file():
+            state.search = SearchIndex(settings.search_index_path)
         if settings.store_dir.is_dir():
             store = OxigraphStore(
                 settings.store_dir, settings.max_concurrent_queries, settings.query_timeout, settings.queue_wait
@@ -85,6 +89,8 @@ def _lifespan(state: AppState) -> Callable[[FastAPI], AsyncIterator[None]]:
         finally:
             if state.store is not None:
                 await state.store.close()
+            if state.search is not None:
+                state.search.close()
 
     return lifespan
 

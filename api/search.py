@@ -72,9 +72,10 @@ _WORD = re.compile(r"[^\W_]+")
 class SearchQueryInvalid(ValueError):
     """The search parameters cannot be searched; `reason` says why, for a 422 response."""
 
-    def __init__(self, reason: str):
+    def __init__(self, reason: str, parameter: str = "q"):
         super().__init__(reason)
         self.reason = reason
+        self.parameter = parameter  # which search parameter is at fault: q, type, limit or offset
 
 
 @dataclass(frozen=True)
@@ -128,9 +129,9 @@ class SearchIndex:
         match = fts_query(q)
         type_filter = self._type_filter(types)
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
-            raise SearchQueryInvalid(f"limit must be an integer from 1 to {MAX_LIMIT}")
+            raise SearchQueryInvalid(f"limit must be an integer from 1 to {MAX_LIMIT}", "limit")
         if isinstance(offset, bool) or not isinstance(offset, int) or not 0 <= offset <= MAX_OFFSET:
-            raise SearchQueryInvalid(f"offset must be an integer from 0 to {MAX_OFFSET}")
+            raise SearchQueryInvalid(f"offset must be an integer from 0 to {MAX_OFFSET}", "offset")
         parameters = {"head": match.head, "prefix": match.prefix, "tail": match.tail, "types": type_filter,
                       "limit": limit + 1, "offset": offset}
         try:
@@ -146,12 +147,12 @@ class SearchIndex:
         if types is None:
             return None
         if isinstance(types, str) or not all(isinstance(t, str) for t in types):
-            raise SearchQueryInvalid("type must be a list of class names")
+            raise SearchQueryInvalid("type must be a list of class names", "type")
         names = []
         for name in types:
             known = self._by_folded_type.get(name.strip().casefold())
             if known is None:
-                raise SearchQueryInvalid(f"unknown type {name[:60]!r}; known types: {', '.join(self._types)}")
+                raise SearchQueryInvalid(f"unknown type {name[:60]!r}; known types: {', '.join(self._types)}", "type")
             names.append(known)
         return json.dumps(sorted(set(names))) if names else None
 

@@ -35,5 +35,9 @@ class Settings(BaseSettings):
         return self.build_dir / "store"
 
     @property
+    def search_index_path(self) -> Path:
+        return self.build_dir / "search.sqlite"
+
+    @property
     def build_info_path(self) -> Path:
         return self.build_dir / "build-info.json"

@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 from migkg.api.buildinfo import BuildInfo
 from migkg.api.description import ExampleQuery
 from migkg.api.responses import error
+from migkg.api.search import SearchIndex
 from migkg.api.settings import Settings
 from migkg.api.store import QueryStore
 
@@ -22,6 +23,7 @@ class AppState:
     settings: Settings
     store: QueryStore | None = None  # None: no build yet, queries answer 503
     build_info: BuildInfo | None = None
+    search: SearchIndex | None = None  # None: no search index in the build, /api/search answers 503
     graphs: list[str] = field(default_factory=list)
     examples: list[ExampleQuery] = field(default_factory=list)
     templates: Jinja2Templates = TEMPLATES

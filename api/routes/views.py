@@ -143,13 +143,9 @@ async def _page(request: Request, state: AppState, view: View, context: dict[str
     limit, offset = values["limit"], values["offset"]
     text = f"{view.query.render(view.terms(values))}\nLIMIT {limit + 1} OFFSET {offset}"  # validated integers
     rows = _rows(await select_text(state.store, state.settings, text), view.columns)
-    items, more = rows[:limit], len(rows) > limit
-    links = {
-        "first": str(request.url.include_query_params(offset=0)),
-        "prev": str(request.url.include_query_params(offset=max(offset - limit, 0))) if offset else None,
-        "next": str(request.url.include_query_params(offset=offset + limit)) if more else None,
-    }
-    headers = {"Vary": "Accept", "Link": ", ".join(f'<{url}>; rel="{rel}"' for rel, url in links.items() if url)}
+    items = rows[:limit]
+    links = page_links(request, limit, offset, more=len(rows) > limit)
+    headers = {"Vary": "Accept", "Link": link_header(links)}
     if offer is CSV:
         return Response(_csv(view.columns, items), media_type=offer.content_type, headers=headers)
     if offer is JSON_LD:
@@ -172,6 +168,20 @@ async def _item(request: Request, state: AppState, view: View, context: dict[str
     if offer is JSON_LD:
         return JSONResponse({"@context": context, **item}, media_type=offer.content_type, headers={"Vary": "Accept"})
     return JSONResponse(item, headers={"Vary": "Accept"})
+
+
+def page_links(request: Request, limit: int, offset: int, more: bool) -> dict[str, str | None]:
+    """URLs of the first, previous and next pages (None where there is none)."""
+    return {
+        "first": str(request.url.include_query_params(offset=0)),
+        "prev": str(request.url.include_query_params(offset=max(offset - limit, 0))) if offset else None,
+        "next": str(request.url.include_query_params(offset=offset + limit)) if more else None,
+    }
+
+
+def link_header(links: dict[str, str | None]) -> str:
+    """An RFC 8288 Link header naming each page that exists."""
+    return ", ".join(f'<{url}>; rel="{rel}"' for rel, url in links.items() if url)
 
 
 def _rows(bindings: list[dict[str, dict[str, str]]], columns: tuple[Column, ...]) -> list[dict[str, Any]]:

@@ -264,3 +264,32 @@ def test_quality_report(client: TestClient):
     repairs = get_json(client, "/api/quality?category=repair&source=gcm-booklet")["notes"]
     assert any(n["kind"] == "sdg-notation-typo" and "'17:18' read as '17.18'" in n["message"] for n in repairs)
     assert {n["category"] for n in repairs} == {"repair"} and {n["source"] for n in repairs} == {"gcm-booklet"}
+
+
+# --- search ---
+
+def test_search_ranks_the_birth_registration_practice_near_the_top(client: TestClient):
+    result = get_json(client, "/api/search?q=birth%20registration&type=Practice&limit=3")
+    assert all(hit["types"] == ["Practice"] for hit in result["items"])
+    top = result["items"][0]
+    assert "<mark>" in top["snippet"] and "birth" in top["label"].lower() + top["snippet"].lower()
+
+
+def test_search_pages_link_to_each_other(client: TestClient):
+    first = client.get("/api/search?q=migrants&limit=5")
+    assert 'rel="next"' in first.headers["link"]
+    second = get_json(client, first.json()["next"].removeprefix("http://testserver"))
+    assert second["offset"] == 5 and second["prev"].endswith("offset=0")
+    assert {h["id"] for h in first.json()["items"]}.isdisjoint(h["id"] for h in second["items"])
+
+
+@pytest.mark.parametrize(("url", "parameter"), [
+    ("/api/search?q=%22%22", "query.q"),
+    ("/api/search?q=migrants&type=Spaceship", "query.type"),
+    ("/api/search?q=", "query.q"),
+    ("/api/search?q=migrants&limit=101", "query.limit"),
+])
+def test_search_refuses_what_it_cannot_search_with_a_422(client: TestClient, url: str, parameter: str):
+    response = client.get(url)
+    assert response.status_code == 422
+    assert [e["parameter"] for e in response.json()["errors"]] == [parameter]

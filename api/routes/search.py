@@ -1,0 +1,63 @@
+"""/api/search: ranked full-text search over every resource's labels and texts (SQLite FTS5)."""
+
+import asyncio
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+
+from migkg.api.problems import problem, problem_responses
+from migkg.api.routes.views import link_header, page_links
+from migkg.api.search import SearchQueryInvalid
+from migkg.api.state import AppState
+
+router = APIRouter(prefix="/api")
+
+
+class Hit(BaseModel):
+    id: str = Field(description="the resource's IRI")
+    label: str
+    types: list[str] = Field(description="its classes in the migkg ontology (Action, Practice, Country, …)")
+    document: str | None = Field(description="the document it was extracted from")
+    snippet: str = Field(description="an HTML fragment of its text with the matches in <mark>…</mark>")
+    score: float = Field(description="BM25 relevance, higher is better; labels weigh ten times the text")
+
+
+class SearchResults(BaseModel):
+    q: str
+    items: list[Hit]
+    limit: int
+    offset: int
+    next: str | None
+    prev: str | None
+
+
+@router.get("/search", tags=["search"], summary="Search the labels and texts of every resource",
+            response_model=SearchResults, responses=problem_responses(422, 503))
+async def search(
+    request: Request,
+    q: Annotated[str, Query(min_length=1, max_length=200, examples=["birth registration"],
+                            description='words to find; "quoted words" must stand together; '
+                                        'the last word also matches as a prefix')],
+    type: Annotated[list[str] | None, Query(description="only resources of these classes (repeatable), "
+                                                        "e.g. Practice, Action, Objective, Country",
+                                            examples=[["Practice"]])] = None,
+    limit: Annotated[int, Query(ge=1, le=100, description="hits per page")] = 20,
+    offset: Annotated[int, Query(ge=0, le=10_000, description="hits to skip")] = 0,
+) -> Response:
+    """Ranked by BM25 over an FTS5 index the build writes (`build/search.sqlite`): words are stemmed
+    (Porter) and accents folded, so *migrants* finds *migrant*; labels weigh ten times the text."""
+    state = AppState.of(request)
+    if state.search is None:
+        return problem(request, 503, f"No search index in {state.settings.build_dir}.", hint="Run `make build`.")
+    try:
+        page = await asyncio.to_thread(state.search.search, q, type, limit, offset)
+    except SearchQueryInvalid as invalid:
+        return problem(request, 422, f"Cannot search for this: {invalid.reason}.",
+                       errors=[{"parameter": f"query.{invalid.parameter}", "reason": invalid.reason}])
+    links = page_links(request, limit, offset, page.has_more)
+    items = [{"id": hit.iri, "label": hit.label, "types": hit.types, "document": hit.document,
+              "snippet": hit.snippet, "score": hit.score} for hit in page.items]
+    body = {"q": q, "items": items, "limit": limit, "offset": offset, "next": links["next"], "prev": links["prev"]}
+    return JSONResponse(body, headers={"Link": link_header(links)})
