@@ -1,0 +1,306 @@
+"""The catalogue views over HTTP against the real build: actions, practices and one practice, SDG
+targets and goals, organisations and places. Expected values come from the source texts in
+graph/sources/; every answer is checked against the view's pydantic model."""
+
+import csv
+import io
+import re
+import tomllib
+from functools import cache
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import rdflib
+from fastapi.testclient import TestClient
+
+from migkg.api.settings import REPO_ROOT
+from migkg.api.views import View, item_model, load_view, page_model
+
+VIEWS_DIR = REPO_ROOT / "queries" / "views"
+SOURCES = REPO_ROOT / "graph" / "sources"
+ID = "https://w3id.org/migkg/id/"
+MIG = rdflib.Namespace("https://w3id.org/migkg/ontology#")
+DCTERMS = rdflib.Namespace("http://purl.org/dc/terms/")
+SKOS = rdflib.Namespace("http://www.w3.org/2004/02/skos/core#")
+PROBLEM = "application/problem+json"
+
+IDNYC = ID + "practice/identification-document-of-new-york-city-idnyc"
+COLOMBIA_PERMIT = ID + "practice/colombia-s-special-stay-permit"
+
+
+# --- helpers ---
+
+@cache
+def view(name: str) -> View:
+    return load_view(VIEWS_DIR / f"{name}.rq")
+
+
+def page(client: TestClient, name: str, url: str) -> dict:
+    """One page of a list view, checked against the view's page model."""
+    response = client.get(url)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    page_model(view(name)).model_validate(body)
+    return body
+
+
+def every_row(client: TestClient, name: str, url: str) -> list[dict]:
+    """All rows of a list view, in one page (at most max_limit rows)."""
+    separator = "&" if "?" in url else "?"
+    body = page(client, name, f"{url}{separator}limit={view(name).max_limit}")
+    assert body["next"] is None, f"{url} has more rows than one page holds"
+    return body["items"]
+
+
+def item(client: TestClient, name: str, url: str) -> dict:
+    """An item view's answer, checked against the view's item model."""
+    response = client.get(url)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    item_model(view(name)).model_validate(body)
+    return body
+
+
+def problem(client: TestClient, url: str, status: int) -> dict:
+    response = client.get(url)
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith(PROBLEM)
+    body = response.json()
+    assert body["status"] == status and body["detail"]
+    return body
+
+
+@cache
+def source_text(document: str) -> str:
+    """The vendored rendering of a document, found through graph/sources/manifest.toml."""
+    manifest = tomllib.loads((SOURCES / "manifest.toml").read_text(encoding="utf-8"))
+    (entry,) = [s for s in manifest["source"] if s["id"] == document]
+    return (SOURCES / entry["file"]).read_text(encoding="utf-8")
+
+
+def booklet_section(start_heading: str, end_heading: str) -> str:
+    """The GCM booklet's text from one objective's heading line to the next objective's."""
+    text = source_text("gcm-booklet")
+    start = text.index(f"\n{start_heading}\n")
+    return text[start:text.index(f"\n{end_heading}\n", start)]
+
+
+OBJECTIVE_4 = ("4 LEGAL IDENTITY AND DOCUMENTATION", "5 REGULAR PATHWAYS")
+OBJECTIVE_13 = ("13 ALTERNATIVES TO DETENTION", "14 CONSULAR PROTECTION")
+
+
+def printed_actions(section: str) -> list[tuple[str, str]]:
+    """(letter, text) of each action the booklet prints as "- x. text" in an objective's section."""
+    actions = section.split("Associated actions", 1)[1].split("Example practices", 1)[0]
+    return [(m.group(1), m.group(2).replace("**", "").strip())
+            for m in re.finditer(r"^- ([a-z])\. (.+)$", actions, re.MULTILINE)]
+
+
+# --- actions ---
+
+def test_actions_of_objective_4_are_the_ones_the_booklet_prints_in_order(client: TestClient):
+    printed = printed_actions(booklet_section(*OBJECTIVE_4))
+    assert len(printed) == 7  # a–g
+    rows = every_row(client, "actions", "/api/actions?objective=4")
+    assert [(r["letter"], r["text"]) for r in rows] == printed
+    assert [r["notation"] for r in rows] == [f"4{letter}" for letter, _ in printed]
+    assert {r["objective"] for r in rows} == {ID + "gcm/objective/4"} and {r["objective_number"] for r in rows} == {4}
+    assert rows[0]["lead_phrase"] == "Improve civil registry systems"  # printed in bold
+
+
+def test_actions_text_filter_is_a_case_insensitive_substring_match(client: TestClient):
+    everything = every_row(client, "actions", "/api/actions")
+    assert len(everything) == 187
+    numbers = [(r["objective_number"]) for r in everything]
+    assert numbers == sorted(numbers)
+    found = every_row(client, "actions", "/api/actions?q=Civil%20REGISTRY")
+    assert [r["id"] for r in found] == [r["id"] for r in everything if "civil registry" in r["text"].lower()]
+    assert ID + "gcm/objective/4/action/a" in {r["id"] for r in found}
+    assert every_row(client, "actions", "/api/actions?objective=4&q=statelessness")[0]["letter"] == "e"
+
+
+PAGED = [("actions", "/api/actions", 40), ("practices", "/api/practices", 10), ("practices", "/api/practices?sdg_target=10.7", 7)]
+
+
+@pytest.mark.parametrize(("name", "url", "limit"), PAGED)
+def test_pages_concatenate_to_the_whole_list(client: TestClient, name: str, url: str, limit: int):
+    everything = [r["id"] for r in every_row(client, name, url)]
+    assert len(everything) > 2 * limit
+    separator = "&" if "?" in url else "?"
+    seen, next_url, offset = [], f"{url}{separator}limit={limit}", 0
+    while next_url:
+        response = client.get(next_url)
+        assert response.status_code == 200
+        body = response.json()
+        page_model(view(name)).model_validate(body)
+        assert (body["limit"], body["offset"]) == (limit, offset) and len(body["items"]) <= limit
+        links = {rel: target for target, rel in re.findall(r'<([^>]+)>; rel="(\w+)"', response.headers["link"])}
+        assert parse_qs(urlsplit(links["first"]).query)["offset"] == ["0"]
+        assert links.get("next") == body["next"] and links.get("prev") == body["prev"]
+        if offset:
+            assert parse_qs(urlsplit(body["prev"]).query)["offset"] == [str(offset - limit)]
+        else:
+            assert body["prev"] is None
+        seen += [r["id"] for r in body["items"]]
+        next_url, offset = body["next"], offset + limit
+    assert seen == everything and len(set(seen)) == len(seen)
+
+
+# --- practices ---
+
+def test_practices_for_sdg_target_10_7_go_through_the_objectives_that_list_it(client: TestClient):
+    objective_4, objective_13 = booklet_section(*OBJECTIVE_4), booklet_section(*OBJECTIVE_13)
+    assert "10.7:" in objective_4 and "10.7" not in objective_13  # what the booklet lists
+    rows = every_row(client, "practices", "/api/practices?sdg_target=10.7")
+    titles = {r["title"] for r in rows}
+    assert "Identification Document of New York City (IDNYC)" in titles and "Identification Document of New York City (IDNYC)" in objective_4
+    assert "Hong Kong's program to house vulnerable individuals in the community" in objective_13
+    assert "Hong Kong's program to house vulnerable individuals in the community" not in titles
+    assert not any(r["illustrates"] == ID + "gcm/objective/13" for r in rows)
+    # exactly the practices of the objectives that list 10.7, as the objective view shows them
+    expected = set()
+    for number in range(1, 24):
+        objective = client.get(f"/api/objectives/{number}").json()
+        if any(t["notation"] == "10.7" for t in objective["sdg_targets"]):
+            expected |= {p["id"] for p in objective["practices"]}
+    assert {r["id"] for r in rows} == expected
+    assert len(rows) == len({r["id"] for r in rows})
+
+
+def test_practices_of_an_objective_are_in_the_booklets_order(client: TestClient):
+    section = booklet_section(*OBJECTIVE_4).replace("*", "")  # titles keep the words, not the emphasis
+    rows = every_row(client, "practices", "/api/practices?objective=4")
+    assert len(rows) == 3
+    positions = [section.index(f"\n{r['title']}\n") for r in rows]
+    assert positions == sorted(positions)
+    for r in rows:
+        assert r["key"] == r["id"].removeprefix(ID) and r["illustrates"] == ID + "gcm/objective/4"
+        assert r["document"] == ID + "doc/gcm-booklet"
+        assert r["description"][:60] in section
+
+
+def test_practices_list_gcm_practices_then_migof_examples(client: TestClient):
+    rows = every_row(client, "practices", "/api/practices")
+    assert len(rows) == 96
+    kinds = ["migof" if r["key"].startswith("migof/") else "gcm" for r in rows]
+    assert kinds == sorted(kinds) and kinds.count("migof") == 20
+    migof = source_text("migof-toolbox")
+    example = next(r for r in rows if r["key"] == "migof/element/4/example/8")
+    assert example["title"] == "Italy" and example["illustrates"] == ID + "migof/element/4"
+    assert example["description"][:80] in migof
+
+
+def test_practices_by_country(client: TestClient):
+    rows = every_row(client, "practices", "/api/practices?country=CO")
+    ids = {r["id"] for r in rows}
+    assert {COLOMBIA_PERMIT, ID + "practice/colombia-s-income-generation-strategy-for-migrants"} <= ids
+    assert "In 2017, Colombia created a Special Stay Permit" in source_text("gcm-booklet")
+    for row in rows:  # each names Colombia: its places say so
+        places = item(client, "practice", f"/api/practices/{row['key']}")["places"]
+        assert ID + "place/country/CO" in {p["id"] for p in places}
+    # MiGOF examples match on the country their heading names
+    italy = {r["key"] for r in every_row(client, "practices", "/api/practices?country=IT")}
+    assert {"migof/element/4/example/1", "migof/element/4/example/8"} <= italy
+    assert every_row(client, "practices", "/api/practices?country=ZZ") == []
+
+
+def test_practices_by_organisation(client: TestClient):
+    rows = every_row(client, "practices", "/api/practices?organisation=iom")
+    keys = {r["key"] for r in rows}
+    assert "migof/element/4/example/8" in keys  # "… activities of IOM Rome …"
+    assert "activities of IOM Rome" in source_text("migof-toolbox")
+    for row in rows:
+        assert "IOM" in row["description"] or "International Organization for Migration" in row["description"] \
+            or "IOM" in row["title"]
+        organisations = item(client, "practice", f"/api/practices/{row['key']}")["organisations"]
+        assert "iom" in {o["key"] for o in organisations}
+    both = every_row(client, "practices", "/api/practices?organisation=iom&country=IT")
+    assert {r["key"] for r in both} <= keys & {r["key"] for r in every_row(client, "practices", "/api/practices?country=IT")}
+    assert "migof/element/4/example/8" in {r["key"] for r in both}
+
+
+def test_practices_text_filter_searches_titles_and_descriptions(client: TestClient):
+    rows = every_row(client, "practices", "/api/practices?q=BIRTH%20registration")
+    assert "Birth Registration Programming: Thailand's Civil Registration Act (2008)" in {r["title"] for r in rows}
+    assert all("birth registration" in (r["title"] + " " + r["description"]).lower() for r in rows)
+
+
+def test_practices_as_csv_have_a_header_row_and_one_row_per_practice(client: TestClient):
+    response = client.get("/api/practices?objective=4", headers={"accept": "text/csv"})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
+    table = list(csv.reader(io.StringIO(response.text)))
+    assert table[0] == [c.name for c in view("practices").columns]
+    assert len(table) == 1 + 3
+    assert table[1][table[0].index("title")] == "Identification Document of New York City (IDNYC)"
+
+
+def test_practices_as_json_ld_state_what_the_practice_illustrates(client: TestClient):
+    response = client.get("/api/practices?objective=4", headers={"accept": "application/ld+json"})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("application/ld+json")
+    graph = rdflib.Graph().parse(data=response.text, format="json-ld")
+    practice = rdflib.URIRef(IDNYC)
+    assert (practice, MIG.illustrates, rdflib.URIRef(ID + "gcm/objective/4")) in graph
+    assert (practice, DCTERMS.title, rdflib.Literal("Identification Document of New York City (IDNYC)")) in graph
+    assert (practice, DCTERMS.source, rdflib.URIRef(ID + "doc/gcm-booklet")) in graph
+
+
+# --- one practice ---
+
+def test_a_practice_with_its_places_organisations_and_provenance(client: TestClient):
+    practice = item(client, "practice", "/api/practices/practice/colombia-s-special-stay-permit")
+    assert practice["id"] == COLOMBIA_PERMIT and practice["title"] == "Colombia's Special Stay Permit"
+    assert practice["illustrates"] == ID + "gcm/objective/5"
+    assert [(p["iso_alpha2"], p["type"]) for p in practice["places"]] == [("CO", "country")]
+    assert {(o["key"], o["role"]) for o in practice["organisations"]} == {("unhcr", "mentioned")}  # "(UNHCR, 2018)"
+    (quote,) = practice["provenance"]
+    assert quote["document"] == ID + "doc/gcm-booklet" and quote["file_name"] == "gcm-implementation-booklet-2022.txt"
+    text = source_text("gcm-booklet")
+    assert text[quote["start"]:quote["end"]] == quote["exact"]
+    assert quote["exact"].startswith("Colombia's Special Stay Permit\n") and practice["description"] in quote["exact"]
+
+
+def test_a_migof_example_names_its_countries_and_implementers(client: TestClient):
+    example = item(client, "practice", "/api/practices/migof/element/4/example/4")
+    heading = "Multi-country - France, Germany, Italy, Belgium, Spain, Hungary, Czech Republic, Poland"
+    assert example["title"] == heading
+    in_heading = {p["iso_alpha2"] for p in example["places"] if p["example_country"]}
+    assert in_heading == {"FR", "DE", "IT", "BE", "ES", "HU", "CZ", "PL"}
+    assert {o["key"] for o in example["organisations"] if o["role"] == "implementedBy"} >= {"iom"}
+    (quote,) = example["provenance"]
+    migof = source_text("migof-toolbox")
+    assert quote["file_name"] == "migof-city-resilience-toolbox.md"
+    assert migof[quote["start"]:quote["end"]] == quote["exact"] and heading in quote["exact"]
+
+
+def test_a_practice_as_json_ld_links_its_places_and_its_provenance(client: TestClient):
+    response = client.get("/api/practices/migof/element/4/example/8", headers={"accept": "application/ld+json"})
+    assert response.status_code == 200
+    graph = rdflib.Graph().parse(data=response.text, format="json-ld")
+    practice = rdflib.URIRef(ID + "migof/element/4/example/8")
+    rome, italy = rdflib.URIRef(ID + "place/city/rome"), rdflib.URIRef(ID + "place/country/IT")
+    assert (practice, MIG.mentionsPlace, rome) in graph and (rome, MIG.inCountry, italy) in graph
+    assert (practice, MIG.mentionsActor, rdflib.URIRef(ID + "actor/iom")) in graph
+    oa = rdflib.Namespace("http://www.w3.org/ns/oa#")
+    assert (rdflib.URIRef(ID + "migof/element/4/example/8#provenance"), oa.hasBody, practice) in graph
+
+
+def test_an_unknown_practice_is_a_404_with_a_hint(client: TestClient):
+    body = problem(client, "/api/practices/practice/no-such-practice", 404)
+    assert "practice/no-such-practice" in body["detail"] and "/api/practices" in body["hint"]
+    problem(client, "/api/practices/migof/element/4/example/99", 404)
+
+
+@pytest.mark.parametrize(("url", "parameter"), [
+    ("/api/practices/colombia", "path.key"),
+    ("/api/practices?country=co", "query.country"),
+    ("/api/practices?sdg_target=10.7.1", "query.sdg_target"),
+    ("/api/practices?organisation=IOM", "query.organisation"),
+    ("/api/practices?objective=24", "query.objective"),
+    ("/api/practices?q=a", "query.q"),
+    ("/api/actions?objective=0", "query.objective"),
+    ("/api/actions?q=x", "query.q"),
+    ("/api/actions?limit=0", "query.limit"),
+])
+def test_an_invalid_parameter_is_a_422_naming_it(client: TestClient, url: str, parameter: str):
+    body = problem(client, url, 422)
+    assert parameter in [e["parameter"] for e in body["errors"]]
