@@ -18,7 +18,8 @@ LABELS = (
 )
 
 
-@router.api_route("/id/{path:path}", methods=["GET", "HEAD"], name="resource")
+@router.get("/id/{path:path}", name="resource")
+@router.head("/id/{path:path}", include_in_schema=False)
 async def resource(request: Request, path: str) -> Response:
     state = AppState.of(request)
     if state.store is None:

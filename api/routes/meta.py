@@ -16,7 +16,8 @@ from migkg.api.state import AppState
 router = APIRouter()
 
 
-@router.api_route("/.well-known/sparql-examples", methods=["GET", "HEAD"])
+@router.get("/.well-known/sparql-examples")
+@router.head("/.well-known/sparql-examples", include_in_schema=False)
 async def examples(request: Request) -> Response:
     """The example queries as SHACL SPARQLExecutables (SIB sparql-examples convention)."""
     state = AppState.of(request)
@@ -24,7 +25,8 @@ async def examples(request: Request) -> Response:
     return rdf_response(request, sparql_examples(state.examples, f"{site}/sparql", site))
 
 
-@router.api_route("/.well-known/void", methods=["GET", "HEAD"])
+@router.get("/.well-known/void")
+@router.head("/.well-known/void", include_in_schema=False)
 async def void(request: Request) -> Response:
     state = AppState.of(request)
     if state.store is None:
@@ -50,7 +52,8 @@ async def _void_counts(state: AppState) -> VoidCounts:
     )
 
 
-@router.api_route("/downloads", methods=["GET", "HEAD"])
+@router.get("/downloads")
+@router.head("/downloads", include_in_schema=False)
 async def downloads(request: Request) -> Response:
     """The build's files with sizes and sha256 checksums: HTML for browsers, JSON otherwise."""
     state = AppState.of(request)
@@ -67,7 +70,8 @@ async def downloads(request: Request) -> Response:
     return JSONResponse(body, headers={"Vary": "Accept"})
 
 
-@router.api_route("/downloads/{name}", methods=["GET", "HEAD"])
+@router.get("/downloads/{name}")
+@router.head("/downloads/{name}", include_in_schema=False)
 async def download(request: Request, name: str) -> Response:
     state = AppState.of(request)
     listed = {f.name for f in state.build_info.files} if state.build_info else set()
@@ -87,7 +91,8 @@ def _media_type(name: str) -> str:
     return mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
-@router.api_route("/ontology", methods=["GET", "HEAD"])
+@router.get("/ontology")
+@router.head("/ontology", include_in_schema=False)
 async def ontology(request: Request) -> Response:
     """The ontology: pyLODE documentation for browsers, RDF by content negotiation otherwise."""
     state = AppState.of(request)

@@ -52,6 +52,7 @@ class QualityReport(BaseModel):
 
 @router.get("/quality", tags=["quality"], summary="The build's quality report", response_model=QualityReport,
             responses=problem_responses(422, 503))
+@router.head("/quality", include_in_schema=False)
 async def quality(
     request: Request,
     category: Annotated[Literal["repair", "warning", "ignored"] | None,

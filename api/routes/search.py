@@ -35,14 +35,16 @@ class SearchResults(BaseModel):
 
 @router.get("/search", tags=["search"], summary="Search the labels and texts of every resource",
             response_model=SearchResults, responses=problem_responses(422, 503))
+@router.head("/search", include_in_schema=False)
 async def search(
     request: Request,
-    q: Annotated[str, Query(min_length=1, max_length=200, examples=["birth registration"],
+    q: Annotated[str, Query(min_length=1, max_length=200,
+                            openapi_examples={"phrase": {"value": "birth registration"}},
                             description='words to find; "quoted words" must stand together; '
                                         'the last word also matches as a prefix')],
     type: Annotated[list[str] | None, Query(description="only resources of these classes (repeatable), "
                                                         "e.g. Practice, Action, Objective, Country",
-                                            examples=[["Practice"]])] = None,
+                                            openapi_examples={"practices": {"value": ["Practice"]}})] = None,
     limit: Annotated[int, Query(ge=1, le=100, description="hits per page")] = 20,
     offset: Annotated[int, Query(ge=0, le=10_000, description="hits to skip")] = 0,
 ) -> Response:

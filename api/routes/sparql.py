@@ -16,7 +16,8 @@ router = APIRouter()
 PATHS = ("/sparql", "/sparql/")
 
 
-@router.api_route(PATHS[0], methods=["GET", "HEAD"], name="sparql")
+@router.get(PATHS[0], name="sparql")
+@router.head(PATHS[0], include_in_schema=False)
 @router.api_route(PATHS[1], methods=["GET", "HEAD"], include_in_schema=False)
 async def sparql_get(request: Request) -> Response:
     state = AppState.of(request)

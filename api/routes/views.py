@@ -28,6 +28,7 @@ def views_router(views: list[View]) -> APIRouter:
     paths = {view.path for view in views}
 
     @router.get("", summary="The curated views", tags=["views"])
+    @router.head("", include_in_schema=False)
     async def index(request: Request) -> dict[str, Any]:
         """Every view with its path, summary and parameters; /docs has the full description."""
         site = AppState.site_root(request)
@@ -67,13 +68,14 @@ def _add_route(router: APIRouter, view: View, not_found_hint: str) -> None:
         description=_description(view), tags=list(view.tags) or ["views"], response_model=model,
         responses={200: {"content": media}, **problem_responses(*statuses)},
     )
+    router.add_api_route(view.path, endpoint, methods=["HEAD"], include_in_schema=False)
 
 
 def _signature_parameter(param: Param) -> inspect.Parameter:
     python_type: Any = Literal[tuple(param.enum)] if param.enum else PARAM_TYPES[param.type]
     options: dict[str, Any] = {"description": param.description}
-    if param.example is not None:
-        options["examples"] = [param.example]
+    if param.example is not None:  # Swagger UI's "Try it out" starts from the parameter-level example
+        options["openapi_examples"] = {"example": {"summary": f"{param.name} = {param.example}", "value": param.example}}
     limits = param.constraints
     for ours, fastapi_name in (("pattern", "pattern"), ("minimum", "ge"), ("maximum", "le"),
                                ("min_length", "min_length"), ("max_length", "max_length")):

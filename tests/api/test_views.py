@@ -293,3 +293,10 @@ def test_search_refuses_what_it_cannot_search_with_a_422(client: TestClient, url
     response = client.get(url)
     assert response.status_code == 422
     assert [e["parameter"] for e in response.json()["errors"]] == [parameter]
+
+
+@pytest.mark.parametrize("url", ["/api", "/api/objectives/4", "/api/documents", "/api/search?q=migrants", "/api/quality"])
+def test_head_answers_like_get_without_a_body(client: TestClient, url: str):
+    head, get = client.head(url), client.get(url)
+    assert head.status_code == get.status_code == 200
+    assert head.content == b"" and head.headers["content-type"] == get.headers["content-type"]
