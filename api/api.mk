@@ -1,12 +1,13 @@
 # ---- api (owned by the API engineer) ----
-# YASGUI is installed from the npm registry into api/static/node_modules (pinned by package-lock.json),
-# so the query UI is served from the project and works offline.
+# YASGUI and Swagger UI are installed from the npm registry into api/static/node_modules (pinned by
+# package-lock.json), so the query UI and /docs are served from the project and work offline.
 YASGUI_JS := api/static/node_modules/@zazuko/yasgui/build/yasgui.min.js
+SWAGGER_JS := api/static/node_modules/swagger-ui-dist/swagger-ui-bundle.js
 
 .PHONY: api-assets
-api-assets: $(YASGUI_JS)
+api-assets: $(YASGUI_JS) $(SWAGGER_JS)
 
-$(YASGUI_JS): api/static/package.json api/static/package-lock.json
+$(YASGUI_JS) $(SWAGGER_JS) &: api/static/package.json api/static/package-lock.json
 	cd api/static && npm ci --no-audit --no-fund --ignore-scripts
-	touch $@
+	touch $(YASGUI_JS) $(SWAGGER_JS)
 # ---- end api ----

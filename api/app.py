@@ -31,6 +31,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="migkg",
         summary="The Migration Governance Knowledge Graph: SPARQL endpoint, linked data and curated REST views.",
         lifespan=_lifespan(state),
+        docs_url=None,  # served by meta.docs from the project's own copy of Swagger UI
+        redoc_url=None,
     )
     app.state.migkg = state
     app.include_router(sparql.router)

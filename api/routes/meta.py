@@ -4,6 +4,7 @@ import asyncio
 import mimetypes
 
 from fastapi import APIRouter, Request
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from rdflib import Graph
 
@@ -14,6 +15,15 @@ from migkg.api.responses import error, not_acceptable, rdf_response
 from migkg.api.state import AppState
 
 router = APIRouter()
+
+
+@router.get("/docs", include_in_schema=False)
+async def docs(request: Request) -> HTMLResponse:
+    """Swagger UI over /openapi.json, from api/static (no third-party CDN: works offline, leaks nothing)."""
+    assets = "/static/node_modules/swagger-ui-dist"
+    return get_swagger_ui_html(openapi_url=request.app.openapi_url, title="migkg API",
+                               swagger_js_url=f"{assets}/swagger-ui-bundle.js", swagger_css_url=f"{assets}/swagger-ui.css",
+                               swagger_favicon_url=f"{assets}/favicon-32x32.png")
 
 
 @router.get("/.well-known/sparql-examples")

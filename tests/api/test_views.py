@@ -300,3 +300,12 @@ def test_head_answers_like_get_without_a_body(client: TestClient, url: str):
     head, get = client.head(url), client.get(url)
     assert head.status_code == get.status_code == 200
     assert head.content == b"" and head.headers["content-type"] == get.headers["content-type"]
+
+
+def test_docs_page_is_served_with_the_projects_own_swagger_ui(client: TestClient):
+    page = client.get("/docs")
+    assert page.status_code == 200 and "/openapi.json" in page.text
+    assets = [line.split('"')[-2] for line in page.text.splitlines() if "/static/" in line]
+    assert len(assets) == 3 and not any("cdn" in url for url in assets)
+    for url in assets:
+        assert client.get(url).status_code == 200, url
