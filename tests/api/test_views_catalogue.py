@@ -119,7 +119,8 @@ def test_actions_text_filter_is_a_case_insensitive_substring_match(client: TestC
     assert every_row(client, "actions", "/api/actions?objective=4&q=statelessness")[0]["letter"] == "e"
 
 
-PAGED = [("actions", "/api/actions", 40), ("practices", "/api/practices", 10), ("practices", "/api/practices?sdg_target=10.7", 7)]
+PAGED = [("actions", "/api/actions", 40), ("practices", "/api/practices", 10), ("practices", "/api/practices?sdg_target=10.7", 7),
+         ("sdg-targets", "/api/sdg-targets", 9)]
 
 
 @pytest.mark.parametrize(("name", "url", "limit"), PAGED)
@@ -302,5 +303,118 @@ def test_an_unknown_practice_is_a_404_with_a_hint(client: TestClient):
     ("/api/actions?limit=0", "query.limit"),
 ])
 def test_an_invalid_parameter_is_a_422_naming_it(client: TestClient, url: str, parameter: str):
+    body = problem(client, url, 422)
+    assert parameter in [e["parameter"] for e in body["errors"]]
+
+
+# --- SDG targets and goals ---
+
+UN_10_7 = ("Facilitate orderly, safe, regular and responsible migration and mobility of people, including through "
+           "the implementation of planned and well-managed migration policies")
+
+
+def test_sdg_targets_of_goal_10_with_their_objectives_and_practices(client: TestClient):
+    rows = every_row(client, "sdg-targets", "/api/sdg-targets?goal=10")
+    assert all(r["notation"].startswith("10.") and r["goal"] == "http://metadata.un.org/sdg/10" for r in rows)
+    by_notation = {r["notation"]: r for r in rows}
+    target = by_notation["10.7"]
+    assert target["id"] == "http://metadata.un.org/sdg/10.7"
+    assert target["label"] == UN_10_7 and f"10.7:** {UN_10_7}" in source_text("gcm-booklet")
+    assert "10.c" in by_notation  # remittance costs, listed for objective 20
+    assert [r["notation"] for r in rows] == sorted(by_notation, key=un_order)
+    detail = item(client, "sdg-target", "/api/sdg-targets/10.7")
+    practices = every_row(client, "practices", "/api/practices?sdg_target=10.7")
+    assert target["objectives"] == len(detail["objectives"]) and target["practices"] == len(detail["practices"])
+    assert {p["id"] for p in detail["practices"]} == {p["id"] for p in practices}
+    assert target["cited_by"] == len(detail["cited_by"]) >= target["objectives"]
+
+
+def un_order(notation: str) -> tuple[int, int, str]:
+    """The UN's order of targets: by goal, then 1, 2 … 10, then a, b …"""
+    goal, target = notation.split(".")
+    return (int(goal), int(target), "") if target.isdigit() else (int(goal), 1000, target)
+
+
+def test_sdg_targets_are_in_the_uns_order(client: TestClient):
+    rows = every_row(client, "sdg-targets", "/api/sdg-targets")
+    assert [r["notation"] for r in rows] == sorted((r["notation"] for r in rows), key=un_order)
+    assert len(rows) == len({r["id"] for r in rows})
+    notations = [r["notation"] for r in rows]
+    assert notations.index("8.5") < notations.index("8.10") < notations.index("8.b") < notations.index("9.1")
+
+
+def test_an_sdg_target_lists_the_objectives_the_booklet_gives_it_for(client: TestClient):
+    target = item(client, "sdg-target", "/api/sdg-targets/10.7")
+    assert target["notation"] == "10.7" and target["label"] == UN_10_7
+    assert target["goal_title"] == "Reduce inequality within and among countries"
+    numbers = [o["number"] for o in target["objectives"]]
+    assert numbers == sorted(numbers) and 4 in numbers and 13 not in numbers
+    objective_4 = next(o for o in target["objectives"] if o["number"] == 4)
+    assert objective_4["printed_text"] in booklet_section(*OBJECTIVE_4) and objective_4["matches_un_text"] is True
+    assert {p["illustrates"] for p in target["practices"]} <= {o["id"] for o in target["objectives"]}
+    # the GFMD paper names 10.7 too: it is cited by more than the GCM objectives
+    assert any(c["document"] == ID + "doc/gfmd-2017-rt32" for c in target["cited_by"])
+
+
+def test_a_target_named_only_in_prose_is_listed_without_printed_text(client: TestClient):
+    # Objective 2's SDG note: "Doing so will help achieve SDG 17.14: Enhance policy coherence …"
+    assert "Doing so will help achieve SDG 17.14" in booklet_section("2 MINIMIZE ADVERSE DRIVERS", "3 INFORMATION PROVISION")
+    target = item(client, "sdg-target", "/api/sdg-targets/17.14")
+    objective_2 = next(o for o in target["objectives"] if o["number"] == 2)
+    assert objective_2["printed_text"] is None and objective_2["matches_un_text"] is None
+
+
+def test_a_target_no_source_cites_has_empty_parts_and_an_unknown_one_is_a_404(client: TestClient):
+    target = item(client, "sdg-target", "/api/sdg-targets/1.1")
+    assert target["objectives"] == target["practices"] == target["cited_by"] == []
+    body = problem(client, "/api/sdg-targets/10.99", 404)
+    assert "10.99" in body["detail"] and "/api/sdg-targets" in body["hint"]
+
+
+def test_sdg_target_as_json_ld_links_the_citing_objectives(client: TestClient):
+    response = client.get("/api/sdg-targets/10.7", headers={"accept": "application/ld+json"})
+    graph = rdflib.Graph().parse(data=response.text, format="json-ld")
+    target = rdflib.URIRef("http://metadata.un.org/sdg/10.7")
+    assert (rdflib.URIRef(ID + "gcm/objective/4"), MIG.relevantSDGTarget, target) in graph
+    assert (target, SKOS.prefLabel, rdflib.Literal(UN_10_7)) in graph
+    response = client.get("/api/sdg-targets?goal=10", headers={"accept": "application/ld+json"})
+    graph = rdflib.Graph().parse(data=response.text, format="json-ld")
+    assert (target, SKOS.notation, rdflib.Literal("10.7")) in graph
+
+
+def test_sdg_goals_roll_up_their_targets(client: TestClient):
+    goals = every_row(client, "sdg-goals", "/api/sdg-goals")
+    assert [g["notation"] for g in goals] == [str(n) for n in range(1, 18)]
+    goal_10 = goals[9]
+    assert goal_10["title"] == "Reduce inequality within and among countries"
+    assert goal_10["short_title"] == "Reduced inequalities" and "SDG 10: Reduced inequalities" in source_text("gcm-booklet")
+    targets = every_row(client, "sdg-targets", "/api/sdg-targets?goal=10")
+    assert goal_10["targets_cited"] == len(targets)
+    assert goal_10["objectives"] >= max(t["objectives"] for t in targets)
+    assert goal_10["practices"] >= max(t["practices"] for t in targets)
+    assert sum(g["targets_cited"] for g in goals) == len(every_row(client, "sdg-targets", "/api/sdg-targets"))
+    # objectives 2 and 19 say every goal is relevant ("… span the entirety of the 17 Sustainable
+    # Development Goals", "Accordingly, all SDGs are relevant …"): they list every goal
+    assert "entirety of the 17 Sustainable Development Goals" in booklet_section("2 MINIMIZE ADVERSE DRIVERS",
+                                                                                 "3 INFORMATION PROVISION")
+    assert "Accordingly, all SDGs are relevant" in source_text("gcm-booklet")
+    assert all(g["objectives_listing_goal"] >= 2 for g in goals)
+
+
+def test_sdg_goals_as_csv(client: TestClient):
+    response = client.get("/api/sdg-goals", headers={"accept": "text/csv"})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
+    table = list(csv.reader(io.StringIO(response.text)))
+    assert table[0] == [c.name for c in view("sdg-goals").columns] and len(table) == 1 + 17
+    goal_10 = dict(zip(table[0], table[10]))
+    assert goal_10["notation"] == "10" and goal_10["short_title"] == "Reduced inequalities"
+
+
+@pytest.mark.parametrize(("url", "parameter"), [
+    ("/api/sdg-targets?goal=18", "query.goal"),
+    ("/api/sdg-targets?goal=ten", "query.goal"),
+    ("/api/sdg-targets/10-7", "path.notation"),
+])
+def test_an_invalid_sdg_parameter_is_a_422_naming_it(client: TestClient, url: str, parameter: str):
     body = problem(client, url, 422)
     assert parameter in [e["parameter"] for e in body["errors"]]
