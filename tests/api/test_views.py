@@ -309,3 +309,9 @@ def test_docs_page_is_served_with_the_projects_own_swagger_ui(client: TestClient
     assert len(assets) == 3 and not any("cdn" in url for url in assets)
     for url in assets:
         assert client.get(url).status_code == 200, url
+
+
+def test_docs_api_md_lists_every_view():
+    documented = (REPO_ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    missing = [v.path for v in load_views(VIEWS_DIR) if f"/api{v.path.replace(':path', '')}" not in documented]
+    assert not missing, f"docs/api.md does not list {missing}"
