@@ -120,7 +120,7 @@ def test_actions_text_filter_is_a_case_insensitive_substring_match(client: TestC
 
 
 PAGED = [("actions", "/api/actions", 40), ("practices", "/api/practices", 10), ("practices", "/api/practices?sdg_target=10.7", 7),
-         ("sdg-targets", "/api/sdg-targets", 9)]
+         ("sdg-targets", "/api/sdg-targets", 9), ("organisations", "/api/organisations", 25), ("places", "/api/places?type=country", 20)]
 
 
 @pytest.mark.parametrize(("name", "url", "limit"), PAGED)
@@ -416,5 +416,107 @@ def test_sdg_goals_as_csv(client: TestClient):
     ("/api/sdg-targets/10-7", "path.notation"),
 ])
 def test_an_invalid_sdg_parameter_is_a_422_naming_it(client: TestClient, url: str, parameter: str):
+    body = problem(client, url, 422)
+    assert parameter in [e["parameter"] for e in body["errors"]]
+
+
+# --- organisations ---
+
+ACTOR_TYPES = ["UNEntity", "IntergovernmentalOrganisation", "NationalGovernment", "LocalAuthority",
+               "CivilSocietyOrganisation", "PrivateSectorActor", "ForumOrProcess", "PopulationGroup"]
+
+
+def test_organisations_by_type_partition_the_list(client: TestClient):
+    everything = every_row(client, "organisations", "/api/organisations")
+    assert len(everything) == 120
+    names = [r["name"].lower() for r in everything]
+    assert names == sorted(names)
+    by_type = {t: every_row(client, "organisations", f"/api/organisations?type={t}") for t in ACTOR_TYPES}
+    assert sum(len(rows) for rows in by_type.values()) == len(everything)
+    for actor_type, rows in by_type.items():
+        assert rows and {r["type"] for r in rows} == {actor_type}
+    assert {r["key"] for r in by_type["LocalAuthority"]} >= {"quito-municipality", "naga-city-government"}
+    assert "together with the Municipality of Quito" in source_text("migof-toolbox")
+    iom = next(r for r in by_type["UNEntity"] if r["key"] == "iom")
+    assert iom["name"] == "International Organization for Migration" and iom["acronym"] == "IOM"
+    assert all(r["mentioned_in"] >= 1 for r in everything)
+
+
+def test_an_organisation_with_everything_that_names_it(client: TestClient):
+    jmdi = item(client, "organisation", "/api/organisations/jmdi")
+    assert jmdi["name"] == "Joint Migration and Development Initiative" and jmdi["type"] == "ForumOrProcess"
+    # the booklet and the GFMD paper write JMDI, the MiGOF toolbox JMIDI
+    assert "JMDI" in source_text("gcm-booklet") and "JMIDI" in source_text("migof-toolbox")
+    assert jmdi["acronym"] == "JMDI" and jmdi["acronyms"] == "JMDI; JMIDI"
+    mentioned = {m["id"]: m for m in jmdi["mentioned_in"]}
+    assert "(IOM and JMDI, 2015)" in source_text("gcm-booklet")  # the IDNYC practice cites it
+    assert mentioned[IDNYC]["type"] == "Practice" and mentioned[IDNYC]["document"] == ID + "doc/gcm-booklet"
+    assert {m["document"] for m in jmdi["mentioned_in"]} >= {ID + "doc/gcm-booklet", ID + "doc/gfmd-2017-rt32"}
+    listed = next(r for r in every_row(client, "organisations", "/api/organisations?type=ForumOrProcess")
+                  if r["key"] == "jmdi")
+    assert listed["mentioned_in"] == len(jmdi["mentioned_in"]) == len(mentioned)
+
+
+def test_an_organisation_implements_what_practices_name_it_as_carrying_out(client: TestClient):
+    iom = item(client, "organisation", "/api/organisations/iom")
+    implements = {p["key"] for p in iom["implements"]}
+    assert "migof/element/4/example/8" in implements  # "… activities of IOM Rome …"
+    assert implements <= {r["key"] for r in every_row(client, "practices", "/api/practices?organisation=iom")}
+    for key in implements:
+        roles = {o["key"]: o["role"] for o in item(client, "practice", f"/api/practices/{key}")["organisations"]}
+        assert roles["iom"] == "implementedBy"
+    listed = next(r for r in every_row(client, "organisations", "/api/organisations?type=UNEntity") if r["key"] == "iom")
+    assert listed["implements"] == len(iom["implements"])
+    assert {m["type"] for m in iom["mentioned_in"]} >= {"Practice", "Action"}
+
+
+def test_an_organisation_as_json_ld(client: TestClient):
+    response = client.get("/api/organisations/iom", headers={"accept": "application/ld+json"})
+    graph = rdflib.Graph().parse(data=response.text, format="json-ld")
+    iom = rdflib.URIRef(ID + "actor/iom")
+    assert (iom, SKOS.prefLabel, rdflib.Literal("International Organization for Migration")) in graph
+    assert (rdflib.URIRef(ID + "migof/element/4/example/8"), MIG.implementedBy, iom) in graph
+    assert (rdflib.URIRef(ID + "migof/element/4/example/8"), MIG.mentionsActor, iom) in graph
+    assert (rdflib.URIRef(ID + "migof/element/4/example/8"), DCTERMS.title, rdflib.Literal("Italy")) in graph
+
+
+def test_an_unknown_organisation_is_a_404_with_a_hint(client: TestClient):
+    body = problem(client, "/api/organisations/no-such-organisation", 404)
+    assert "no-such-organisation" in body["detail"] and "/api/organisations" in body["hint"]
+
+
+# --- places ---
+
+def test_places_countries_and_cities(client: TestClient):
+    everything = every_row(client, "places", "/api/places")
+    countries = every_row(client, "places", "/api/places?type=country")
+    cities = every_row(client, "places", "/api/places?type=city")
+    assert len(countries) + len(cities) == len(everything) == 123
+    assert all(re.fullmatch(r"[A-Z]{2}", c["iso_alpha2"]) and re.fullmatch(r"[A-Z]{3}", c["iso_alpha3"])
+               and re.fullmatch(r"[0-9]{3}", c["m49"]) and c["country"] is None for c in countries)
+    assert all(c["iso_alpha2"] is None and c["type"] == "city" for c in cities)
+    colombia = next(c for c in countries if c["iso_alpha2"] == "CO")
+    assert (colombia["name"], colombia["iso_alpha3"], colombia["m49"], colombia["key"]) == ("Colombia", "COL", "170", "country/CO")
+    assert colombia["mentioned_in"] >= len(every_row(client, "practices", "/api/practices?country=CO"))
+    rome = next(c for c in cities if c["key"] == "city/rome")
+    assert (rome["name"], rome["country"], rome["country_name"]) == ("Rome", ID + "place/country/IT", "Italy")
+    assert "IOM Rome" in source_text("migof-toolbox")
+    names = [p["name"].lower() for p in everything]
+    assert names == sorted(names)
+
+
+def test_places_as_json_ld(client: TestClient):
+    response = client.get("/api/places?type=city", headers={"accept": "application/ld+json"})
+    graph = rdflib.Graph().parse(data=response.text, format="json-ld")
+    assert (rdflib.URIRef(ID + "place/city/rome"), MIG.inCountry, rdflib.URIRef(ID + "place/country/IT")) in graph
+
+
+@pytest.mark.parametrize(("url", "parameter"), [
+    ("/api/organisations?type=University", "query.type"),
+    ("/api/organisations/IOM", "path.key"),
+    ("/api/places?type=region", "query.type"),
+    ("/api/places?limit=100000", "query.limit"),
+])
+def test_an_invalid_actor_or_place_parameter_is_a_422_naming_it(client: TestClient, url: str, parameter: str):
     body = problem(client, url, 422)
     assert parameter in [e["parameter"] for e in body["errors"]]
