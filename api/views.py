@@ -308,17 +308,21 @@ def jsonld_context(view: View) -> dict[str, Any]:
     """
     context: dict[str, Any] = {"@version": 1.1, "id": "@id", "items": "@graph", **_terms(view.name, view.columns)}
     for part in view.parts:
-        term: dict[str, Any] = {"@context": _terms(f"{view.name}.{part.name}", part.columns)}
-        if part.property:
-            term["@reverse" if part.reverse else "@id"] = _expand(part.property)
-        context[part.name] = term
+        if not part.property:  # no property links it to the main row: JSON-LD leaves it out
+            context[part.name] = None
+            continue
+        context[part.name] = {"@reverse" if part.reverse else "@id": _expand(part.property),
+                              "@context": _terms(f"{view.name}.{part.name}", part.columns)}
     return context
 
 
 def _terms(where: str, columns: tuple[Column, ...]) -> dict[str, Any]:
+    """Each column's term; a column without a property is null, so no outer term of that name applies."""
     terms: dict[str, Any] = {}
     for column in columns:
-        if column.property and column.name != "id":
+        if not column.property and column.name != "id":
+            terms[column.name] = None
+        elif column.property and column.name != "id":
             term: dict[str, Any] = {"@id": _expand(column.property)}
             if column.type == "iri":
                 term["@type"] = "@id"

@@ -315,3 +315,22 @@ def test_docs_api_md_lists_every_view():
     documented = (REPO_ROOT / "docs" / "api.md").read_text(encoding="utf-8")
     missing = [v.path for v in load_views(VIEWS_DIR) if f"/api{v.path.replace(':path', '')}" not in documented]
     assert not missing, f"docs/api.md does not list {missing}"
+
+
+def test_json_ld_of_every_view_states_only_what_the_graph_holds(client: TestClient, build_dir: Path):
+    """Read as RDF, each view's example answer asserts no triple the graph lacks (literals compared by
+    their text: JSON carries no language tags)."""
+    store = ox.Store.read_only(str(build_dir / "store"))
+    for view in load_views(VIEWS_DIR):
+        url = "/api" + view.path.replace(":path", "")
+        for param in view.params:
+            url = url.replace(f"{{{param.name}}}", str(param.example))
+        response = client.get(url, params={"limit": 20} if view.kind == "list" else {},
+                              headers={"Accept": "application/ld+json"})
+        assert response.status_code == 200, (url, response.text)
+        graph = rdflib.Graph().parse(data=response.text, format="json-ld")
+        assert len(graph) > 0, url
+        for s, p, o in graph:
+            term = ox.NamedNode(str(o)) if isinstance(o, rdflib.URIRef) else None
+            found = [q.object for q in store.quads_for_pattern(ox.NamedNode(str(s)), ox.NamedNode(str(p)), term)]
+            assert found and (term or str(o) in {f.value for f in found}), (url, s, p, o)
