@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
@@ -13,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from migkg.api.buildinfo import load_build_info
 from migkg.api.description import load_examples
 from migkg.api.internal import InternalQueryFailed, select
-from migkg.api.problems import invalid_request
+from migkg.api.problems import http_error, invalid_request
 from migkg.api.responses import error
 from migkg.api.routes import linked_data, meta, quality, search, sparql
 from migkg.api.routes.views import views_router
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(search.router)
     app.include_router(views_router(load_views(settings.views_dir)))
     app.add_exception_handler(RequestValidationError, invalid_request)
+    app.add_exception_handler(HTTPException, http_error)
     if settings.static_dir.is_dir():
         app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     _add_store_error_handlers(app, settings)

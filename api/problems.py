@@ -5,7 +5,8 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from starlette.exceptions import HTTPException
 from pydantic import BaseModel, ConfigDict, Field
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -53,6 +54,13 @@ async def invalid_request(request: Request, exc: RequestValidationError) -> JSON
     detail = "; ".join(f"{e['parameter']}: {e['reason']}" for e in errors)
     return problem(request, 422, f"Invalid parameters: {detail}", errors=errors,
                    hint="The OpenAPI description at /openapi.json (or /docs) lists each parameter's type and range.")
+
+
+async def http_error(request: Request, exc: HTTPException) -> Response:
+    """Routing errors (405, or a 404 no route caught): problem details under /api, plain text elsewhere."""
+    if request.url.path == "/api" or request.url.path.startswith("/api/"):
+        return problem(request, exc.status_code, str(exc.detail), headers=exc.headers)
+    return PlainTextResponse(f"{exc.detail}\n", status_code=exc.status_code, headers=exc.headers)
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

@@ -41,7 +41,7 @@ def views_router(views: list[View]) -> APIRouter:
         hint = view.hint or (f"See {PREFIX}{listing} for what exists." if listing in paths else f"{PREFIX} lists the views.")
         _add_route(router, view, hint)
 
-    @router.api_route("/{unknown:path}", methods=["GET", "HEAD", "POST"], include_in_schema=False)
+    @router.api_route("/{unknown:path}", methods=["GET", "HEAD"], include_in_schema=False)
     async def no_such_view(request: Request, unknown: str) -> Response:
         return problem(request, 404, f"No view at {PREFIX}/{unknown}.", hint=f"{PREFIX} lists the views.")
 

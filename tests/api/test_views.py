@@ -334,3 +334,10 @@ def test_json_ld_of_every_view_states_only_what_the_graph_holds(client: TestClie
             term = ox.NamedNode(str(o)) if isinstance(o, rdflib.URIRef) else None
             found = [q.object for q in store.quads_for_pattern(ox.NamedNode(str(s)), ox.NamedNode(str(p)), term)]
             assert found and (term or str(o) in {f.value for f in found}), (url, s, p, o)
+
+
+def test_other_methods_are_405_problems(client: TestClient):
+    response = client.post("/api/objectives/4")
+    assert response.status_code == 405
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "GET" in response.headers["allow"]
