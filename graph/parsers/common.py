@@ -1,14 +1,44 @@
-"""Layout helpers shared by the document parsers: paragraphs, bullets, sentence ends."""
+"""What the document parsers share: a graph writer, and layout helpers (paragraphs, bullets, sentence ends)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS
+
+from ..provenance import add_provenance
+from ..report import BuildReport
+from ..sources import Source
 from ..text import Line, Span
 
 BULLET = re.compile(r"^\s*[-•▪■]\s+")
 TERMINAL = ('.', ')', '"', '”', '!', '?', ':', ';')
+
+
+@dataclass
+class GraphWriter:
+    """Writes one document's triples: each parser subclasses it with a method per kind of resource."""
+
+    graph: Graph
+    source: Source
+    text: str
+    report: BuildReport
+
+    def add(self, s, p, o) -> None:
+        self.graph.add((s, p, o))
+
+    def provenance(self, resource: URIRef, span: Span) -> None:
+        """Record that ``resource`` was extracted from ``span`` of the source text."""
+        add_provenance(self.graph, resource, self.source.iri, self.text, span)
+
+    def resource(self, iri: URIRef, rdf_type: URIRef, span: Span, label: str) -> URIRef:
+        """A typed resource with an English label and its provenance."""
+        self.add(iri, RDF.type, rdf_type)
+        self.add(iri, RDFS.label, Literal(label, lang="en"))
+        self.provenance(iri, span)
+        return iri
 
 
 @dataclass

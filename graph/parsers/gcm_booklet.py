@@ -30,11 +30,11 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from ..namespaces import FABIO, ID, MIG, sdg_iri
-from ..provenance import add_provenance
 from ..report import BuildReport
 from ..sources import Source, SourceError
 from ..text import SUPERSCRIPT, Line, Span, clean_inline, slugify, split_lines, superscript_to_int
-from .common import Paragraph, ends_sentence, is_all_caps, is_bullet, looks_like_title, merge_spans, paragraphs
+from .common import (GraphWriter, Paragraph, ends_sentence, is_all_caps, is_bullet, looks_like_title, merge_spans,
+                     paragraphs)
 
 SOURCE_ID = "gcm-booklet"
 FRAMEWORK = ID["gcm"]
@@ -647,19 +647,7 @@ def _practice_ids(objectives: list[Objective], report: BuildReport) -> dict[tupl
     return ids
 
 
-class _Writer:
-    def __init__(self, graph: Graph, source: Source, text: str, report: BuildReport):
-        self.graph = graph
-        self.source = source
-        self.text = text
-        self.report = report
-
-    def add(self, s, p, o) -> None:
-        self.graph.add((s, p, o))
-
-    def provenance(self, resource: URIRef, span: Span) -> None:
-        add_provenance(self.graph, resource, self.source.iri, self.text, span)
-
+class _Writer(GraphWriter):
     # -- framework ---------------------------------------------------------------------------
 
     def framework(self) -> None:

@@ -17,15 +17,14 @@ from dataclasses import dataclass, field
 
 import pycountry
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS, XSD
+from rdflib.namespace import SKOS, XSD
 
 from ..link import actors
 from ..namespaces import ID, MIG, sdg_iri
-from ..provenance import add_provenance
 from ..report import BuildReport
 from ..sources import Source, SourceError
 from ..text import SUPERSCRIPT, Span, clean_inline, split_lines, superscript_to_int, trimmed_span
-from .common import Paragraph, ends_sentence, is_bullet, paragraphs
+from .common import GraphWriter, Paragraph, ends_sentence, is_bullet, paragraphs
 
 BASE = "gfmd-2017"
 HEADING = re.compile(r"^(0|[IVX]+)\.\s+(\S.*)$")
@@ -196,21 +195,11 @@ def sentence_around(raw: str, position: int) -> str:
 
 
 @dataclass
-class _Writer:
-    graph: Graph
-    source: Source
-    text: str
-    report: BuildReport
-    spans: list[tuple[Span, URIRef]] = field(default_factory=list)
-
-    def add(self, s, p, o) -> None:
-        self.graph.add((s, p, o))
+class _Writer(GraphWriter):
+    spans: list[tuple[Span, URIRef]] = field(default_factory=list)  # every resource's span, for footnotes
 
     def resource(self, iri: URIRef, rdf_type: URIRef, span: Span, label: str) -> URIRef:
-        self.add(iri, RDF.type, rdf_type)
-        self.add(iri, RDFS.label, Literal(label, lang="en"))
-        add_provenance(self.graph, iri, self.source.iri, self.text, span)
-        self.spans.append((span, iri))
+        self.spans.append((span, super().resource(iri, rdf_type, span, label)))
         return iri
 
     # -- the paper -------------------------------------------------------------------------

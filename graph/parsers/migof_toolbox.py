@@ -19,14 +19,14 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, SKOS, XSD
 
 from ..link import actors, countries_and_cities
 from ..namespaces import ID, MIG
-from ..provenance import add_provenance
 from ..report import BuildReport
 from ..sources import Source, SourceError
 from ..text import Line, Span, clean_inline, slugify, split_lines, trimmed_span
+from .common import GraphWriter
 
 HEADING = re.compile(r"^(#+)\s+(.*?)\s*$")
 BULLET = re.compile(r"^( *)-(?:\s+(.*))?$")
@@ -242,23 +242,9 @@ class Element:
 
 
 @dataclass
-class _Writer:
-    graph: Graph
-    source: Source
-    text: str
-    report: BuildReport
-
-    def add(self, s, p, o) -> None:
-        self.graph.add((s, p, o))
-
+class _Writer(GraphWriter):
     def literal(self, value: str) -> Literal:
         return Literal(value, lang="en")
-
-    def resource(self, iri: URIRef, rdf_type: URIRef, span: Span, label: str) -> URIRef:
-        self.add(iri, RDF.type, rdf_type)
-        self.add(iri, RDFS.label, self.literal(label))
-        add_provenance(self.graph, iri, self.source.iri, self.text, span)
-        return iri
 
     def span_of(self, lines: list[Line], start: int | None = None) -> Span:
         return trimmed_span(self.text, lines[0].start if start is None else start, lines[-1].end)
