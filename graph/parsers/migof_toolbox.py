@@ -22,7 +22,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS, XSD
 
 from ..link import actors, countries_and_cities
-from ..namespaces import ID, MIG
+from ..namespaces import ID, MIG, sdg_iri
 from ..report import BuildReport
 from ..sources import Source, SourceError
 from ..text import Line, Span, clean_inline, slugify, split_lines, trimmed_span
@@ -39,6 +39,7 @@ BOLD = re.compile(r"\*\*(.+?)\*\*")
 ITALIC = re.compile(r"(?<!\*)\*([^*]+)\*(?!\*)")
 EXAMPLES_SENTENCE = re.compile(r"\s*Examples include:\s*(.+?)\.?\s*$")
 OPENING_CLAUSE = re.compile(r"^(.+?),\s+(?=[a-z])")
+SDG_GOAL = re.compile(r"\bSustainable Development Goals\b.*?[“\"]Goal (\d{1,2})[”\"]")  # "the SDGs, including “Goal 11”"
 
 FRAMEWORK = ID["migof"]
 PARTS = {"CONTENTS": "contents", "RATIONALE AND APPROACH": "rationale",
@@ -312,6 +313,8 @@ class _Writer(GraphWriter):
             self.add(iri, MIG.text, self.literal(full))
             self.add(iri, MIG.position, Literal(position, datatype=XSD.integer))
             self.add(self.source.document_iri, DCTERMS.references, iri)
+            for goal in SDG_GOAL.finditer(full):
+                self.add(iri, MIG.relevantSDGGoal, sdg_iri(goal.group(1)))
 
     def lettered_items(self, block: Block, rdf_type: URIRef, segment: str, label: str) -> None:
         items, _ = read_list(block.lines, self.source.id, self.report)

@@ -7,7 +7,7 @@ recommendations and 15 sub-items; 20 country examples."""
 
 from collections import Counter
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from conftest import blank_nodes, provenance_mismatches, violations
@@ -168,6 +168,14 @@ def test_sources_with_page_break_rejoined(migof):
     assert str(graph.value(ID["migof/source/5"], DCTERMS.title)) == (
         "The Annual Mayoral Forum on Mobility, Migration and Development")
     assert any(n.kind == "page-break-item" for n in report.repairs)
+
+
+def test_the_2030_agenda_source_names_sdg_11(migof):
+    graph, _, _ = migof
+    # "the 2030 Agenda of Sustainable Development Goals, including the “Goal 11” dedicated to cities"
+    agenda = next(s for s in graph.subjects(MIG.relevantSDGGoal, None))
+    assert "2030 Agenda of Sustainable Development Goals" in str(graph.value(agenda, DCTERMS.title))
+    assert list(graph.objects(None, MIG.relevantSDGGoal)) == [URIRef("http://metadata.un.org/sdg/11")]
 
 
 def test_provenance_blank_nodes_and_shapes(migof):
