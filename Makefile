@@ -62,6 +62,19 @@ serve: install build  ## serve SPARQL, linked data and REST views on http://$(HO
 test: install build  ## build, then run every test
 	$(BIN)/pytest -q
 
+# ----------------------------------------
+# Benchmark (issue 6): migkg against rdflib-endpoint and the Oxigraph server; bench/README.md
+# ----------------------------------------
+BENCH_STAMP := $(VENV)/.bench-installed
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $@
+
+.PHONY: bench
+bench: install $(BENCH_STAMP)  ## build, then benchmark against rdflib-endpoint and Oxigraph (~10 min) → bench/results/
+	$(BIN)/python bench/run.py
+
 .PHONY: clean
 clean:  ## remove the build (the virtualenv stays; `make distclean` removes it too)
 	rm -rf $(BUILD) $(BUILD).tmp-* $(BUILD).old-*
