@@ -15,6 +15,7 @@ from rdflib import Dataset, Graph, Literal
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from . import crosslinks, link, publish, reason, sdg, search_index, validate, void
+from .citations import link_citations
 from .namespaces import GRAPH, MIG, bind_prefixes, source_graph
 from .report import BuildReport
 from .sources import SOURCES_DIR, Source, SourceError, load_manifest
@@ -93,6 +94,10 @@ def _run(staging: Path, sources_dir: Path, report: BuildReport, progress: Progre
             links.add(triple)
         for triple in crosslinks.link_documents(documents + links, report):
             links.add(triple)
+        for document_id in _by_document(sources):
+            graph = dataset.graph(source_graph(document_id))
+            for triple in link_citations(graph, texts, report):
+                graph.add(triple)
     with progress.stage("reason"):
         classes = reason.check_consistency(ontology)
         closure = reason.superclasses(ontology)
