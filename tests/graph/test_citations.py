@@ -8,10 +8,14 @@ from __future__ import annotations
 import json
 
 import pytest
+from pyshacl import validate
+from rdflib import Graph, Literal
+from rdflib.namespace import DCTERMS, RDF, RDFS, SH
 
 from migkg.graph.citations import author_matches, citations_in
-from migkg.graph.namespaces import ID
+from migkg.graph.namespaces import ID, MIG
 from migkg.graph.sources import load_manifest
+from migkg.graph.validate import SHAPES_DIR
 
 BOOKLET = next(source for source in load_manifest() if source.id == "gcm-booklet")
 BMFSFJ_AND_UNICEF = ("BMFSFJ (Federal Ministry for Family Affairs, Senior Citizens, Women and Youth) and "
@@ -191,3 +195,15 @@ def test_what_is_not_a_citation():
     assert found == [("IOM", "2019", "(IOM, 2019)"), ("UNICEF", "2018", "UNICEF, 2018"),
                      ("UNICEF", "2019", "2019"), ("OHCHR", "n.d.b", "(OHCHR, n.d.b)")]
 
+
+def test_a_cited_resource_must_be_a_reference():
+    shapes = Graph().parse(SHAPES_DIR / "core.ttl", format="turtle")
+    data = Graph()
+    practice, other = ID["practice/p"], ID["instrument/i"]
+    data.add((practice, DCTERMS.references, other))
+    data.add((other, RDF.type, MIG.LegalInstrument))
+    data.add((other, RDFS.label, Literal("An instrument", lang="en")))
+    _, results, _ = validate(data, shacl_graph=shapes, inference="none")
+    paths = {(results.value(r, SH.focusNode), results.value(r, SH.resultPath))
+             for r in results.subjects(RDF.type, SH.ValidationResult)}
+    assert (practice, DCTERMS.references) in paths
