@@ -40,6 +40,18 @@ class ViewError(Exception):
     """A view file that cannot become a route; raised at start-up, naming the file and the fault."""
 
 
+class ParameterInvalid(ValueError):
+    """A value that passed validation but cannot be the RDF term it stands for (say, no valid IRI)."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(f"{name}: {reason}")
+        self.name = name
+        self.reason = reason
+
+
+Terms = dict[str, ox.NamedNode | ox.Literal]  # SPARQL variable → the term bound to it
+
+
 @dataclass(frozen=True)
 class Param:
     name: str
@@ -96,7 +108,7 @@ class Query:
     variables: tuple[str, ...]
     row: tuple[int, int]  # span of the "(UNDEF …)" row's UNDEFs in text
 
-    def render(self, terms: dict[str, ox.NamedNode | ox.Literal]) -> str:
+    def render(self, terms: Terms) -> str:
         cells = " ".join(str(terms[v]) if v in terms else "UNDEF" for v in self.variables)
         return f"{self.text[: self.row[0]]}{cells} {self.text[self.row[1]:]}"
 
@@ -129,8 +141,16 @@ class View:
     default_limit: int
     max_limit: int
 
-    def terms(self, values: dict[str, Any]) -> dict[str, ox.NamedNode | ox.Literal]:
-        return {p.variable: p.term(values[p.name]) for p in self.params if values.get(p.name) is not None}
+    def terms(self, values: dict[str, Any]) -> Terms:
+        """The terms the given parameters stand for; ParameterInvalid names one that cannot be built."""
+        terms = {}
+        for param in self.params:
+            if values.get(param.name) is not None:
+                try:
+                    terms[param.variable] = param.term(values[param.name])
+                except ValueError as fault:
+                    raise ParameterInvalid(param.name, str(fault)) from None
+        return terms
 
 
 def load_views(directory: Path) -> list[View]:

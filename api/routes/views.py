@@ -4,6 +4,7 @@ import asyncio
 import csv
 import inspect
 import io
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
@@ -14,7 +15,8 @@ from migkg.api.internal import InternalQueryFailed, ask, select_text
 from migkg.api.problems import problem, problem_responses
 from migkg.api.state import AppState
 from migkg.api.store import QueryTimedOut, StoreBusy
-from migkg.api.views import PARAM_TYPES, Column, Param, View, item_model, jsonld_context, page_model
+from migkg.api.views import (PARAM_TYPES, Column, Param, ParameterInvalid, Terms, View, item_model, jsonld_context,
+                             page_model)
 
 JSON = Offer("application/json", "application/json", "json")
 JSON_LD = Offer("application/ld+json", "application/ld+json", "jsonld")
@@ -50,12 +52,12 @@ def views_router(views: list[View]) -> APIRouter:
 
 def _add_route(router: APIRouter, view: View, not_found_hint: str) -> None:
     model = page_model(view) if view.kind == "list" else item_model(view)
-    context = jsonld_context(view)
+    route = _ViewRoute(view, jsonld_context(view), not_found_hint)
     media = {offer.media_type: {} for offer in OFFERS[view.kind][1:]}
     statuses = (404, 406, 422, 503) if view.not_found else (406, 422, 503)
 
     async def endpoint(request: Request, **values: Any) -> Response:
-        return await _answer(request, view, context, values, not_found_hint)
+        return await route.answer(request, values)
 
     endpoint.__signature__ = inspect.Signature(  # what FastAPI validates and documents
         [inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request)]
@@ -111,65 +113,78 @@ def _description(view: View) -> str:
     return "\n\n".join(p for p in parts if p)
 
 
-async def _answer(request: Request, view: View, context: dict[str, Any], values: dict[str, Any],
-                  not_found_hint: str) -> Response:
-    state = AppState.of(request)
-    if state.store is None:
-        return problem(request, 503, "No graph to query yet: the server has no build.",
-                       hint="Run `make build`, then restart the server.")
-    offer = choose(OFFERS[view.kind], request.headers.get("accept"))
-    if offer is None:
-        available = ", ".join(o.media_type for o in OFFERS[view.kind])
-        return problem(request, 406, f"None of the formats in Accept is available here; available: {available}",
-                       headers={"Vary": "Accept"})
-    try:
-        if view.kind == "list":
-            return await _page(request, state, view, context, values, offer, not_found_hint)
-        return await _item(request, state, view, context, values, offer, not_found_hint)
-    except StoreBusy:
-        return problem(request, 503, "All query workers are busy; retry shortly.",
-                       headers={"Retry-After": str(state.settings.retry_after)})
-    except QueryTimedOut:
-        return problem(request, 503, f"The view took longer than {state.settings.query_timeout:g} s.",
-                       hint="Narrow the filters or ask for a smaller page.")
-    except InternalQueryFailed as failure:  # a fault in a view file: report it, never a bare 500
-        return problem(request, failure.status, failure.message)
+@dataclass(frozen=True)
+class _ViewRoute:
+    """One view's answers: what to query, how to name it in JSON-LD, where to point after a 404."""
 
+    view: View
+    context: dict[str, Any]
+    not_found_hint: str
 
-async def _page(request: Request, state: AppState, view: View, context: dict[str, Any],
-                values: dict[str, Any], offer: Offer, not_found_hint: str) -> Response:
-    for param in view.params:  # a list under a resource that does not exist is a 404, not an empty page
-        if param.in_path and param.bind == "iri" and not await ask(
-                state.store, state.settings, "resource-exists", resource=param.term(values[param.name]).value):
-            return problem(request, 404, view.not_found.format(**values), hint=not_found_hint)
-    limit, offset = values["limit"], values["offset"]
-    text = f"{view.query.render(view.terms(values))}\nLIMIT {limit + 1} OFFSET {offset}"  # validated integers
-    rows = _rows(await select_text(state.store, state.settings, text), view.columns)
-    items = rows[:limit]
-    links = page_links(request, limit, offset, more=len(rows) > limit)
-    headers = {"Vary": "Accept", "Link": link_header(links)}
-    if offer is CSV:
-        return Response(_csv(view.columns, items), media_type=offer.content_type, headers=headers)
-    if offer is JSON_LD:
-        return JSONResponse({"@context": context, "items": items}, media_type=offer.content_type, headers=headers)
-    body = {"items": items, "limit": limit, "offset": offset, "next": links["next"], "prev": links["prev"]}
-    return JSONResponse(body, headers=headers)
+    async def answer(self, request: Request, values: dict[str, Any]) -> Response:
+        state, view = AppState.of(request), self.view
+        if state.store is None:
+            return problem(request, 503, "No graph to query yet: the server has no build.",
+                           hint="Run `make build`, then restart the server.")
+        offer = choose(OFFERS[view.kind], request.headers.get("accept"))
+        if offer is None:
+            available = ", ".join(o.media_type for o in OFFERS[view.kind])
+            return problem(request, 406, f"None of the formats in Accept is available here; available: {available}",
+                           headers={"Vary": "Accept"})
+        try:
+            terms = view.terms(values)
+        except ParameterInvalid as invalid:
+            return problem(request, 422, f"Invalid parameters: {invalid.name}: {invalid.reason}",
+                           errors=[{"parameter": invalid.name, "reason": invalid.reason}])
+        try:
+            if view.kind == "list":
+                return await self._page(request, state, terms, values, offer)
+            return await self._item(request, state, terms, values, offer)
+        except StoreBusy:
+            return problem(request, 503, "All query workers are busy; retry shortly.",
+                           headers={"Retry-After": str(state.settings.retry_after)})
+        except QueryTimedOut:
+            return problem(request, 503, f"The view took longer than {state.settings.query_timeout:g} s.",
+                           hint="Narrow the filters or ask for a smaller page.")
+        except InternalQueryFailed as failure:  # a fault in a view file: report it, never a bare 500
+            return problem(request, failure.status, failure.message)
 
+    async def _page(self, request: Request, state: AppState, terms: Terms, values: dict[str, Any],
+                    offer: Offer) -> Response:
+        view = self.view
+        for param in view.params:  # a list under a resource that does not exist is a 404, not an empty page
+            if param.in_path and param.bind == "iri" and not await ask(
+                    state.store, state.settings, "resource-exists", resource=terms[param.variable].value):
+                return problem(request, 404, view.not_found.format(**values), hint=self.not_found_hint)
+        limit, offset = values["limit"], values["offset"]
+        text = f"{view.query.render(terms)}\nLIMIT {limit + 1} OFFSET {offset}"  # validated integers
+        rows = _rows(await select_text(state.store, state.settings, text), view.columns)
+        items = rows[:limit]
+        links = page_links(request, limit, offset, more=len(rows) > limit)
+        headers = {"Vary": "Accept", "Link": link_header(links)}
+        if offer is CSV:
+            return Response(_csv(view.columns, items), media_type=offer.content_type, headers=headers)
+        if offer is JSON_LD:
+            return JSONResponse({"@context": self.context, "items": items}, media_type=offer.content_type,
+                                headers=headers)
+        body = {"items": items, "limit": limit, "offset": offset, "next": links["next"], "prev": links["prev"]}
+        return JSONResponse(body, headers=headers)
 
-async def _item(request: Request, state: AppState, view: View, context: dict[str, Any],
-                values: dict[str, Any], offer: Offer, not_found_hint: str) -> Response:
-    terms = view.terms(values)
-    rows = await select_text(state.store, state.settings, view.query.render(terms))
-    if not rows:
-        return problem(request, 404, view.not_found.format(**values), hint=not_found_hint)
-    item = _rows(rows[:1], view.columns)[0]
-    answers = await asyncio.gather(*(select_text(state.store, state.settings, part.query.render(terms))
-                                     for part in view.parts))
-    for part, part_rows in zip(view.parts, answers, strict=True):
-        item[part.name] = _rows(part_rows, part.columns)
-    if offer is JSON_LD:
-        return JSONResponse({"@context": context, **item}, media_type=offer.content_type, headers={"Vary": "Accept"})
-    return JSONResponse(item, headers={"Vary": "Accept"})
+    async def _item(self, request: Request, state: AppState, terms: Terms, values: dict[str, Any],
+                    offer: Offer) -> Response:
+        view = self.view
+        rows = await select_text(state.store, state.settings, view.query.render(terms))
+        if not rows:
+            return problem(request, 404, view.not_found.format(**values), hint=self.not_found_hint)
+        item = _rows(rows[:1], view.columns)[0]
+        answers = await asyncio.gather(*(select_text(state.store, state.settings, part.query.render(terms))
+                                         for part in view.parts))
+        for part, part_rows in zip(view.parts, answers, strict=True):
+            item[part.name] = _rows(part_rows, part.columns)
+        if offer is JSON_LD:
+            return JSONResponse({"@context": self.context, **item}, media_type=offer.content_type,
+                                headers={"Vary": "Accept"})
+        return JSONResponse(item, headers={"Vary": "Accept"})
 
 
 def page_links(request: Request, limit: int, offset: int, more: bool) -> dict[str, str | None]:

@@ -3,7 +3,6 @@
 import os
 import threading
 
-import pytest
 from fastapi.testclient import TestClient
 
 from api_testing import ENDLESS_QUERY, app_client

@@ -11,7 +11,7 @@ import rdflib
 from fastapi.testclient import TestClient
 
 from migkg.api.settings import REPO_ROOT
-from migkg.api.views import ViewError, item_model, load_view, load_views, page_model
+from migkg.api.views import ParameterInvalid, ViewError, item_model, load_view, load_views, page_model
 
 VIEWS_DIR = REPO_ROOT / "queries" / "views"
 SOURCES = REPO_ROOT / "graph" / "sources"
@@ -75,7 +75,7 @@ def test_parameter_text_is_bound_as_a_term_never_as_query_text(tmp_path: Path):
 
 def test_text_that_cannot_be_an_iri_never_becomes_one():
     view = views_by_path()["/provenance/{key:path}"]
-    with pytest.raises(ValueError):
+    with pytest.raises(ParameterInvalid, match="^key: "):
         view.terms({"key": "x> } ; DROP ALL ; SELECT * { <y"})
 
 
