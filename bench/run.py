@@ -39,8 +39,8 @@ MIGKG_WORKERS = int(os.environ.get("BENCH_MIGKG_WORKERS", "2"))
 @dataclass(frozen=True)
 class Plan:
     rounds: int = 3  # interleaved rounds on the 1x data
-    mix_c8_extra_rounds: int = 2  # the headline cell gets more pairs
-    query_seconds: float = 0.4  # duration bound of one per-query run
+    mix_c8_extra_rounds: int = 6  # the headline cell gets more pairs
+    query_seconds: float = 0.6  # duration bound of one per-query run
     query_cap: int = 1500  # request bound of one per-query run
     mix_seconds: float = 1.5
     mix_cap: int = 6000
@@ -52,7 +52,7 @@ class Plan:
     scaled_query_cap: int = 20
     scaled_slow_seconds: float = 3.0  # a query this slow at 100x is measured in the first round only
     scaled_timeout: float = 120.0  # MIGKG_QUERY_TIMEOUT at 100x (the peers have none)
-    cold_starts: int = 3
+    cold_starts: int = 5
 
 
 QUICK = Plan(rounds=2, mix_c8_extra_rounds=0, query_seconds=0.2, mix_seconds=0.6, scale=10, scaled_rounds=1,
@@ -181,8 +181,8 @@ def run_phase(bench: Bench, dataset: str, build_dir: Path, queries: list, with_r
                 if not extra:
                     view_cells(bench, dataset, running["migkg"], views, queries, c, round_no)
     finally:
+        stop_all(running)
         for name, server in running.items():
-            server.stop()
             phase["memory"][name] = {"peak_rss_mib": round(server.memory.peak_rss / 2**20, 1),
                                      "peak_pss_mib": round(server.memory.peak_pss / 2**20, 1),
                                      "processes": server.memory.processes}
@@ -241,8 +241,8 @@ def run_scaled_phase(bench: Bench, dataset: str, build_dir: Path, queries: list)
             runs = [(n, s.url, [ops[n][i] for i in fast], plan.mix_seconds, plan.mix_cap) for n, s in running.items()]
             bench.cell(dataset, "mix", 8, round_no, runs)
     finally:
+        stop_all(running)
         for name, server in running.items():
-            server.stop()
             phase["memory"][name] = {"peak_rss_mib": round(server.memory.peak_rss / 2**20, 1),
                                      "peak_pss_mib": round(server.memory.peak_pss / 2**20, 1),
                                      "processes": server.memory.processes}
@@ -253,6 +253,18 @@ def run_scaled_phase(bench: Bench, dataset: str, build_dir: Path, queries: list)
                        f"gigabytes to parse {plan.scale}x the N-Quads into memory); per-query runs at concurrency 1, "
                        f"the mix at 8; MIGKG_QUERY_TIMEOUT={plan.scaled_timeout:g} (the peers have no timeout).")
     return phase
+
+
+def stop_all(running: dict) -> None:
+    """Stop every server, even if stopping one of them fails."""
+    failures = []
+    for server in running.values():
+        try:
+            server.stop()
+        except Exception as error:  # noqa: BLE001 - the others must still be stopped
+            failures.append(error)
+    if failures:
+        raise failures[0]
 
 
 def check_answers(running: dict, queries: list) -> dict:

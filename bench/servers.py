@@ -137,15 +137,17 @@ class Server:
         raise RuntimeError(f"{self.spec.name} gave no answer within {limit:g} s; see {self.log_path}")
 
     def stop(self) -> None:
-        if self.memory.is_alive():
-            self.memory.stop()
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)  # its own session: the server and its workers
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        try:
+            if self.memory.is_alive():
+                self.memory.stop()
+        finally:
+            if self.process.poll() is None:
+                os.killpg(self.process.pid, signal.SIGTERM)  # its own session: the server and its workers
+                try:
+                    self.process.wait(10)
+                except subprocess.TimeoutExpired:
+                    os.killpg(self.process.pid, signal.SIGKILL)
+                    self.process.wait()
 
     def __enter__(self) -> "Server":
         return self
