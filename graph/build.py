@@ -39,12 +39,21 @@ class Progress:
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
-        number = STAGES.index(name) + 1
-        print(f"[{number}/{len(STAGES)}] {name} …", file=self.out, flush=True)
+        self.started(name)
         started = time.perf_counter()
         yield
-        self.report.stages[name] = round(time.perf_counter() - started, 3)
-        print(f"[{number}/{len(STAGES)}] {name} done in {self.report.stages[name]:.2f} s", file=self.out, flush=True)
+        self.finished(name, round(time.perf_counter() - started, 3))
+
+    def started(self, name: str, note: str = "") -> None:
+        print(f"[{self._number(name)}] {name} …" + (f" ({note})" if note else ""), file=self.out, flush=True)
+
+    def finished(self, name: str, seconds: float) -> None:
+        self.report.stages[name] = seconds
+        print(f"[{self._number(name)}] {name} done in {seconds:.2f} s", file=self.out, flush=True)
+
+    @staticmethod
+    def _number(name: str) -> str:
+        return f"{STAGES.index(name) + 1}/{len(STAGES)}"
 
 
 def build(output: Path = DEFAULT_OUTPUT, sources_dir: Path = SOURCES_DIR,
@@ -105,26 +114,29 @@ def _run(staging: Path, sources_dir: Path, report: BuildReport, progress: Progre
                        for g in list(dataset.contexts()) if g.identifier != GRAPH["ontology"])
         print(f"      HermiT: ontology consistent ({classes} classes); {inferred} inferred types added",
               file=progress.out)
-    with progress.stage("validate"):
-        outcome = validate.check(_union(dataset, exclude=set()), validate.load_shapes())
-        for warning in outcome.warnings:
-            report.warn("shacl", "shacl-warning", f"{warning['message']} ({warning['path']})",
-                        resource=warning["focus"])
-        if outcome.violations:
-            outcome.report_graph.serialize(staging / "shacl-report.ttl", format="turtle")
-            first = "; ".join(f"{v['focus']} {v['path']}: {v['message']}" for v in outcome.violations[:5])
-            raise BuildError(f"SHACL: {len(outcome.violations)} violation(s), e.g. {first}")
+    # Validation runs in a forked process while publish writes into the staging directory; nothing
+    # is swapped in before it passes.
+    validation = validate.in_background(lambda: _union(dataset, exclude=set()))
+    progress.started("validate", "in its own process, beside publish")
     with progress.stage("publish"):
         report.counts["classes"] = publish.count_types(dataset)
         report.counts["triples"] = len(dataset)
-        report.counts["repairs"] = len(report.repairs)
-        report.counts["warnings"] = len(report.warnings)
         void_graph = void.describe(dataset, "migkg: the Migration Governance Knowledge Graph")
-        publish.write_artefacts(staging, dataset, void_graph, outcome.report_graph, report)
-        publish.load_store(staging)
+        publish.write_dumps(staging, dataset, void_graph)
         report.counts["search_index_resources"] = search_index.write(staging, out=progress.out)
-        publish.write_build_info(staging)
-
+    outcome = validation()
+    progress.finished("validate", outcome.seconds)
+    for warning in outcome.warnings:
+        report.warn("shacl", "shacl-warning", f"{warning['message']} ({warning['path']})",
+                    resource=warning["focus"])
+    outcome.report_graph.serialize(staging / "shacl-report.ttl", format="turtle")
+    if outcome.violations:
+        first = "; ".join(f"{v['focus']} {v['path']}: {v['message']}" for v in outcome.violations[:5])
+        raise BuildError(f"SHACL: {len(outcome.violations)} violation(s), e.g. {first}")
+    report.counts["repairs"] = len(report.repairs)
+    report.counts["warnings"] = len(report.warnings)
+    publish.write_reports(staging, report)
+    publish.write_build_info(staging)
 
 def _by_document(sources: list[Source]) -> dict[str, list[Source]]:
     documents: dict[str, list[Source]] = {}

@@ -17,7 +17,7 @@ import pyoxigraph
 from rdflib import Dataset, Graph
 from rdflib.namespace import RDF
 
-from .namespaces import bind_prefixes
+from .namespaces import PREFIXES, bind_prefixes
 from .report import BuildReport
 
 ARTEFACTS = ("migkg.trig", "migkg.nq", "migkg.ttl", "migkg.jsonld", "void.ttl", "shacl-report.ttl",
@@ -30,34 +30,35 @@ def sorted_nquads(dataset: Dataset) -> str:
     return "".join(sorted(line + "\n" for line in text.splitlines() if line.strip()))
 
 
-def write_artefacts(directory: Path, dataset: Dataset, void: Graph, shacl_report: Graph,
-                    report: BuildReport) -> None:
+def write_dumps(directory: Path, dataset: Dataset, void: Graph) -> None:
+    """The dumps, the store and VoID. The sorted N-Quads are the canonical form: the store is
+    bulk-loaded from them and writes TriG, Turtle and JSON-LD itself, ten times faster than rdflib."""
     bind_prefixes(dataset)
-    nquads = sorted_nquads(dataset)
-    (directory / "migkg.nq").write_text(nquads, encoding="utf-8")
-    dataset.serialize(directory / "migkg.trig", format="trig")
-    union = Graph()
-    bind_prefixes(union)
-    for subject, predicate, obj, _graph in dataset.quads((None, None, None, None)):
-        union.add((subject, predicate, obj))
-    union.serialize(directory / "migkg.ttl", format="turtle")
-    dataset.serialize(directory / "migkg.jsonld", format="json-ld", auto_compact=True)
+    (directory / "migkg.nq").write_text(sorted_nquads(dataset), encoding="utf-8")
+    store = _load_store(directory)
+    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+    store.dump(directory / "migkg.trig", format=pyoxigraph.RdfFormat.TRIG, prefixes=prefixes)
+    store.dump(directory / "migkg.jsonld", format=pyoxigraph.RdfFormat.JSON_LD)
+    union = dict.fromkeys(pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in store)  # each triple once
+    pyoxigraph.serialize(union, directory / "migkg.ttl", format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes)
+    del store  # release the store's lock before the build directory is swapped in
     void.serialize(directory / "void.ttl", format="turtle")
-    shacl_report.serialize(directory / "shacl-report.ttl", format="turtle")
+
+
+def write_reports(directory: Path, report: BuildReport) -> None:
+    """The build report, as JSON and Markdown (once validation's warnings are in it)."""
     (directory / "build-report.json").write_text(json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n",
                                                 encoding="utf-8")
     (directory / "build-report.md").write_text(markdown_report(report), encoding="utf-8")
 
 
-def load_store(directory: Path) -> int:
-    """Bulk-load the N-Quads into an Oxigraph store in `directory/store`; returns its quad count."""
+def _load_store(directory: Path) -> pyoxigraph.Store:
+    """Bulk-load the N-Quads into the Oxigraph store `directory/store` that the server opens."""
     store = pyoxigraph.Store(str(directory / "store"))
     store.bulk_load(path=str(directory / "migkg.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
     store.optimize()
-    count = len(store)
     store.flush()
-    del store
-    return count
+    return store
 
 
 def write_build_info(directory: Path) -> dict:
