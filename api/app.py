@@ -1,17 +1,17 @@
 """The app factory: routers, the store's lifetime, CORS and caching headers."""
 
-import hashlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from starlette.exceptions import HTTPException
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 
 from migkg.api.buildinfo import load_build_info
+from migkg.api.caching import CachingHeaders
 from migkg.api.description import load_examples
 from migkg.api.internal import InternalQueryFailed, select
 from migkg.api.problems import http_error, invalid_request
@@ -47,7 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.static_dir.is_dir():
         app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     _add_store_error_handlers(app, settings)
-    app.middleware("http")(_caching_headers)
+    app.add_middleware(CachingHeaders)
     # No credentials: any site may query, none may send the user's cookies along.
     app.add_middleware(
         CORSMiddleware, allow_origins=["*"], allow_credentials=False, allow_methods=["GET", "HEAD", "POST"],
@@ -98,23 +98,3 @@ def _lifespan(state: AppState) -> Callable[[FastAPI], AsyncIterator[None]]:
 
     return lifespan
 
-
-async def _caching_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-    """ETag and Last-Modified from the build's version on successful GET/HEAD; 304 when unchanged."""
-    response = await call_next(request)
-    info = AppState.of(request).build_info
-    if request.method not in ("GET", "HEAD") or response.status_code != 200 or info is None:
-        return response
-    variant = f"{request.url.path}?{request.url.query}|{response.headers.get('content-type', '')}"
-    etag = f'W/"{info.etag_seed}-{hashlib.sha256(variant.encode()).hexdigest()[:16]}"'
-    response.headers["ETag"] = etag
-    response.headers["Last-Modified"] = info.last_modified
-    response.headers.setdefault("Cache-Control", f"public, max-age={AppState.of(request).settings.cache_max_age}")
-    if etag in _etags(request.headers.get("if-none-match")):
-        return Response(status_code=304, headers={k: v for k, v in response.headers.items()
-                                                  if k.lower() in ("etag", "last-modified", "cache-control", "vary")})
-    return response
-
-
-def _etags(header: str | None) -> set[str]:
-    return {tag.strip() for tag in (header or "").split(",") if tag.strip()}
