@@ -20,7 +20,6 @@ import argparse
 import collections
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 

@@ -121,7 +121,8 @@ def timed_build(skip: bool) -> tuple[Path, dict]:
     if skip:
         build_dir = ROOT / "build"
         stages = json.loads((build_dir / "build-report.json").read_text(encoding="utf-8")).get("stages_seconds", {})
-        return build_dir, {"source": "build/build-report.json (not rebuilt)", "stages": stages,
+        return build_dir, {"source": "build/build-report.json (not rebuilt; the total is the sum of the stages, "
+                                     "an upper bound: validate runs beside publish)", "stages": stages,
                            "total_seconds": sum(stages.values())}
     output = TMP / "build"
     started = time.perf_counter()
@@ -136,6 +137,15 @@ def timed_build(skip: bool) -> tuple[Path, dict]:
     peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return output, {"source": "migkg build, run by the benchmark", "stages": stages, "total_seconds": round(total, 2),
                     "peak_rss_mib": round(peak_kib / 1024, 1), "summary_line": process.stdout.strip()}
+
+
+def stop_and_record_memory(running: dict, phase: dict) -> None:
+    """Stop every server, then keep each one's peak memory in the phase's results."""
+    stop_all(running)
+    for name, server in running.items():
+        phase["memory"][name] = {"peak_rss_mib": round(server.memory.peak_rss / 2**20, 1),
+                                 "peak_pss_mib": round(server.memory.peak_pss / 2**20, 1),
+                                 "processes": server.memory.processes}
 
 
 def run_phase(bench: Bench, dataset: str, build_dir: Path, queries: list, with_rdflib: bool) -> dict:
@@ -181,11 +191,7 @@ def run_phase(bench: Bench, dataset: str, build_dir: Path, queries: list, with_r
                 if not extra:
                     view_cells(bench, dataset, running["migkg"], views, queries, c, round_no)
     finally:
-        stop_all(running)
-        for name, server in running.items():
-            phase["memory"][name] = {"peak_rss_mib": round(server.memory.peak_rss / 2**20, 1),
-                                     "peak_pss_mib": round(server.memory.peak_pss / 2**20, 1),
-                                     "processes": server.memory.processes}
+        stop_and_record_memory(running, phase)
     if not with_rdflib:
         bench.notes.append("rdflib-endpoint was left out (--skip-rdflib).")
     bench.notes.append(f"[{dataset}] rdflib-endpoint: per-query runs at concurrency 1 only (capped at "
@@ -241,11 +247,7 @@ def run_scaled_phase(bench: Bench, dataset: str, build_dir: Path, queries: list)
             runs = [(n, s.url, [ops[n][i] for i in fast], plan.mix_seconds, plan.mix_cap) for n, s in running.items()]
             bench.cell(dataset, "mix", 8, round_no, runs)
     finally:
-        stop_all(running)
-        for name, server in running.items():
-            phase["memory"][name] = {"peak_rss_mib": round(server.memory.peak_rss / 2**20, 1),
-                                     "peak_pss_mib": round(server.memory.peak_pss / 2**20, 1),
-                                     "processes": server.memory.processes}
+        stop_and_record_memory(running, phase)
     if slow:
         bench.notes.append(f"[{dataset}] queries slower than {plan.scaled_slow_seconds:g} s at this size were "
                            f"measured in the first round only and left out of its mix: {', '.join(sorted(slow))}.")
