@@ -42,7 +42,7 @@ async def search(
                             openapi_examples={"phrase": {"value": "birth registration"}},
                             description='words to find; "quoted words" must stand together; '
                                         'the last word also matches as a prefix')],
-    type: Annotated[list[str] | None, Query(description="only resources of these classes (repeatable), "
+    types: Annotated[list[str] | None, Query(alias="type", description="only resources of these classes (repeatable), "
                                                         "e.g. Practice, Action, Objective, Country",
                                             openapi_examples={"practices": {"value": ["Practice"]}})] = None,
     limit: Annotated[int, Query(ge=1, le=100, description="hits per page")] = 20,
@@ -54,7 +54,7 @@ async def search(
     if state.search is None:
         return problem(request, 503, f"No search index in {state.settings.build_dir}.", hint="Run `make build`.")
     try:
-        page = await asyncio.to_thread(state.search.search, q, type, limit, offset)
+        page = await asyncio.to_thread(state.search.search, q, types, limit, offset)
     except SearchQueryInvalid as invalid:
         return problem(request, 422, f"Cannot search for this: {invalid.reason}.",
                        errors=[{"parameter": f"query.{invalid.parameter}", "reason": invalid.reason}])
