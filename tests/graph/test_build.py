@@ -73,3 +73,20 @@ def test_the_build_writes_every_artefact(build_dir):
             "build-report.json", "build-report.md", "build-info.json", "store"} <= names
     lines = (build_dir / "migkg.nq").read_text(encoding="utf-8").splitlines()
     assert lines == sorted(lines)
+
+
+def test_a_shacl_violation_stops_the_build_after_publish_started(previous_build, monkeypatch):
+    """Validation runs in a forked process beside publish: its violation must still stop the build
+    and leave neither a half-written build nor a staging directory behind."""
+    from rdflib import Graph
+
+    from migkg.graph import validate
+
+    strict = """@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix mig: <https://w3id.org/migkg/ontology#> .
+    <urn:test:objective-needs-a-motto> a sh:NodeShape ; sh:targetClass mig:Objective ;
+        sh:property [ sh:path mig:motto ; sh:minCount 1 ; sh:message "an objective needs a motto" ] ."""
+    shapes = validate.load_shapes
+    monkeypatch.setattr(validate, "load_shapes", lambda: shapes() + Graph().parse(data=strict, format="turtle"))
+    with pytest.raises(BuildError, match=r"SHACL: 23 violation\(s\).*an objective needs a motto"):
+        build(output=previous_build, out=io.StringIO())
+    assert_untouched(previous_build)
