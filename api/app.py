@@ -14,8 +14,7 @@ from migkg.api.buildinfo import load_build_info
 from migkg.api.caching import CachingHeaders
 from migkg.api.description import load_examples
 from migkg.api.internal import InternalQueryFailed, select
-from migkg.api.problems import http_error, invalid_request
-from migkg.api.responses import error
+from migkg.api.problems import error_for, http_error, invalid_request
 from migkg.api.routes import linked_data, meta, quality, search, sparql
 from migkg.api.routes.views import views_router
 from migkg.api.search import SearchIndex
@@ -57,20 +56,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 def _add_store_error_handlers(app: FastAPI, settings: Settings) -> None:
-    """Pages built from internal queries (/id/, VoID, /ontology) fail the same way /sparql does."""
+    """Pages and views built from internal queries (/id/, VoID, /ontology, /api) fail the same way /sparql does."""
 
     @app.exception_handler(StoreBusy)
     async def busy(request: Request, exc: StoreBusy) -> Response:
-        return error(503, f"All {settings.max_concurrent_queries} query workers are busy; retry shortly.",
-                     {"Retry-After": str(settings.retry_after)})
+        return error_for(request, 503, f"All {settings.max_concurrent_queries} query workers are busy; retry shortly.",
+                         {"Retry-After": str(settings.retry_after)})
 
     @app.exception_handler(QueryTimedOut)
     async def timed_out(request: Request, exc: QueryTimedOut) -> Response:
-        return error(503, f"Answering took longer than {settings.query_timeout:g} s (MIGKG_QUERY_TIMEOUT).")
+        return error_for(request, 503, f"Answering took longer than {settings.query_timeout:g} s (MIGKG_QUERY_TIMEOUT).")
 
     @app.exception_handler(InternalQueryFailed)
     async def failed(request: Request, exc: InternalQueryFailed) -> Response:
-        return error(exc.status, exc.message)
+        return error_for(request, exc.status, exc.message)
 
 
 def _lifespan(state: AppState) -> Callable[[FastAPI], AsyncIterator[None]]:

@@ -5,9 +5,11 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
-from starlette.exceptions import HTTPException
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException
+
+from migkg.api.responses import error
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
@@ -56,11 +58,16 @@ async def invalid_request(request: Request, exc: RequestValidationError) -> JSON
                    hint="The OpenAPI description at /openapi.json (or /docs) lists each parameter's type and range.")
 
 
-async def http_error(request: Request, exc: HTTPException) -> Response:
-    """Routing errors (405, or a 404 no route caught): problem details under /api, plain text elsewhere."""
+def error_for(request: Request, status: int, detail: str, headers: dict[str, str] | None = None) -> Response:
+    """An error in the form of the route that failed: problem details under /api, plain text elsewhere."""
     if request.url.path == "/api" or request.url.path.startswith("/api/"):
-        return problem(request, exc.status_code, str(exc.detail), headers=exc.headers)
-    return PlainTextResponse(f"{exc.detail}\n", status_code=exc.status_code, headers=exc.headers)
+        return problem(request, status, detail, headers=headers)
+    return error(status, detail, headers)
+
+
+async def http_error(request: Request, exc: HTTPException) -> Response:
+    """Routing errors: a 405, or a 404 that no route caught."""
+    return error_for(request, exc.status_code, str(exc.detail), exc.headers)
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

@@ -11,10 +11,9 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from migkg.api.conneg import Offer, choose
-from migkg.api.internal import InternalQueryFailed, ask, select_text
+from migkg.api.internal import ask, select_text
 from migkg.api.problems import problem, problem_responses
 from migkg.api.state import AppState
-from migkg.api.store import QueryTimedOut, StoreBusy
 from migkg.api.views import (PARAM_TYPES, Column, Param, ParameterInvalid, Terms, View, item_model, jsonld_context,
                              page_model)
 
@@ -136,18 +135,10 @@ class _ViewRoute:
         except ParameterInvalid as invalid:
             return problem(request, 422, f"Invalid parameters: {invalid.name}: {invalid.reason}",
                            errors=[{"parameter": invalid.name, "reason": invalid.reason}])
-        try:
-            if view.kind == "list":
-                return await self._page(request, state, terms, values, offer)
-            return await self._item(request, state, terms, values, offer)
-        except StoreBusy:
-            return problem(request, 503, "All query workers are busy; retry shortly.",
-                           headers={"Retry-After": str(state.settings.retry_after)})
-        except QueryTimedOut:
-            return problem(request, 503, f"The view took longer than {state.settings.query_timeout:g} s.",
-                           hint="Narrow the filters or ask for a smaller page.")
-        except InternalQueryFailed as failure:  # a fault in a view file: report it, never a bare 500
-            return problem(request, failure.status, failure.message)
+        # A busy store, a timeout or a fault in a view file is answered by the app's handlers, as problems here.
+        if view.kind == "list":
+            return await self._page(request, state, terms, values, offer)
+        return await self._item(request, state, terms, values, offer)
 
     async def _page(self, request: Request, state: AppState, terms: Terms, values: dict[str, Any],
                     offer: Offer) -> Response:

@@ -160,5 +160,8 @@ def test_pages_answer_503_when_every_worker_is_busy(settings: Settings) -> None:
         for path in ("/id/gcm", "/.well-known/void"):
             response = client.get(path, headers={"accept": "text/turtle"})
             assert response.status_code == 503 and "retry-after" in response.headers
+        view = client.get("/api/objectives/4")
+        assert view.status_code == 503 and "retry-after" in view.headers
+        assert view.headers["content-type"] == "application/problem+json" and "busy" in view.json()["detail"]
         slow.join()
         assert client.get("/id/gcm", headers={"accept": "text/turtle"}).status_code == 200
