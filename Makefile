@@ -25,7 +25,7 @@ help:  ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
 
 # ----------------------------------------
-# Install: a virtualenv with the project (editable) and its test tools; Java for HermiT
+# Install: a virtualenv with the project (editable) and its test and lint tools; Java for HermiT
 # ----------------------------------------
 .PHONY: install
 install: $(STAMP) java api-assets  ## install Python packages, Java (for HermiT) and the query UI
@@ -47,7 +47,7 @@ java:  ## make sure a Java runtime is there (owlready2 runs HermiT on it)
 .PHONY: build
 build: $(BUILD)/build-info.json  ## build the graph into build/
 
-$(BUILD)/build-info.json: $(STAMP) $(shell find graph ontology shapes -type f -not -path '*/__pycache__/*')
+$(BUILD)/build-info.json: $(STAMP) $(shell find migkg graph ontology shapes queries -type f -not -path '*/__pycache__/*')
 	@$(MAKE) --no-print-directory java
 	$(BIN)/migkg build --output $(BUILD)
 
@@ -62,8 +62,13 @@ serve: install build  ## serve SPARQL, linked data and REST views on http://$(HO
 test: install build  ## build, then run every test
 	$(BIN)/pytest -q
 
+.PHONY: lint
+lint: $(STAMP)  ## ruff: lint and format check (configured in pyproject.toml)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
 # ----------------------------------------
-# Benchmark (issue 6): migkg against rdflib-endpoint and the Oxigraph server; bench/README.md
+# Benchmark: migkg against rdflib-endpoint and the Oxigraph server; bench/README.md
 # ----------------------------------------
 BENCH_STAMP := $(VENV)/.bench-installed
 

@@ -1,29 +1,28 @@
-"""The build: sources → extract → link → reason → validate → publish, into `build/` atomically."""
+"""The build: sources → extract → link → reason → validate → publish, into a build directory
+atomically. Each stage gets the same `Document`s, read and verified once from the manifest."""
 
 from __future__ import annotations
 
-import importlib
 import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from rdflib import Dataset, Graph, Literal
-from rdflib.namespace import DCTERMS, RDF, RDFS
+from rdflib import Dataset, Graph
 
-from . import crosslinks, link, publish, reason, sdg, search_index, validate, void
-from .citations import link_citations
-from .namespaces import GRAPH, MIG, bind_prefixes, source_graph
-from .report import BuildReport
-from .sources import SOURCES_DIR, Source, SourceError, load_manifest
+from migkg import resources
+from migkg.graph.core.namespaces import GRAPH, bind_prefixes
+from migkg.graph.core.report import BuildReport
+from migkg.graph.core.source import Document, SourceError, describe_document, load_documents
+from migkg.graph.parsers import PARSERS
+from migkg.graph.stages import checks, crosslinks, link, publish, reason, sdg, search_index, validate, void
+from migkg.graph.stages.citations import link_citations
 
-ROOT = Path(__file__).resolve().parent.parent
-ONTOLOGY_FILE = ROOT / "ontology" / "migkg.ttl"
-DEFAULT_OUTPUT = ROOT / "build"
 STAGES = ("sources", "extract", "link", "reason", "validate", "publish")
+SHARED_GRAPHS = {GRAPH["ontology"]: "ontology", GRAPH["sdg"]: "sdg", GRAPH["links"]: "links"}
 
 
 class BuildError(Exception):
@@ -56,8 +55,7 @@ class Progress:
         return f"{STAGES.index(name) + 1}/{len(STAGES)}"
 
 
-def build(output: Path = DEFAULT_OUTPUT, sources_dir: Path = SOURCES_DIR,
-          out=sys.stderr) -> BuildReport:
+def build(output: Path, sources_dir: Path | None = None, out=sys.stderr) -> BuildReport:
     """Run the whole pipeline; raises BuildError (with the previous build intact) on failure."""
     report = BuildReport()
     progress = Progress(report, out)
@@ -65,7 +63,7 @@ def build(output: Path = DEFAULT_OUTPUT, sources_dir: Path = SOURCES_DIR,
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f"{output.name}.tmp-", dir=output.parent))
     try:
-        _run(staging, sources_dir, report, progress)
+        _run(staging, sources_dir or resources.sources_dir(), report, progress)
         publish.swap_in(staging, output)
     except (SourceError, reason.InconsistentOntology, BuildError) as error:
         shutil.rmtree(staging, ignore_errors=True)
@@ -78,35 +76,21 @@ def build(output: Path = DEFAULT_OUTPUT, sources_dir: Path = SOURCES_DIR,
 
 def _run(staging: Path, sources_dir: Path, report: BuildReport, progress: Progress) -> None:
     with progress.stage("sources"):
-        sources = load_manifest(sources_dir)
-        texts = {source.iri: source.read() for source in sources}
+        documents = load_documents(sources_dir)
+        parsers = [_parser(document) for document in documents]
     dataset = Dataset()
     bind_prefixes(dataset)
     with progress.stage("extract"):
         ontology = dataset.graph(GRAPH["ontology"])
-        ontology.parse(ONTOLOGY_FILE, format="turtle")
-        for document_id, renderings in _by_document(sources).items():
-            graph = dataset.graph(source_graph(document_id))
-            _describe_sources(graph, renderings)
-            for triple in _parser(renderings[0].parser)(renderings, report):
-                graph.add(triple)
+        ontology.parse(resources.ontology_file(), format="turtle")
+        extractions = []
+        for document, parser in zip(documents, parsers, strict=True):
+            extraction = parser(document)
+            _add(dataset.graph(document.graph), describe_document(document), extraction.graph)
+            report.extend(extraction.notes)
+            extractions.append(extraction)
     with progress.stage("link"):
-        kos = sdg.load_kos()
-        sdg_graph = dataset.graph(GRAPH["sdg"])
-        for triple in sdg.goals_and_targets(kos, report):
-            sdg_graph.add(triple)
-        documents = _union(dataset, exclude={GRAPH["ontology"], GRAPH["sdg"]})
-        for triple in sdg.check_citations(documents, kos, report):
-            dataset.graph(source_graph("gcm-booklet")).add(triple)
-        links = dataset.graph(GRAPH["links"])
-        for triple in link.link_mentions(documents, texts, report):
-            links.add(triple)
-        for triple in crosslinks.link_documents(documents + links, report):
-            links.add(triple)
-        for document_id in _by_document(sources):
-            graph = dataset.graph(source_graph(document_id))
-            for triple in link_citations(graph, texts, report):
-                graph.add(triple)
+        _link(dataset, documents, extractions, report)
     with progress.stage("reason"):
         classes = reason.check_consistency(ontology)
         closure = reason.superclasses(ontology)
@@ -121,9 +105,14 @@ def _run(staging: Path, sources_dir: Path, report: BuildReport, progress: Progre
     with progress.stage("publish"):
         report.counts["classes"] = publish.count_types(dataset)
         report.counts["triples"] = len(dataset)
-        void_graph = void.describe(dataset, "migkg: the Migration Governance Knowledge Graph")
-        publish.write_dumps(staging, dataset, void_graph)
-        report.counts["search_index_resources"] = search_index.write(staging, out=progress.out)
+        graph_names = {**SHARED_GRAPHS, **{document.graph: document.id for document in documents}}
+        void_graph = void.describe(dataset, "migkg: the Migration Governance Knowledge Graph", graph_names)
+        store = publish.write_dumps(staging, dataset, void_graph)
+        failures = checks.run_checks(store, checks.load_checks())
+        if failures:
+            raise BuildError(checks.describe(failures))
+        report.counts["search_index_resources"] = search_index.write(staging, store, out=progress.out)
+        del store  # release the store's lock before the build directory is swapped in
     outcome = validation()
     progress.finished("validate", outcome.seconds)
     for warning in outcome.warnings:
@@ -138,50 +127,45 @@ def _run(staging: Path, sources_dir: Path, report: BuildReport, progress: Progre
     publish.write_reports(staging, report)
     publish.write_build_info(staging)
 
-def _by_document(sources: list[Source]) -> dict[str, list[Source]]:
-    documents: dict[str, list[Source]] = {}
-    for source in sources:
-        documents.setdefault(source.document_id, []).append(source)
-    return documents
+
+def _link(dataset: Dataset, documents: list[Document], extractions: list, report: BuildReport) -> None:
+    """The link stage: SDG goals and targets, names resolved to actors and places, frameworks the
+    texts name, citations resolved to reference lists."""
+    reference_dir = resources.reference_dir()
+    registry = link.load_registry(reference_dir)
+    kos = sdg.load_kos(reference_dir)
+    _add(dataset.graph(GRAPH["sdg"]), sdg.goals_and_targets(kos, report))
+    for document, extraction in zip(documents, extractions, strict=True):
+        graph = dataset.graph(document.graph)
+        _add(graph, sdg.check_citations(document, graph, kos, report),
+             link.resolve_mentions(document, extraction.mentions, registry))
+    texts = {source.iri: source.text for document in documents for source in document.renderings}
+    extracted = _union(dataset, exclude=set(SHARED_GRAPHS))
+    links = dataset.graph(GRAPH["links"])
+    _add(links, link.link_mentions(extracted, texts, registry, report))
+    _add(links, crosslinks.link_documents(extracted + links, documents, report))
+    for document in documents:
+        graph = dataset.graph(document.graph)
+        _add(graph, link_citations(graph, texts, report))
 
 
-def _parser(name: str) -> Callable[[list[Source], BuildReport], Graph]:
+def _parser(document: Document):
     try:
-        module = importlib.import_module(f"migkg.graph.parsers.{name}")
-    except ModuleNotFoundError as error:
-        raise SourceError(f"the manifest names parser {name!r}, but graph/parsers/{name}.py does not exist") from error
-    return module.extract
+        return PARSERS[document.parser]
+    except KeyError:
+        raise SourceError(f"the manifest names parser {document.parser!r} for {document.id!r}; "
+                          f"graph/parsers/__init__.py knows {sorted(PARSERS)}") from None
 
 
-def _describe_sources(graph: Graph, renderings: list[Source]) -> None:
-    """The document and its renderings, from the manifest."""
-    document = renderings[0].document_iri
-    for source in renderings:
-        graph.add((source.iri, RDF.type, MIG.Document))
-        graph.add((source.iri, DCTERMS.title, Literal(source.title, lang="en")))
-        graph.add((source.iri, RDFS.label, Literal(source.title, lang="en")))
-        graph.add((source.iri, DCTERMS.publisher, Literal(source.publisher)))
-        graph.add((source.iri, DCTERMS.issued, Literal(source.date)))
-        graph.add((source.iri, DCTERMS.format, Literal(source.media_type)))
-        graph.add((source.iri, MIG.sourceId, Literal(source.id)))
-        graph.add((source.iri, MIG.fileName, Literal(source.file)))
-        graph.add((source.iri, MIG.sha256, Literal(source.sha256)))
-        if source.iri != document:
-            graph.add((source.iri, DCTERMS.isFormatOf, document))
-            graph.add((document, MIG.rendering, source.iri))
-    if len(renderings) > 1:
-        graph.add((document, RDF.type, MIG.Document))
-        graph.add((document, RDFS.label, Literal(renderings[0].title.split(" (")[0], lang="en")))
-        graph.add((document, DCTERMS.title, Literal(renderings[0].title.split(" (")[0], lang="en")))
-        graph.add((document, DCTERMS.publisher, Literal(renderings[0].publisher)))
+def _add(target: Graph, *graphs: Graph) -> None:
+    for graph in graphs:
+        for triple in graph:
+            target.add(triple)
 
 
 def _union(dataset: Dataset, exclude: set) -> Graph:
     union = Graph()
     for context in dataset.contexts():
         if context.identifier not in exclude:
-            for triple in context:
-                union.add(triple)
+            _add(union, context)
     return union
-
-

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -11,7 +12,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="migkg", description="The Migration Governance Knowledge Graph.")
     commands = parser.add_subparsers(dest="command", required=True)
     build_cmd = commands.add_parser("build", help="extract, link, reason, validate and publish the graph into build/")
-    build_cmd.add_argument("--output", type=Path, default=None, help="build directory (default: build/)")
+    build_cmd.add_argument("--output", type=Path, default=None, help="build directory (default: $MIGKG_BUILD_DIR, else build/)")
     build_cmd.add_argument("--sources", type=Path, default=None, help="sources directory with manifest.toml")
     serve_cmd = commands.add_parser("serve", help="serve the built graph (SPARQL, linked data, REST views)")
     serve_cmd.add_argument("--host", default="127.0.0.1")
@@ -26,12 +27,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from migkg.graph.build import DEFAULT_OUTPUT, BuildError, build
-    from migkg.graph.sources import SOURCES_DIR
+    from migkg.graph.build import BuildError, build
 
-    output = args.output or DEFAULT_OUTPUT
+    output = args.output or Path(os.environ.get("MIGKG_BUILD_DIR", "build"))
     try:
-        report = build(output=output, sources_dir=args.sources or SOURCES_DIR)
+        report = build(output=output, sources_dir=args.sources)
     except BuildError as error:
         print(f"migkg build failed: {error}\nThe previous build in {output} is untouched.", file=sys.stderr)
         return 1

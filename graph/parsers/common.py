@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from ..provenance import add_provenance
-from ..report import BuildReport
-from ..sources import Source
-from ..text import Line, Span
+from migkg.graph.core.provenance import add_provenance
+from migkg.graph.core.extraction import Extraction, Mention, NameKind
+from migkg.graph.core.report import Notes
+from migkg.graph.core.source import Document, Source
+from migkg.graph.core.text import Line, Span
 
 BULLET = re.compile(r"^\s*[-•▪■]\s+")
 TERMINAL = ('.', ')', '"', '”', '!', '?', ':', ';')
@@ -19,19 +20,27 @@ TERMINAL = ('.', ')', '"', '”', '!', '?', ':', ';')
 
 @dataclass
 class GraphWriter:
-    """Writes one document's triples: each parser subclasses it with a method per kind of resource."""
+    """Writes one document's triples, mentions and notes: each parser subclasses it with a method
+    per kind of resource, and returns `extraction()`."""
 
-    graph: Graph
-    source: Source
-    text: str
-    report: BuildReport
+    document: Document
+    source: Source  # the rendering that provenance points into unless told otherwise
+    graph: Graph = field(default_factory=Graph)
+    notes: Notes = field(default_factory=Notes)
+    mentions: list[Mention] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return self.source.text
 
     def add(self, s, p, o) -> None:
         self.graph.add((s, p, o))
 
-    def provenance(self, resource: URIRef, span: Span) -> None:
-        """Record that ``resource`` was extracted from ``span`` of the source text."""
-        add_provenance(self.graph, resource, self.source.iri, self.text, span)
+    def provenance(self, resource: URIRef, span: Span, source: Source | None = None,
+                   name: str = "provenance") -> None:
+        """Record that ``resource`` was extracted from ``span`` of a rendering's text."""
+        source = source or self.source
+        add_provenance(self.graph, resource, source.iri, source.text, span, name=name)
 
     def resource(self, iri: URIRef, rdf_type: URIRef, span: Span, label: str) -> URIRef:
         """A typed resource with an English label and its provenance."""
@@ -39,6 +48,13 @@ class GraphWriter:
         self.add(iri, RDFS.label, Literal(label, lang="en"))
         self.provenance(iri, span)
         return iri
+
+    def mention(self, subject: URIRef, predicate: URIRef, text: str, kind: NameKind) -> None:
+        """A name for the link stage to resolve into ``subject predicate <its IRI>``."""
+        self.mentions.append(Mention(subject, predicate, text, kind))
+
+    def extraction(self) -> Extraction:
+        return Extraction(self.graph, tuple(self.mentions), self.notes)
 
 
 @dataclass

@@ -29,14 +29,14 @@ from dataclasses import dataclass, field
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
-from ..namespaces import FABIO, ID, MIG, sdg_iri
-from ..report import BuildReport
-from ..sources import Source, SourceError
-from ..text import SUPERSCRIPT, Line, Span, clean_inline, slugify, split_lines, superscript_to_int
-from .common import (GraphWriter, Paragraph, ends_sentence, is_all_caps, is_bullet, looks_like_title, merge_spans,
+from migkg.graph.core.namespaces import FABIO, ID, MIG, sdg_iri
+from migkg.graph.core.extraction import Extraction
+from migkg.graph.core.report import Notes
+from migkg.graph.core.source import Document, Source, SourceError
+from migkg.graph.core.text import SUPERSCRIPT, Line, Span, clean_inline, slugify, split_lines, superscript_to_int
+from migkg.graph.parsers.common import (GraphWriter, Paragraph, ends_sentence, is_all_caps, is_bullet, looks_like_title, merge_spans,
                      paragraphs)
 
-SOURCE_ID = "gcm-booklet"
 FRAMEWORK = ID["gcm"]
 OBJECTIVE_COUNT = 23
 
@@ -131,12 +131,13 @@ class Objective:
 class BookletReader:
     """Reads the booklet's structure from its lines; records repairs as it goes."""
 
-    def __init__(self, text: str, report: BuildReport):
-        self.text = text
-        self.lines = split_lines(text)
-        self.report = report
+    def __init__(self, source: Source, notes: Notes):
+        self.source_id = source.id
+        self.text = source.text
+        self.lines = split_lines(self.text)
+        self.notes = notes
         self.footnote_markers: set[int] = {
-            superscript_to_int(m.group()) for m in SUPERSCRIPT.finditer(text)
+            superscript_to_int(m.group()) for m in SUPERSCRIPT.finditer(self.text)
         }
 
     # -- locating --------------------------------------------------------------------------
@@ -144,7 +145,7 @@ class BookletReader:
     def _index_of(self, stripped: str, last: bool = False) -> int:
         hits = [i for i, line in enumerate(self.lines) if line.stripped == stripped]
         if not hits:
-            raise SourceError(f"{SOURCE_ID}: the line {stripped!r} was not found; is this the GCM booklet?")
+            raise SourceError(f"{self.source_id}: the line {stripped!r} was not found; is this the GCM booklet?")
         return hits[-1] if last else hits[0]
 
     def _first_after(self, stripped: str, start: int, end: int) -> int | None:
@@ -167,7 +168,7 @@ class BookletReader:
                 names[int(match.group(1))] = match.group(2)
         if sorted(names) != list(range(1, OBJECTIVE_COUNT + 1)):
             raise SourceError(
-                f"{SOURCE_ID}: the table of contents lists objectives {sorted(names)}, expected 1–23"
+                f"{self.source_id}: the table of contents lists objectives {sorted(names)}, expected 1–23"
             )
         return names
 
@@ -178,7 +179,7 @@ class BookletReader:
         anchors = [i for i, line in enumerate(self.lines) if line.stripped == "Associated actions"]
         if len(anchors) != OBJECTIVE_COUNT:
             raise SourceError(
-                f"{SOURCE_ID}: found {len(anchors)} 'Associated actions' sections, expected {OBJECTIVE_COUNT}"
+                f"{self.source_id}: found {len(anchors)} 'Associated actions' sections, expected {OBJECTIVE_COUNT}"
             )
         starts = [self._objective_start(anchor) for anchor in anchors]
         resources = self._index_of("Resources", last=True)
@@ -214,18 +215,18 @@ class BookletReader:
             printed_number = int(match.group(1))
             if printed_number != number:
                 raise SourceError(
-                    f"{SOURCE_ID}: objective heading {heading_text!r} is out of sequence (expected {number})"
+                    f"{self.source_id}: objective heading {heading_text!r} is out of sequence (expected {number})"
                 )
             heading_span = merge_spans([self._line_span(l) for l in heading_lines if not l.is_blank])
             if match.group(2).strip().lower() != short_name.lower():
-                self.report.warn(SOURCE_ID, "objective-name-variant",
+                self.notes.warn(self.source_id, "objective-name-variant",
                                  f"objective {number}: heading reads {match.group(2)!r}, the table of "
                                  f"contents {short_name!r}; the table of contents' name is the label, "
                                  f"the heading's an alternative label",
                                  resource=str(ID[f'gcm/objective/{number}']), offset=heading_span.start)
         else:
             heading_span = self._line_span(commitment_line)
-            self.report.repair(SOURCE_ID, "missing-objective-heading",
+            self.notes.repair(self.source_id, "missing-objective-heading",
                                f"objective {number}: the heading line is missing before its commitment "
                                f"{commitment_line.stripped[:60]!r}…; number taken from the sequence, short "
                                f"name {short_name!r} from the table of contents",
@@ -234,7 +235,7 @@ class BookletReader:
         practices_at = self._first_after("Example practices", anchor, end)
         sdgs_at = self._first_after("Relevant sustainable development goals", anchor, end)
         if practices_at is None or sdgs_at is None:
-            raise SourceError(f"{SOURCE_ID}: objective {number} lacks its practices or SDG section")
+            raise SourceError(f"{self.source_id}: objective {number} lacks its practices or SDG section")
         block_span = Span(self.lines[start].start, self.lines[end - 1].end)
         objective = Objective(
             number=number, short_name=short_name,
@@ -258,7 +259,7 @@ class BookletReader:
             if marker:
                 self._start_action(objective, marker.group(1), line, group)
             elif body[:1] in ('"', '“'):
-                self.report.ignore(SOURCE_ID, "editorial-note",
+                self.notes.ignore(self.source_id, "editorial-note",
                                    f"objective {objective.number}: quoted note among the actions, not an action: "
                                    f"{body[:70]!r}…", offset=line.start, line=line.number)
             elif body[:1].islower() and objective.actions:
@@ -267,7 +268,7 @@ class BookletReader:
                 group = clean_inline(body)
                 objective.groups.append((group, self._line_span(line)))
             else:
-                raise SourceError(f"{SOURCE_ID}: objective {objective.number}: cannot read action line "
+                raise SourceError(f"{self.source_id}: objective {objective.number}: cannot read action line "
                                   f"{line.number}: {line.stripped[:80]!r}")
         objective.actions = self._split_inline_actions(objective)
         for index, action in enumerate(objective.actions):
@@ -290,7 +291,7 @@ class BookletReader:
                     result.append(current)
                     continue
                 head, tail = split
-                self.report.repair(SOURCE_ID, "inline-action-marker",
+                self.notes.repair(self.source_id, "inline-action-marker",
                                    f"objective {objective.number}: action {expected_next} was printed inside "
                                    f"the text of the action before it; split at offset {tail.spans[0].start}",
                                    resource=str(ID[f'gcm/objective/{objective.number}/action/{expected_next}']),
@@ -321,12 +322,12 @@ class BookletReader:
         iri = str(ID[f"gcm/objective/{objective.number}/action/{expected}"])
         if (printed, expected) in CONFUSABLE_LETTERS or printed.lower() == expected:
             reason = "a look-alike character" if printed.lower() != expected else "a capital"
-            self.report.repair(SOURCE_ID, "misprinted-action-letter",
+            self.notes.repair(self.source_id, "misprinted-action-letter",
                                f"objective {objective.number}: action printed as {printed!r} is action "
                                f"{expected!r} ({reason}; letters run a, b, c…)", resource=iri,
                                offset=action.span.start)
         else:
-            raise SourceError(f"{SOURCE_ID}: objective {objective.number}: action letter {printed!r} "
+            raise SourceError(f"{self.source_id}: objective {objective.number}: action letter {printed!r} "
                               f"breaks the sequence (expected {expected!r})")
 
     def action_text(self, objective: Objective, action: Action) -> str:
@@ -341,7 +342,7 @@ class BookletReader:
         def drop(match: re.Match) -> str:
             if match.group(3) == "per":  # "3 per cent" is a quantity, not a page number
                 return match.group(0)
-            self.report.repair(SOURCE_ID, "page-number-in-sentence",
+            self.notes.repair(self.source_id, "page-number-in-sentence",
                                f"objective {objective.number}, action {action.letter}: removed the page "
                                f"number {match.group(2)!r} printed inside the sentence "
                                f"'{match.group(0)}'",
@@ -370,7 +371,7 @@ class BookletReader:
         for para in paragraphs(lines):
             text = para.text
             if text.startswith("For more practices, visit"):
-                self.report.ignore(SOURCE_ID, "page-furniture", "pointer to the Migration Network Hub",
+                self.notes.ignore(self.source_id, "page-furniture", "pointer to the Migration Network Hub",
                                    offset=para.start, line=para.lines[0].number)
                 continue
             current = objective.practices[-1] if objective.practices else None
@@ -390,7 +391,7 @@ class BookletReader:
                 current.paragraphs.append(text)
                 current.spans.append(para.span)
             else:
-                raise SourceError(f"{SOURCE_ID}: objective {objective.number}: practice text before any "
+                raise SourceError(f"{self.source_id}: objective {objective.number}: practice text before any "
                                   f"practice title at line {para.lines[0].number}")
             previous_was_title = False
 
@@ -419,7 +420,7 @@ class BookletReader:
                     citation.printed_text = f"{citation.printed_text} {clean_inline(stripped)}"
                     citation.span = merge_spans([citation.span, self._line_span(line)])
                 elif is_all_caps(stripped):
-                    self.report.ignore(SOURCE_ID, "sdg-icon-caption",
+                    self.notes.ignore(self.source_id, "sdg-icon-caption",
                                        f"objective {objective.number}: SDG icon caption {stripped!r}",
                                        offset=line.start, line=line.number)
                 else:
@@ -430,12 +431,12 @@ class BookletReader:
         printed = f"{match.group('goal')}{match.group('sep')}{match.group('target')}"
         notation = f"{match.group('goal')}.{match.group('target')}"
         if match.group("sep") != ".":
-            self.report.repair(SOURCE_ID, "sdg-notation-typo",
+            self.notes.repair(self.source_id, "sdg-notation-typo",
                                f"objective {objective.number}: SDG target printed as {printed!r} read as "
                                f"{notation!r}", resource=str(ID[f'gcm/objective/{objective.number}']),
                                offset=line.start, line=line.number)
         if goal is not None and goal != int(match.group("goal")):
-            self.report.warn(SOURCE_ID, "sdg-target-under-other-goal",
+            self.notes.warn(self.source_id, "sdg-target-under-other-goal",
                              f"objective {objective.number}: target {notation} is listed under SDG {goal}",
                              offset=line.start, line=line.number)
         return TargetCitation(goal=int(match.group("goal")), notation=notation, printed_notation=printed,
@@ -476,7 +477,7 @@ class BookletReader:
                 found[-1]["spans"].append(para.span)
                 descriptions.append(text)
             else:
-                raise SourceError(f"{SOURCE_ID}: cannot read framework paragraph at line {para.lines[0].number}")
+                raise SourceError(f"{self.source_id}: cannot read framework paragraph at line {para.lines[0].number}")
         for instrument in found:
             self._complete_instrument(instrument)
         return found
@@ -500,7 +501,7 @@ class BookletReader:
                 shared += 1
             if shared >= 4:
                 kept = " ".join(title_words[shared:])
-                self.report.repair(SOURCE_ID, "title-contamination",
+                self.notes.repair(self.source_id, "title-contamination",
                                    f"instrument title began with {' '.join(title_words[:shared])!r}, the opening "
                                    f"of an earlier instrument's description; the title is {kept!r}",
                                    offset=para.start, line=para.lines[0].number)
@@ -608,17 +609,15 @@ class BookletReader:
 # Triples
 # ----------------------------------------------------------------------------------------------
 
-def extract(sources: list[Source], report: BuildReport) -> Graph:
+def extract(document: Document) -> Extraction:
     """The booklet as RDF: framework, objectives, actions, practices, SDG citations, instruments,
     resources and references, each with its provenance."""
-    source = sources[0]
-    text = source.read()
-    reader = BookletReader(text, report)
-    graph = Graph()
-    writer = _Writer(graph, source, text, report)
+    (source,) = document.renderings
+    writer = _Writer(document, source)
+    reader = BookletReader(source, writer.notes)
     writer.framework()
     objectives = reader.objectives()
-    practice_ids = _practice_ids(objectives, report)
+    practice_ids = _practice_ids(objectives, source.id, writer.notes)
     for objective in objectives:
         writer.objective(reader, objective, practice_ids)
     for instrument in reader.instruments():
@@ -626,10 +625,10 @@ def extract(sources: list[Source], report: BuildReport) -> Graph:
     for resource in reader.resources():
         writer.resource(resource)
     writer.references(reader.references())
-    return graph
+    return writer.extraction()
 
 
-def _practice_ids(objectives: list[Objective], report: BuildReport) -> dict[tuple[int, int], URIRef]:
+def _practice_ids(objectives: list[Objective], source_id: str, notes: Notes) -> dict[tuple[int, int], URIRef]:
     """One IRI per practice; titles that repeat are told apart by their objective."""
     by_slug: dict[str, list[tuple[int, int]]] = {}
     for objective in objectives:
@@ -638,7 +637,7 @@ def _practice_ids(objectives: list[Objective], report: BuildReport) -> dict[tupl
     ids = {}
     for slug, places in by_slug.items():
         if len(places) > 1:
-            report.warn(SOURCE_ID, "repeated-practice-title",
+            notes.warn(source_id, "repeated-practice-title",
                         f"{len(places)} practices share the title slug {slug!r} (objectives "
                         f"{', '.join(str(n) for n, _ in places)}); each IRI carries its objective number")
         for number, index in places:
@@ -654,7 +653,7 @@ class _Writer(GraphWriter):
         adoption = ADOPTION.search(self.text)
         resolution = RESOLUTION.search(self.text)
         if not adoption or not resolution:
-            raise SourceError(f"{SOURCE_ID}: the GCM's adoption dates or resolution symbol were not found")
+            raise SourceError(f"{self.source.id}: the GCM's adoption dates or resolution symbol were not found")
         start = self.text.rfind("\n", 0, adoption.start()) + 1
         end = self.text.find(".", adoption.end()) + 1
         self.add(FRAMEWORK, RDF.type, MIG.Framework)
@@ -757,7 +756,7 @@ class _Writer(GraphWriter):
     def citation(self, objective_iri: URIRef, objective: Objective, citation: TargetCitation) -> None:
         iri = URIRef(f"{objective_iri}/sdg-citation/{citation.notation}")
         if (iri, RDF.type, MIG.SDGTargetCitation) in self.graph:
-            raise SourceError(f"{SOURCE_ID}: objective {objective.number} lists SDG target {citation.notation} twice")
+            raise SourceError(f"{self.source.id}: objective {objective.number} lists SDG target {citation.notation} twice")
         target = sdg_iri(citation.notation)
         self.add(objective_iri, MIG.hasSDGCitation, iri)
         self.add(objective_iri, MIG.relevantSDGTarget, target)

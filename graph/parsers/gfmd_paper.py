@@ -15,16 +15,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import pycountry
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import SKOS, XSD
 
-from ..link import actors
-from ..namespaces import ID, MIG, sdg_iri
-from ..report import BuildReport
-from ..sources import Source, SourceError
-from ..text import SUPERSCRIPT, Span, clean_inline, split_lines, superscript_to_int, trimmed_span
-from .common import GraphWriter, Paragraph, ends_sentence, is_bullet, paragraphs
+from migkg.graph.core.namespaces import ID, MIG, sdg_iri
+from migkg.graph.core.extraction import Extraction, NameKind
+from migkg.graph.core.report import Notes
+from migkg.graph.core.source import Document, SourceError
+from migkg.graph.core.text import SUPERSCRIPT, Span, clean_inline, split_lines, superscript_to_int, trimmed_span
+from migkg.graph.parsers.common import GraphWriter, Paragraph, ends_sentence, is_bullet, paragraphs
 
 BASE = "gfmd-2017"
 HEADING = re.compile(r"^(0|[IVX]+)\.\s+(\S.*)$")
@@ -103,18 +102,17 @@ def roman_to_int(numeral: str) -> int:
     return total
 
 
-def extract(sources: list[Source], report: BuildReport) -> Graph:
-    (source,) = sources
-    text = source.read()
-    body, footnotes = split_footnotes(paragraphs(split_lines(text)))
-    passages = rejoin_passages(body, text, source.id, report)
+def extract(document: Document) -> Extraction:
+    (source,) = document.renderings
+    writer = _Writer(document, source)
+    body, footnotes = split_footnotes(paragraphs(split_lines(source.text)))
+    passages = rejoin_passages(body, source.text, source.id, writer.notes)
     front, sections = read_sections(passages, source.id)
-    writer = _Writer(Graph(), source, text, report)
     writer.paper(front, footnotes)
     for section in sections:
         writer.section(section)
     writer.footnotes(footnotes, passages)
-    return writer.graph
+    return writer.extraction()
 
 
 def split_footnotes(paras: list[Paragraph]) -> tuple[list[Paragraph], dict[int, Footnote]]:
@@ -130,7 +128,7 @@ def split_footnotes(paras: list[Paragraph]) -> tuple[list[Paragraph], dict[int, 
 
 
 def rejoin_passages(body: list[Paragraph], text: str, source_id: str,
-                    report: BuildReport) -> list[Passage]:
+                    notes: Notes) -> list[Passage]:
     """Join a paragraph that stops mid-sentence with the next body paragraph when that one opens
     in lower case (the sentence runs on after the footnotes of the page)."""
     passages: list[Passage] = []
@@ -139,14 +137,14 @@ def rejoin_passages(body: list[Paragraph], text: str, source_id: str,
         cut = previous is not None and not ends_sentence(SUPERSCRIPT.sub("", previous.parts[-1].text)) \
             and not HEADING.match(previous.parts[-1].text)
         if cut and para.text[0].islower():
-            report.repair(source_id, "page-break-sentence",
+            notes.repair(source_id, "page-break-sentence",
                           f"the sentence ending {previous.parts[-1].text[-40:]!r} is interrupted by "
                           f"a page break and footnotes and continues with {para.text[:40]!r}; "
                           f"rejoined", offset=para.span.start, line=para.lines[0].number)
             previous.parts.append(para)
             continue
         if cut and _footnotes_between(previous, para, text):
-            report.warn(source_id, "truncated-sentence",
+            notes.warn(source_id, "truncated-sentence",
                         f"the sentence ending {previous.parts[-1].text[-50:]!r} breaks off at a "
                         f"page break and the next page does not continue it; kept as printed",
                         offset=previous.parts[-1].span.end, line=previous.parts[-1].lines[-1].number)
@@ -204,7 +202,7 @@ class _Writer(GraphWriter):
 
     # -- the paper -------------------------------------------------------------------------
     def paper(self, front: list[Passage], footnotes: dict[int, Footnote]) -> None:
-        paper = self.source.document_iri
+        paper = self.document.iri
         for passage in front:
             line = passage.text
             if match := ROUNDTABLE.match(line):
@@ -215,25 +213,12 @@ class _Writer(GraphWriter):
         if 1 not in footnotes or not (match := PREPARATION.search(footnotes[1].text)):
             raise SourceError(f"{self.source.id}: footnote 1 does not say who prepared the paper "
                               f"and who co-chairs the roundtable")
-        self.add(paper, MIG.preparedBy, self.actor(match.group("author")))
+        self.mention(paper, MIG.preparedBy, match.group("author"), NameKind.ACTOR)
         for prop, group in ((MIG.coChair, "chairs"), (MIG.teamMember, "members")):
             for name in split_names(match.group(group)):
-                self.add(paper, prop, self.country(name))
+                self.mention(paper, prop, name, NameKind.COUNTRY)
         for name in split_names(match.group("partners")):
-            self.add(paper, MIG.nonStatePartner, self.actor(name))
-
-    def actor(self, name: str) -> URIRef:
-        for entity in actors():
-            if name in entity.names:
-                return entity.iri
-        raise SourceError(f"{self.source.id}: {name!r} is not in graph/reference/actors.tsv; "
-                          f"add it there")
-
-    def country(self, name: str) -> URIRef:
-        try:
-            return ID[f"place/country/{pycountry.countries.lookup(name).alpha_2}"]
-        except LookupError as error:
-            raise SourceError(f"{self.source.id}: {name!r} is not a country pycountry knows") from error
+            self.mention(paper, MIG.nonStatePartner, name, NameKind.ACTOR)
 
     # -- sections --------------------------------------------------------------------------
     def section(self, section: Section) -> None:
@@ -243,7 +228,7 @@ class _Writer(GraphWriter):
         self.add(iri, SKOS.notation, Literal(section.numeral))
         self.add(iri, MIG.number, Literal(section.number, datatype=XSD.integer))
         self.add(iri, MIG.position, Literal(section.number + 1, datatype=XSD.integer))
-        self.add(iri, MIG.partOf, self.source.document_iri)
+        self.add(iri, MIG.partOf, self.document.iri)
         title = section.title.lower()
         free = self.items_of(section, iri, title)
         if free:
@@ -369,7 +354,7 @@ class _Writer(GraphWriter):
             holder = self.holder(passage.span.start)
             self.add(holder or section, MIG.relevantSDGTarget, sdg_iri(match.group(2)))
             if match.group(1) == "indicator":
-                self.report.repair(self.source.id, "sdg-notation",
+                self.notes.repair(self.source.id, "sdg-notation",
                                    f"the text calls {match.group(2)} an 'indicator'; {match.group(2)} "
                                    f"is an SDG target (indicators have three parts, e.g. 10.c.1), "
                                    f"so it is linked as the target",
@@ -399,7 +384,7 @@ class _Writer(GraphWriter):
                     markers += 1
                     self.cite(passage, part, match)
         if markers != len(notes):
-            self.report.warn(self.source.id, "footnote-markers",
+            self.notes.warn(self.source.id, "footnote-markers",
                              f"{markers} footnote markers in the body for {len(notes)} footnotes")
 
     def cite(self, passage: Passage, part: Paragraph, match: re.Match) -> None:
@@ -409,7 +394,7 @@ class _Writer(GraphWriter):
         raw_position = sum(len(p.text) + 1 for p in passage.parts[:passage.parts.index(part)]) \
             + match.start()
         self.add(note, MIG.citingText, Literal(sentence_around(passage.raw, raw_position), lang="en"))
-        self.add(self.holder(offset) or self.source.document_iri, MIG.hasFootnote, note)
+        self.add(self.holder(offset) or self.document.iri, MIG.hasFootnote, note)
 
 
 def split_names(names: str) -> list[str]:

@@ -16,17 +16,16 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS, XSD
 
-from ..link import actors, countries_and_cities
-from ..namespaces import ID, MIG, sdg_iri
-from ..report import BuildReport
-from ..sources import Source, SourceError
-from ..text import Line, Span, clean_inline, slugify, split_lines, trimmed_span
-from .common import GraphWriter
+from migkg.graph.core.namespaces import ID, MIG, sdg_iri
+from migkg.graph.core.extraction import Extraction, NameKind
+from migkg.graph.core.report import Notes
+from migkg.graph.core.source import Document, SourceError
+from migkg.graph.core.text import Line, Span, clean_inline, slugify, split_lines, trimmed_span
+from migkg.graph.parsers.common import GraphWriter
 
 HEADING = re.compile(r"^(#+)\s+(.*?)\s*$")
 BULLET = re.compile(r"^( *)-(?:\s+(.*))?$")
@@ -74,18 +73,17 @@ class Block:
     lines: list[Line] = field(default_factory=list)
 
 
-def extract(sources: list[Source], report: BuildReport) -> Graph:
-    (source,) = sources
-    text = source.read()
-    blocks = read_blocks(split_lines(text))
-    writer = _Writer(Graph(), source, text, report)
+def extract(document: Document) -> Extraction:
+    (source,) = document.renderings
+    blocks = read_blocks(split_lines(source.text))
+    writer = _Writer(document, source)
     writer.framework(blocks)
     parts = group_parts(blocks, source.id)
     contents = contents_elements(parts["contents"], source.id)
     writer.rationale(parts["rationale"])
     writer.definitions(parts["definitions"])
     writer.elements(parts["elements"], contents)
-    return writer.graph
+    return writer.extraction()
 
 
 def read_blocks(lines: list[Line]) -> list[Block]:
@@ -139,7 +137,7 @@ def contents_elements(blocks: list[Block], source_id: str) -> list[tuple[int, st
     raise SourceError(f"{source_id}: the contents lists no essential elements")
 
 
-def read_list(lines: list[Line], source_id: str, report: BuildReport) -> tuple[list[Item], list[Line]]:
+def read_list(lines: list[Line], source_id: str, notes: Notes) -> tuple[list[Item], list[Line]]:
     """Items (with sub-items) and the lines that belong to no item (introductions, page rules).
 
     A blank line or a page rule does not end a list; a line that is not a bullet continues the
@@ -154,7 +152,7 @@ def read_list(lines: list[Line], source_id: str, report: BuildReport) -> tuple[l
         bullet = BULLET.match(line.text)
         if bullet is None:
             if items and gap_since_item and line.stripped[0].islower():
-                report.repair(source_id, "page-break-item",
+                notes.repair(source_id, "page-break-item",
                               f"the list item ending {items[-1].lines[-1].stripped[-40:]!r} "
                               f"continues after a page break with {line.stripped[:40]!r}; rejoined",
                               offset=line.start, line=line.number)
@@ -166,11 +164,11 @@ def read_list(lines: list[Line], source_id: str, report: BuildReport) -> tuple[l
                 other.append(line)
             continue
         if bullet.group(2) is None or not bullet.group(2).strip():
-            report.repair(source_id, "empty-bullet", "an empty list bullet; ignored",
+            notes.repair(source_id, "empty-bullet", "an empty list bullet; ignored",
                           offset=line.start, line=line.number)
             continue
         if gap_since_item and not bullet.group(1):
-            report.repair(source_id, "split-list",
+            notes.repair(source_id, "split-list",
                           f"a blank line or page rule splits the list before {line.stripped[:40]!r}; "
                           f"read as one list", offset=line.start, line=line.number)
         item = Item([line], line.start + bullet.start(2))
@@ -187,7 +185,7 @@ def _last_leaf(items: list[Item]) -> Item:
     return last.children[-1] if last.children else last
 
 
-def lettered(items: list[Item], text: str, source_id: str, report: BuildReport) -> list[tuple[str, Item]]:
+def lettered(items: list[Item], text: str, source_id: str, notes: Notes) -> list[tuple[str, Item]]:
     """Lettered items ('a. …'), flattened: the letter, not the indentation, makes an item."""
     result = []
     for item in [i for top in items for i in (top, *top.children)]:
@@ -195,7 +193,7 @@ def lettered(items: list[Item], text: str, source_id: str, report: BuildReport) 
         if not match:
             raise SourceError(f"{source_id}: line {item.lines[0].number}: expected a lettered item")
         if item.lines[0].text.startswith(" "):
-            report.repair(source_id, "indented-lettered-item",
+            notes.repair(source_id, "indented-lettered-item",
                           f"item {match.group(1)} is indented like a sub-item of the one before; "
                           f"its letter makes it an item of the same list",
                           offset=item.lines[0].start, line=item.lines[0].number)
@@ -226,12 +224,6 @@ def level_of(title: str) -> tuple[str, URIRef, str] | None:
 
 def word_set(title: str) -> set[str]:
     return {w.rstrip("s") for w in re.findall(r"[a-z]+", title.lower()) if len(w) > 3}
-
-
-@cache
-def country_names() -> dict[str, URIRef]:
-    return {name: entity.iri for entity in countries_and_cities()[0]
-            if entity.rdf_type == MIG.Country for name in entity.names}
 
 
 @dataclass
@@ -265,7 +257,7 @@ class _Writer(GraphWriter):
         self.add(FRAMEWORK, SKOS.prefLabel, self.literal("Migration Governance Framework"))
         self.add(FRAMEWORK, DCTERMS.title, self.literal("Migration Governance Framework"))
         self.add(FRAMEWORK, SKOS.altLabel, self.literal("MiGOF"))
-        self.add(self.source.document_iri, MIG.describesFramework, FRAMEWORK)
+        self.add(self.document.iri, MIG.describesFramework, FRAMEWORK)
 
     # -- rationale: sources, goals, policy objectives ---------------------------------------
     def rationale(self, blocks: list[Block]) -> None:
@@ -291,14 +283,14 @@ class _Writer(GraphWriter):
         for para in paragraphs_of(block.lines):
             if BULLET.match(para[0].text):
                 continue
-            self.report.ignore(self.source.id, "prose",
+            self.notes.ignore(self.source.id, "prose",
                                f"running text {para[0].stripped[:50]!r}… is not a modelled part",
                                offset=para[0].start, line=para[0].number)
 
     def sources(self, block: Block) -> None:
-        items, other = read_list(block.lines, self.source.id, self.report)
+        items, other = read_list(block.lines, self.source.id, self.notes)
         for para in paragraphs_of(other):
-            self.report.ignore(self.source.id, "prose", f"running text {para[0].stripped[:50]!r}…",
+            self.notes.ignore(self.source.id, "prose", f"running text {para[0].stripped[:50]!r}…",
                                offset=para[0].start, line=para[0].number)
         for position, item in enumerate(items, start=1):
             raw = self.text[item.span.start:item.span.end]
@@ -312,14 +304,14 @@ class _Writer(GraphWriter):
             self.add(iri, DCTERMS.title, self.literal(title))
             self.add(iri, MIG.text, self.literal(full))
             self.add(iri, MIG.position, Literal(position, datatype=XSD.integer))
-            self.add(self.source.document_iri, DCTERMS.references, iri)
+            self.add(self.document.iri, DCTERMS.references, iri)
             for goal in SDG_GOAL.finditer(full):
                 self.add(iri, MIG.relevantSDGGoal, sdg_iri(goal.group(1)))
 
     def lettered_items(self, block: Block, rdf_type: URIRef, segment: str, label: str) -> None:
-        items, _ = read_list(block.lines, self.source.id, self.report)
+        items, _ = read_list(block.lines, self.source.id, self.notes)
         for position, (letter, item) in enumerate(lettered(items, self.text, self.source.id,
-                                                           self.report), start=1):
+                                                           self.notes), start=1):
             span = self.span_of(item.lines, item.marker_end)
             bold = BOLD_LEAD.match(self.text[span.start:span.end])
             if bold is None:
@@ -332,14 +324,14 @@ class _Writer(GraphWriter):
             self.add(iri, MIG.letter, Literal(letter))
             self.add(iri, MIG.text, self.literal(self.clean(span)))
             self.add(iri, MIG.position, Literal(position, datatype=XSD.integer))
-            self.add(iri, MIG.partOf, self.source.document_iri)
+            self.add(iri, MIG.partOf, self.document.iri)
 
     # -- working definitions ---------------------------------------------------------------
     def definitions(self, blocks: list[Block]) -> None:
         block = blocks[0]
         scheme = self.resource(ID["migof/working-definitions"], SKOS.ConceptScheme,
                                self.span_of([block.heading, *block.lines]), "MiGOF working definitions")
-        items, other = read_list(block.lines, self.source.id, self.report)
+        items, other = read_list(block.lines, self.source.id, self.notes)
         broader: dict[int, URIRef] = {}
         for para in paragraphs_of(other):
             broader[para[-1].end] = self.concept(self.span_of(para), scheme, None)
@@ -412,7 +404,7 @@ class _Writer(GraphWriter):
         usual = Counter(levels).most_common(1)[0][0]
         for heading, level in zip(headings, levels):
             if level != usual:
-                self.report.repair(self.source.id, "heading-level",
+                self.notes.repair(self.source.id, "heading-level",
                                    f"{what} {heading.stripped!r} is set at level {level}, the others "
                                    f"at level {usual}; read by its meaning, not its level",
                                    offset=heading.start, line=heading.number)
@@ -429,7 +421,7 @@ class _Writer(GraphWriter):
                                   f"{line.number}) matches no element in the body")
             pairs[scores[0][1]] = (position, title)
             if scores[0][1] != position:
-                self.report.repair(self.source.id, "contents-order",
+                self.notes.repair(self.source.id, "contents-order",
                                    f"the contents lists {title!r} as element {position}; in the "
                                    f"body it is element {scores[0][1]}. The body is authoritative; "
                                    f"the contents position is kept as mig:tableOfContentsPosition",
@@ -449,7 +441,7 @@ class _Writer(GraphWriter):
         self.add(iri, MIG.partOf, FRAMEWORK)
         if summary_title and summary_title != element.title:
             self.add(iri, SKOS.altLabel, self.literal(summary_title))
-            self.report.warn(self.source.id, "title-variant",
+            self.notes.warn(self.source.id, "title-variant",
                              f"element {element.number} is headed {element.title!r} but listed as "
                              f"{summary_title!r}; kept the heading, the list's wording as "
                              f"skos:altLabel", resource=str(iri), line=element.heading.number)
@@ -476,7 +468,7 @@ class _Writer(GraphWriter):
         self.resource(section, MIG.Section, trimmed_span(self.text, block.heading.start, last.end),
                       block.title.rstrip(":"))
         self.add(section, MIG.partOf, element)
-        items, other = read_list(block.lines, self.source.id, self.report)
+        items, other = read_list(block.lines, self.source.id, self.notes)
         intro = paragraphs_of(other)
         if intro:
             self.add(section, MIG.introduction,
@@ -533,25 +525,12 @@ class _Writer(GraphWriter):
         self.add(iri, DCTERMS.description, self.literal(description))
         self.add(iri, MIG.illustrates, element)
         self.add(iri, MIG.position, Literal(position, datatype=XSD.integer))
-        for country in self.countries_in(title):
-            self.add(iri, MIG.exampleCountry, country)
-        for actor in self.organisations_in(description):
-            self.add(iri, MIG.implementedBy, actor)
+        self.example_countries(iri, title)
+        # its implementers and partners; stakeholder groups are left to the link stage
+        self.mention(iri, MIG.implementedBy, description, NameKind.ORGANISATIONS_IN)
 
-    def countries_in(self, title: str) -> list[URIRef]:
-        """Countries an example heading names ('Greece', 'Multi-country - France, Germany, …')."""
-        names = country_names()
-        parts = [re.sub(r"^the\s+", "", part.strip(), flags=re.I)
-                 for part in re.split(r"\s+-\s+|,\s*|\s+and\s+", title)]
-        return [names[part] for part in parts if part in names]
-
-    def organisations_in(self, text: str) -> list[URIRef]:
-        """Organisations from the actor registry that an example's text names (its implementers
-        and partners; stakeholder groups are left to the link stage)."""
-        found = []
-        for entity in actors():
-            if entity.rdf_type == MIG.PopulationGroup:
-                continue
-            if any(re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text) for name in entity.names):
-                found.append(entity.iri)
-        return sorted(found)
+    def example_countries(self, iri: URIRef, title: str) -> None:
+        """The countries an example heading names ('Greece', 'Multi-country - France, Germany, …')."""
+        for part in re.split(r"\s+-\s+|,\s*|\s+and\s+", title):
+            self.mention(iri, MIG.exampleCountry, re.sub(r"^the\s+", "", part.strip(), flags=re.I),
+                         NameKind.COUNTRY_IF_ANY)

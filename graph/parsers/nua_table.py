@@ -17,16 +17,16 @@ import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
-from ..namespaces import ID, MIG
-from ..provenance import add_provenance
-from ..report import BuildReport
-from ..sources import Source, SourceError
-from ..text import Span, split_lines
+from migkg.graph.core.extraction import Extraction
+from migkg.graph.core.namespaces import ID, MIG
+from migkg.graph.core.report import Notes
+from migkg.graph.core.source import Document, Source, SourceError
+from migkg.graph.core.text import Span, split_lines
+from migkg.graph.parsers.common import GraphWriter
 
-DOCUMENT_ID = "nua-table"
 COLUMN_COUNT = 3
 TOKEN = re.compile(r"\w+(?:['’]\w+)*|[^\w\s|]")  # '|' is the OCR's column rule, not text
 TYPOGRAPHY = str.maketrans({"“": '"', "”": '"', "’": "'", "‘": "'", "—": "-", "–": "-"})
@@ -64,11 +64,13 @@ class CellAlignment:
     trailing_ocr: list[int] = field(default_factory=list)  # a misread last word, found apart
 
 
-def extract(sources: list[Source], report: BuildReport) -> Graph:
-    tsv_source, ocr_source = _renderings(sources)
-    tsv_text, ocr_text = tsv_source.read(), ocr_source.read()
+def extract(document: Document) -> Extraction:
+    tsv_source, ocr_source = _renderings(document)
+    writer = GraphWriter(document, tsv_source)
+    report = TableNotes(writer.notes, tsv_source.id, ocr_source.id)
+    ocr_text = ocr_source.text
     ocr_tokens = tokenize(ocr_text, 0, len(ocr_text))
-    header, rows = read_tsv(tsv_text, tsv_source.id, report)
+    header, rows = read_tsv(tsv_source.text, report)
     header, rows[0].cells[0] = split_header_spill(header, rows[0].cells[0], ocr_tokens, report)
     move_stranded_continuations(rows, ocr_tokens, report)
     cells = [*header, *(cell for row in rows for cell in row.cells)]
@@ -77,9 +79,8 @@ def extract(sources: list[Source], report: BuildReport) -> Graph:
     for index, cell in enumerate(cells):
         align_cell_edges(index, cell, ocr_tokens, alignments[index], claimed)
 
-    graph = Graph()
     for number, row in enumerate(rows, start=1):
-        iri = ID[f"{DOCUMENT_ID}/row/{number}"]
+        iri = ID[f"{document.id}/row/{number}"]
         texts, ocr_span = [], None
         for column, cell in enumerate(row.cells):
             cell_index = COLUMN_COUNT + (number - 1) * COLUMN_COUNT + column
@@ -88,11 +89,26 @@ def extract(sources: list[Source], report: BuildReport) -> Graph:
             texts.append(join_tokens(reconciled))
             note_interleaving(used, ocr_tokens, claimed, cell_index, str(iri), report)
             ocr_span = _widen(ocr_span, used)
-        _describe_row(graph, iri, number, texts)
-        add_provenance(graph, iri, tsv_source.iri, tsv_text, own_span(row), name="provenance-tsv")
-        add_provenance(graph, iri, ocr_source.iri, ocr_text, ocr_span, name="provenance-ocr")
+        _describe_row(writer, iri, number, texts)
+        writer.provenance(iri, own_span(row), name="provenance-tsv")
+        writer.provenance(iri, ocr_span, source=ocr_source, name="provenance-ocr")
     _report_unaligned(ocr_tokens, claimed, report)
-    return graph
+    return writer.extraction()
+
+
+@dataclass
+class TableNotes:
+    """The document's notes, with the source ids of its two renderings (as the manifest has them)."""
+
+    notes: Notes
+    tsv: str
+    ocr: str
+
+    def repair(self, source_id: str, kind: str, message: str, **where) -> None:
+        self.notes.repair(source_id, kind, message, **where)
+
+    def warn(self, source_id: str, kind: str, message: str, **where) -> None:
+        self.notes.warn(source_id, kind, message, **where)
 
 
 def own_span(row: Row) -> Span:
@@ -102,12 +118,12 @@ def own_span(row: Row) -> Span:
     return Span(min(t.start for t in own), max(t.end for t in own))
 
 
-def _renderings(sources: list[Source]) -> tuple[Source, Source]:
-    tsv = [s for s in sources if s.media_type == "text/tab-separated-values"]
-    ocr = [s for s in sources if s.media_type != "text/tab-separated-values"]
+def _renderings(document: Document) -> tuple[Source, Source]:
+    tsv = [s for s in document.renderings if s.media_type == "text/tab-separated-values"]
+    ocr = [s for s in document.renderings if s.media_type != "text/tab-separated-values"]
     if len(tsv) != 1 or len(ocr) != 1:
-        raise SourceError(f"{DOCUMENT_ID}: expected one tab-separated and one OCR rendering, got "
-                          f"{[s.id for s in sources]}")
+        raise SourceError(f"{document.id}: expected one tab-separated and one OCR rendering, got "
+                          f"{[s.id for s in document.renderings]}")
     return tsv[0], ocr[0]
 
 
@@ -129,7 +145,7 @@ def join_tokens(tokens: list[Token]) -> str:
                    for i, token in enumerate(tokens))
 
 
-def read_tsv(text: str, source_id: str, report: BuildReport) -> tuple[list[list[Token]], list[Row]]:
+def read_tsv(text: str, report: TableNotes) -> tuple[list[list[Token]], list[Row]]:
     """The header cells and the rows. A line whose first cell is empty continues the row above
     (rows spill over lines)."""
     header: list[list[Token]] | None = None
@@ -139,7 +155,7 @@ def read_tsv(text: str, source_id: str, report: BuildReport) -> tuple[list[list[
             continue
         cells = _line_cells(text, line.start, line.end)
         if len(cells) != COLUMN_COUNT:
-            raise SourceError(f"{source_id}: line {line.number} has {len(cells)} tab-separated "
+            raise SourceError(f"{report.tsv}: line {line.number} has {len(cells)} tab-separated "
                               f"cells; the recommendations table has {COLUMN_COUNT} columns")
         if header is None:
             header = cells
@@ -150,12 +166,12 @@ def read_tsv(text: str, source_id: str, report: BuildReport) -> tuple[list[list[
             row.span = Span(row.span.start, line.end)
             for column, tokens in enumerate(cells):
                 row.cells[column].extend(
-                    drop_repeated_words(row.cells[column], tokens, source_id, line.number, report))
+                    drop_repeated_words(row.cells[column], tokens, report.tsv, line.number, report))
         else:
-            raise SourceError(f"{source_id}: line {line.number} continues a row, but no row "
+            raise SourceError(f"{report.tsv}: line {line.number} continues a row, but no row "
                               f"has started")
     if header is None or not rows:
-        raise SourceError(f"{source_id}: no header line and table rows found")
+        raise SourceError(f"{report.tsv}: no header line and table rows found")
     return header, rows
 
 
@@ -169,7 +185,7 @@ def _line_cells(text: str, start: int, end: int) -> list[list[Token]]:
 
 
 def drop_repeated_words(cell: list[Token], continuation: list[Token], source_id: str, line: int,
-                        report: BuildReport) -> list[Token]:
+                        report: TableNotes) -> list[Token]:
     """The continuation of a cell minus a repetition of the words the cell ended with: the TSV
     repeats the last words of a line when a cell spills onto the next line."""
     for size in range(min(OVERLAP_MAX_WORDS, len(cell), len(continuation)), 1, -1):
@@ -192,7 +208,7 @@ def _find_run(keys: list[str], tokens: list[Token], start: int = 0) -> int:
 
 
 def split_header_spill(header: list[list[Token]], first_cell: list[Token], ocr: list[Token],
-                       report: BuildReport) -> tuple[list[list[Token]], list[Token]]:
+                       report: TableNotes) -> tuple[list[list[Token]], list[Token]]:
     """Move the first column's heading back from the first row, where the TSV spilled it.
 
     The OCR prints the complete heading before the second column's heading; when the first row's
@@ -205,14 +221,14 @@ def split_header_spill(header: list[list[Token]], first_cell: list[Token], ocr: 
     if (second_heading <= 0 or full_heading[-len(tsv_heading):] != tsv_heading
             or [t.key for t in first_cell[:spilled]] != full_heading):
         return header, first_cell
-    report.repair(DOCUMENT_ID + "-tsv", "header-spill",
+    report.repair(report.tsv, "header-spill",
                   f"the first column heading {join_tokens(first_cell[:spilled])!r} was split "
                   f"between the header line and the first row; moved it back to the header "
                   f"(the OCR prints it whole)", offset=first_cell[0].start)
     return [first_cell[:spilled], *header[1:]], first_cell[spilled:]
 
 
-def move_stranded_continuations(rows: list[Row], ocr: list[Token], report: BuildReport) -> None:
+def move_stranded_continuations(rows: list[Row], ocr: list[Token], report: TableNotes) -> None:
     """Give back to a row the end of a cell that the TSV put at the start of the next row.
 
     A cell that stops mid-sentence, followed in the next row by a cell that opens in lower case,
@@ -228,12 +244,12 @@ def move_stranded_continuations(rows: list[Row], ocr: list[Token], report: Build
             size = _first_sentence_length(below)
             in_ocr = _find_run([t.key for t in below[:ANCHOR_SIZE]], ocr)
             if size == 0 or not 0 <= in_ocr < lower_start:
-                report.warn(DOCUMENT_ID + "-tsv", "stranded-continuation",
+                report.warn(report.tsv, "stranded-continuation",
                             f"{join_tokens(below[:8])!r}… looks like the end of the cell above, "
                             f"but the OCR does not confirm it; left in place",
                             offset=below[0].start)
                 continue
-            report.repair(DOCUMENT_ID + "-tsv", "stranded-continuation",
+            report.repair(report.tsv, "stranded-continuation",
                           f"{join_tokens(below[:size])!r} continues the cell above (which stops "
                           f"mid-sentence at {join_tokens(above[-3:])!r}; the OCR reads it there); "
                           f"moved it back to that row", offset=below[0].start)
@@ -318,7 +334,7 @@ def _lookalike_after(words: list[Token], ocr: list[Token], start: int,
 
 def reconcile(cell: list[Token], ocr: list[Token], alignment: CellAlignment,
               claimed: dict[int, int], resource: str,
-              report: BuildReport) -> tuple[list[Token], list[Token]]:
+              report: TableNotes) -> tuple[list[Token], list[Token]]:
     """The cell's reconciled tokens, and the OCR tokens it was read from.
 
     Between two aligned runs, the TSV and the OCR (minus words other cells claimed) may differ:
@@ -329,7 +345,7 @@ def reconcile(cell: list[Token], ocr: list[Token], alignment: CellAlignment,
     used: list[Token] = []
     blocks = alignment.blocks
     if not blocks:
-        report.warn(DOCUMENT_ID + "-ocr", "unaligned-cell",
+        report.warn(report.ocr, "unaligned-cell",
                     f"cell {join_tokens(cell[:8])!r}… was not found in the OCR rendering",
                     resource=resource, offset=cell[0].start if cell else None)
         return list(cell), used
@@ -356,28 +372,28 @@ def reconcile(cell: list[Token], ocr: list[Token], alignment: CellAlignment,
 
 
 def _reconcile_gap(tsv_gap: list[Token], ocr_gap: list[Token], resource: str,
-                   report: BuildReport) -> list[Token]:
+                   report: TableNotes) -> list[Token]:
     if not tsv_gap and not ocr_gap:
         return []
     if not ocr_gap:
         return _tsv_only(tsv_gap, resource, report)
     ocr_words = join_tokens(ocr_gap)
     if not tsv_gap:
-        report.repair(DOCUMENT_ID + "-tsv", "dropped-words",
+        report.repair(report.tsv, "dropped-words",
                       f"the tab-separated rendering dropped {ocr_words!r}; restored from the OCR",
                       resource=resource, offset=ocr_gap[0].start)
         return [Token(t.text, t.start, t.end, t.space_before or i == 0)
                 for i, t in enumerate(ocr_gap)]
     tsv_words = join_tokens(tsv_gap)
     if "".join(t.key for t in ocr_gap if t.text != "-") == "".join(t.key for t in tsv_gap):
-        report.repair(DOCUMENT_ID + "-tsv", "lost-hyphen",
+        report.repair(report.tsv, "lost-hyphen",
                       f"the tab-separated rendering joins {tsv_words!r} where the OCR reads "
                       f"{ocr_words!r} (a hyphenated compound broken at a line end); kept the hyphen",
                       resource=resource, offset=tsv_gap[0].start)
         return [Token(t.text, t.start, t.end, t.space_before if i else tsv_gap[0].space_before)
                 for i, t in enumerate(ocr_gap)]
     kind = "ocr-misreading" if _looks_alike(tsv_words, ocr_words) else "witness-disagreement"
-    report.repair(DOCUMENT_ID + "-ocr", kind,
+    report.repair(report.ocr, kind,
                   f"the OCR reads {ocr_words!r} where the tab-separated rendering reads "
                   f"{tsv_words!r}; kept the tab-separated reading",
                   resource=resource, offset=ocr_gap[0].start)
@@ -391,27 +407,27 @@ def _looks_alike(tsv_words: str, ocr_words: str) -> bool:
     return len(tsv_words) == len(ocr_words) and shape(tsv_words) == shape(ocr_words)
 
 
-def _tsv_only(tokens: list[Token], resource: str, report: BuildReport) -> list[Token]:
+def _tsv_only(tokens: list[Token], resource: str, report: TableNotes) -> list[Token]:
     """Text only the TSV has: kept; bullets are layout the OCR did not read."""
     if tokens:
         words = join_tokens(tokens)
         kind = "ocr-dropped-bullet" if words == BULLET else "ocr-dropped-words"
-        report.repair(DOCUMENT_ID + "-ocr", kind,
+        report.repair(report.ocr, kind,
                       f"the OCR rendering lacks {words!r}; kept it from the tab-separated rendering",
                       resource=resource, offset=tokens[0].start)
     return list(tokens)
 
 
-def _note_typography(tsv: Token, ocr: Token, resource: str, report: BuildReport) -> None:
+def _note_typography(tsv: Token, ocr: Token, resource: str, report: TableNotes) -> None:
     if tsv.text != ocr.text:
-        report.repair(DOCUMENT_ID + "-ocr", "typography",
+        report.repair(report.ocr, "typography",
                       f"the OCR prints {ocr.text!r} where the tab-separated rendering has "
                       f"{tsv.text!r}; kept the tab-separated form", resource=resource,
                       offset=ocr.start)
 
 
 def note_interleaving(used: list[Token], ocr: list[Token], claimed: dict[int, int],
-                      cell_index: int, resource: str, report: BuildReport) -> None:
+                      cell_index: int, resource: str, report: TableNotes) -> None:
     """Record where the OCR printed words of other columns in the middle of this cell."""
     if not used:
         return
@@ -420,7 +436,7 @@ def note_interleaving(used: list[Token], ocr: list[Token], claimed: dict[int, in
     foreign = [ocr[i] for i in range(first, last + 1) if claimed.get(i, cell_index) != cell_index
                and claimed.get(i) != -1]
     if foreign:
-        report.repair(DOCUMENT_ID + "-ocr", "column-interleave",
+        report.repair(report.ocr, "column-interleave",
                       f"the OCR interleaves {len(foreign)} words of other cells "
                       f"({join_tokens(foreign[:6])!r}…) with this cell's text; read the cell's "
                       f"own words in order", resource=resource, offset=foreign[0].start)
@@ -433,21 +449,21 @@ def _widen(span: Span | None, tokens: list[Token]) -> Span | None:
     return Span(start, end) if span is None else Span(min(span.start, start), max(span.end, end))
 
 
-def _report_unaligned(ocr: list[Token], claimed: dict[int, int], report: BuildReport) -> None:
+def _report_unaligned(ocr: list[Token], claimed: dict[int, int], report: TableNotes) -> None:
     leftover = [token for index, token in enumerate(ocr) if index not in claimed]
     if leftover:
-        report.warn(DOCUMENT_ID + "-ocr", "unaligned-ocr-text",
+        report.warn(report.ocr, "unaligned-ocr-text",
                     f"OCR words matched to no cell: {join_tokens(leftover)!r}",
                     offset=leftover[0].start)
 
 
-def _describe_row(graph: Graph, iri: URIRef, number: int, texts: list[str]) -> None:
+def _describe_row(writer: GraphWriter, iri: URIRef, number: int, texts: list[str]) -> None:
     recommendation, means, partnerships = texts
-    graph.add((iri, RDF.type, MIG.TableRow))
-    graph.add((iri, RDFS.label, Literal(f"Recommendations table, row {number}", lang="en")))
-    graph.add((iri, MIG.number, Literal(number, datatype=XSD.integer)))
-    graph.add((iri, MIG.position, Literal(number, datatype=XSD.integer)))
-    graph.add((iri, MIG.partOf, ID[f"doc/{DOCUMENT_ID}"]))
-    graph.add((iri, MIG.text, Literal(recommendation, lang="en")))
-    graph.add((iri, MIG.meansOfImplementation, Literal(means, lang="en")))
-    graph.add((iri, MIG.partnerships, Literal(partnerships, lang="en")))
+    writer.add(iri, RDF.type, MIG.TableRow)
+    writer.add(iri, RDFS.label, Literal(f"Recommendations table, row {number}", lang="en"))
+    writer.add(iri, MIG.number, Literal(number, datatype=XSD.integer))
+    writer.add(iri, MIG.position, Literal(number, datatype=XSD.integer))
+    writer.add(iri, MIG.partOf, writer.document.iri)
+    writer.add(iri, MIG.text, Literal(recommendation, lang="en"))
+    writer.add(iri, MIG.meansOfImplementation, Literal(means, lang="en"))
+    writer.add(iri, MIG.partnerships, Literal(partnerships, lang="en"))

@@ -10,7 +10,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD = Path(os.environ.get("MIGKG_BUILD_DIR", ROOT / "build"))
-SOURCES = ROOT / "graph" / "sources"
 
 
 @pytest.fixture(scope="session")

@@ -9,11 +9,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyoxigraph
 import pytest
 
+from migkg import resources
 from migkg.graph.build import BuildError, build
 
-from migkg.graph.sources import SOURCES_DIR as SOURCES
+SOURCES = resources.sources_dir()
 
 
 @pytest.fixture
@@ -50,11 +52,7 @@ def test_a_changed_source_stops_the_build_with_the_previous_build_intact(sources
 def test_a_source_that_lost_its_structure_stops_the_build(sources_copy, previous_build):
     booklet = sources_copy / "gcm-implementation-booklet-2022.txt"
     text = booklet.read_text(encoding="utf-8").replace("\nAssociated actions\n", "\nActions\n", 1)
-    booklet.write_text(text, encoding="utf-8")
-    manifest = sources_copy / "manifest.toml"
-    old = hashlib.sha256((SOURCES / booklet.name).read_bytes()).hexdigest()
-    new = hashlib.sha256(booklet.read_bytes()).hexdigest()
-    manifest.write_text(manifest.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    _replace_file(sources_copy, booklet, text)
     with pytest.raises(BuildError, match="found 22 'Associated actions' sections, expected 23"):
         build(output=previous_build, sources_dir=sources_copy, out=io.StringIO())
     assert_untouched(previous_build)
@@ -80,7 +78,7 @@ def test_a_shacl_violation_stops_the_build_after_publish_started(previous_build,
     and leave neither a half-written build nor a staging directory behind."""
     from rdflib import Graph
 
-    from migkg.graph import validate
+    from migkg.graph.stages import validate
 
     strict = """@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix mig: <https://w3id.org/migkg/ontology#> .
     <urn:test:objective-needs-a-motto> a sh:NodeShape ; sh:targetClass mig:Objective ;
@@ -90,3 +88,34 @@ def test_a_shacl_violation_stops_the_build_after_publish_started(previous_build,
     with pytest.raises(BuildError, match=r"SHACL: 23 violation\(s\).*an objective needs a motto"):
         build(output=previous_build, out=io.StringIO())
     assert_untouched(previous_build)
+
+
+def test_every_stage_reads_the_sources_it_is_given(sources_copy, tmp_path):
+    """`--sources DIR` is the text of every stage: the GFMD paper edited in DIR (a space added
+    before its first framework name) must be what every quote, the cross-document framework
+    mentions included, is cut from."""
+    paper = sources_copy / "gfmd-2017-rt3.2-civil-society-integration.txt"
+    text = paper.read_text(encoding="utf-8").replace("Within the context of the 2030 Agenda",
+                                                     "Within  the context of the 2030 Agenda", 1)
+    _replace_file(sources_copy, paper, text)
+    build(output=tmp_path / "edited", sources_dir=sources_copy, out=io.StringIO())
+
+    store = pyoxigraph.Store.read_only(str(tmp_path / "edited" / "store"))
+    quotes = store.query("""PREFIX oa: <http://www.w3.org/ns/oa#>
+        SELECT ?exact ?start ?end WHERE {
+          ?target oa:hasSource <https://w3id.org/migkg/id/doc/gfmd-2017-rt32> ; oa:hasSelector ?q, ?p .
+          ?q oa:exact ?exact . ?p oa:start ?start ; oa:end ?end }""", use_default_graph_as_union=True)
+    spans = [(row["exact"].value, int(row["start"].value), int(row["end"].value)) for row in quotes]
+    assert len(spans) > 100
+    assert [span for span in spans if text[span[1]:span[2]] != span[0]] == []
+    name = "2030 Agenda for Sustainable Development"
+    assert (name, text.index(name), text.index(name) + len(name)) in spans  # the framework mention
+
+
+def _replace_file(sources: Path, path: Path, text: str) -> None:
+    """Write an edited source and give the manifest its new checksum."""
+    old = hashlib.sha256(path.read_bytes()).hexdigest()
+    path.write_text(text, encoding="utf-8")
+    new = hashlib.sha256(path.read_bytes()).hexdigest()
+    manifest = sources / "manifest.toml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")

@@ -1,4 +1,4 @@
-"""The GCM booklet's author–year citations, linked to its reference list (graph/citations.py).
+"""The GCM booklet's author–year citations, linked to its reference list (graph/stages/citations.py).
 
 The expected facts were read off graph/sources/gcm-implementation-booklet-2022.txt by hand: the
 citations in the practice descriptions and the "References" list at the end of the booklet."""
@@ -12,12 +12,13 @@ from pyshacl import validate
 from rdflib import Graph, Literal
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH
 
-from migkg.graph.citations import author_matches, citations_in
-from migkg.graph.namespaces import ID, MIG
-from migkg.graph.sources import load_manifest
-from migkg.graph.validate import SHAPES_DIR
+from migkg import resources
+from migkg.graph.core.namespaces import ID, MIG
+from migkg.graph.core.source import load_documents
+from migkg.graph.stages.citations import author_matches, citations_in
 
-BOOKLET = next(source for source in load_manifest() if source.id == "gcm-booklet")
+BOOKLET = next(document for document in load_documents(resources.sources_dir())
+               if document.id == "gcm-booklet").renderings[0]
 BMFSFJ_AND_UNICEF = ("BMFSFJ (Federal Ministry for Family Affairs, Senior Citizens, Women and Youth) and "
                      "United Nations Children's Fund (UNICEF)")
 CITATIONS = "FILTER(CONTAINS(STR(?a), '#citation-'))"
@@ -118,7 +119,7 @@ def test_resolved_count(cited, report):
     # 84 citations in the booklet (67 with a year, 17 "n.d."), 7 of them unresolved (below).
     assert report["counts"]["citations"] == 77 == len(cited)
     assert report["counts"]["unresolved citations"] == 7
-    assert len(citations_in(BOOKLET.read())) == 84
+    assert len(citations_in(BOOKLET.text)) == 84
 
 
 def test_unresolved_citations_are_reported(report):
@@ -140,7 +141,7 @@ def test_unresolved_citations_are_reported(report):
         ("unresolved-citation", 161039, "(Braňka, 2016)"),
     }
     notes = [note for note in report["warnings"] if note["kind"] in ("unresolved-citation", "ambiguous-citation")]
-    text = BOOKLET.read()
+    text = BOOKLET.text
     spans = {citation.span.start: citation.span for citation in citations_in(text)}
     found = {(note["kind"], note["offset"], text[note["offset"]:spans[note["offset"]].end]) for note in notes}
     assert found == expected
@@ -149,7 +150,7 @@ def test_unresolved_citations_are_reported(report):
 
 
 def test_each_quote_is_the_source_text_at_its_offsets(cited):
-    text = BOOKLET.read()
+    text = BOOKLET.text
     assert all(text[row["start"]:row["end"]] == row["exact"] for row in cited)
     whole = [row["exact"] for row in cited if row["exact"].startswith("(")]
     assert all(quote.endswith(")") for quote in whole)
@@ -197,7 +198,7 @@ def test_what_is_not_a_citation():
 
 
 def test_a_cited_resource_must_be_a_reference():
-    shapes = Graph().parse(SHAPES_DIR / "core.ttl", format="turtle")
+    shapes = Graph().parse(resources.shapes_dir() / "core.ttl", format="turtle")
     data = Graph()
     practice, other = ID["practice/p"], ID["instrument/i"]
     data.add((practice, DCTERMS.references, other))

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
+import pytest
 from rdflib import Graph
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from migkg.graph import reason
-from migkg.graph.namespaces import MIG
+from migkg import resources
+from migkg.graph.core.namespaces import MIG
+from migkg.graph.stages import reason
 
-ONTOLOGY = Path(__file__).resolve().parents[2] / "ontology" / "migkg.ttl"
+ONTOLOGY = resources.ontology_file()
 
 
 def load() -> Graph:
@@ -46,3 +46,11 @@ def test_subclass_types_are_materialised():
     closure = reason.superclasses(load())
     assert MIG.Place in closure[MIG.City]
     assert MIG.Commitment in closure[MIG.Action]
+
+
+def test_the_mig_namespace_holds_exactly_the_ontology_terms():
+    declared = {str(s) for s in load().subjects() if str(s).startswith(str(MIG))}
+    assert {str(MIG.Objective), str(MIG.relevantSDGTarget)} <= declared
+    assert {str(MIG[term]) for term in dir(MIG)} == declared
+    with pytest.raises(AttributeError):
+        MIG.Objectve  # noqa: B018 (a misspelt term fails where it is written)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 
-from migkg.graph.sources import load_manifest
+from migkg import resources
+from migkg.graph.core.source import load_documents
 
 
 def test_every_quote_is_the_source_text_at_its_offsets(select):
-    texts = {str(source.iri): source.read() for source in load_manifest()}
+    texts = {str(source.iri): source.text for document in load_documents(resources.sources_dir())
+             for source in document.renderings}
     rows = select("SELECT ?doc ?exact ?start ?end WHERE { ?t oa:hasSource ?doc ; oa:hasSelector ?q, ?p . "
                   "?q oa:exact ?exact . ?p oa:start ?start ; oa:end ?end }")
     assert len(rows) > 1000

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import sqlite3
 
+import pyoxigraph
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from migkg.api.search import MAX_QUERY_LENGTH, SearchIndex, SearchQueryInvalid, fts_query
-from migkg.graph import search_index
+from migkg.graph.stages import search_index
 
 ID = "https://w3id.org/migkg/id/"
 GCM_BOOKLET = ID + "doc/gcm-booklet"
@@ -48,9 +48,8 @@ def test_the_build_writes_the_index_and_no_partial_file(build_dir):
 
 
 def test_the_same_store_gives_a_byte_identical_index(build_dir, tmp_path):
-    shutil.copytree(build_dir / "store", tmp_path / "store")
     progress = io.StringIO()
-    count = search_index.write(tmp_path, out=progress)
+    count = search_index.write(tmp_path, pyoxigraph.Store.read_only(str(build_dir / "store")), out=progress)
     assert (tmp_path / "search.sqlite").read_bytes() == (build_dir / "search.sqlite").read_bytes()
     assert f"search index: {count} resources" in progress.getvalue()
 

@@ -12,10 +12,10 @@ from pyshacl import validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS, XSD
 
-from migkg.graph.namespaces import ID, MIG, OA
-from migkg.graph.validate import SHAPES_DIR
+from migkg import resources
+from migkg.graph.core.namespaces import ID, MIG, OA
 
-SHAPES = Graph().parse(SHAPES_DIR / "core.ttl", format="turtle")
+SHAPES = Graph().parse(resources.shapes_dir() / "core.ttl", format="turtle")
 VALID = Path(__file__).parent / "fixtures" / "core-valid.ttl"
 
 

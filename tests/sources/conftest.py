@@ -1,35 +1,32 @@
-"""Shared helpers for the source-document tests: run one parser on the vendored texts, check
-provenance quotes against the files, validate against the shapes."""
+"""Shared helpers for the source-document tests: run one parser on the vendored texts (with the
+names it read resolved, as the link stage resolves them), check provenance quotes against the
+files, validate against the shapes."""
 
 from __future__ import annotations
-
-import importlib
-import sys
-from pathlib import Path
 
 import pytest
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from migkg import resources
+from migkg.graph.core.namespaces import MIG, OA
+from migkg.graph.core.report import Notes
+from migkg.graph.core.source import load_documents
+from migkg.graph.parsers import PARSERS
+from migkg.graph.stages import link
 
-from graph.namespaces import MIG, OA  # noqa: E402
-from graph.report import BuildReport  # noqa: E402
-from graph.sources import load_manifest  # noqa: E402
-
-SHAPES = ROOT / "shapes"
-ONTOLOGY = ROOT / "ontology" / "migkg.ttl"
+DOCUMENTS = {document.id: document for document in load_documents(resources.sources_dir())}
+REGISTRY = link.load_registry(resources.reference_dir())
+SHAPES = resources.shapes_dir()
+ONTOLOGY = resources.ontology_file()
 
 
-def run_parser(document_id: str) -> tuple[Graph, BuildReport, dict[URIRef, str]]:
+def run_parser(document_id: str) -> tuple[Graph, Notes, dict[URIRef, str]]:
     """Extract one document from all its renderings; also return each rendering's text by IRI."""
-    sources = [s for s in load_manifest() if s.document_id == document_id]
-    module = importlib.import_module(f"graph.parsers.{sources[0].parser}")
-    report = BuildReport()
-    graph = module.extract(sources, report)
-    return graph, report, {s.iri: s.read() for s in sources}
+    document = DOCUMENTS[document_id]
+    extraction = PARSERS[document.parser](document)
+    graph = extraction.graph + link.resolve_mentions(document, extraction.mentions, REGISTRY)
+    return graph, extraction.notes, {s.iri: s.text for s in document.renderings}
 
 
 def provenance_mismatches(graph: Graph, texts: dict[URIRef, str]) -> list[str]:
@@ -56,7 +53,7 @@ ALL_SHAPES = (*PARSER_SHAPES, "actors-places.ttl")  # these need the link stage'
 
 def shacl_results(data: Graph, shape_files: tuple[str, ...] = PARSER_SHAPES) -> list[tuple[str, str]]:
     """(severity local name, message) of every validation result against the core shapes and
-    this issue's shapes, with the ontology for the class hierarchy and the source renderings
+    the documents' shapes, with the ontology for the class hierarchy and the source renderings
     typed as the build types them."""
     from pyshacl import validate
 
@@ -64,7 +61,7 @@ def shacl_results(data: Graph, shape_files: tuple[str, ...] = PARSER_SHAPES) -> 
     for name in shape_files:
         shapes.parse(SHAPES / name)
     data = data + Graph()
-    documents = {source.iri for source in load_manifest()}
+    documents = {source.iri for document in DOCUMENTS.values() for source in document.renderings}
     for document in documents:
         data.add((document, RDF.type, MIG.Document))
     _, report_graph, _ = validate(data, shacl_graph=shapes, ont_graph=Graph().parse(ONTOLOGY),

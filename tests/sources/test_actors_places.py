@@ -1,7 +1,7 @@
 """Actors and places named across the documents, and the cross-document links the texts state.
 
-The parsers' graphs (the GCM booklet's included) go through the lead's link stage and this
-issue's crosslinks, as in the build; the facts were read off the texts: footnote 1 of the GFMD
+The parsers' graphs (the GCM booklet's included) go through the link stage and the
+cross-document links, as in the build; the facts were read off the texts: footnote 1 of the GFMD
 paper names ILO, UNHCR, ICMC and IOM; the Mayoral Forum is named by the toolbox, the table and
 the GFMD paper under three spellings; 'IOs' in the table's partnerships; the toolbox's
 Micronesia/Marshall Islands and multi-country examples; the table draws on MiGOF and the New Urban
@@ -15,20 +15,20 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import RDF, SKOS
 
-from conftest import ALL_SHAPES, blank_nodes, run_parser, violations
-from graph import crosslinks, link
-from graph.namespaces import GEOAREA, ID, MIG
-from graph.report import BuildReport
-from graph.sources import REFERENCE_DIR
+from conftest import ALL_SHAPES, DOCUMENTS, REGISTRY, blank_nodes, run_parser, violations
+from migkg import resources
+from migkg.graph.core.namespaces import GEOAREA, ID, MIG
+from migkg.graph.core.report import BuildReport
+from migkg.graph.stages import crosslinks, link
 
-DOCUMENTS = ("gcm-booklet", "migof-toolbox", "gfmd-2017-rt32", "nua-table")
+DOCUMENT_IDS = ("gcm-booklet", "migof-toolbox", "gfmd-2017-rt32", "nua-table")
 
 
 @pytest.fixture(scope="module")
 def linked():
     """All documents' graphs, their union with the link stage's and the crosslinks' output."""
     graphs, texts = {}, {}
-    for document in DOCUMENTS:
+    for document in DOCUMENT_IDS:
         graph, _, document_texts = run_parser(document)
         graphs[document] = graph
         texts.update(document_texts)
@@ -36,17 +36,17 @@ def linked():
     for graph in graphs.values():
         union += graph
     report = BuildReport()
-    mentions = link.link_mentions(union, texts, report)
-    frameworks = crosslinks.link_documents(union + mentions, report)
+    mentions = link.link_mentions(union, texts, REGISTRY, report)
+    frameworks = crosslinks.link_documents(union + mentions, list(DOCUMENTS.values()), report)
     ours = Graph()
-    for document in DOCUMENTS[1:]:
+    for document in DOCUMENT_IDS[1:]:
         ours += graphs[document]
-    ours_mentions = link.link_mentions(ours, texts, BuildReport())  # keeps validation small
+    ours_mentions = link.link_mentions(ours, texts, REGISTRY, BuildReport())  # keeps validation small
     return graphs, union + mentions + frameworks, frameworks, report, ours + ours_mentions + frameworks
 
 
 def rows(name):
-    with (REFERENCE_DIR / name).open(encoding="utf-8", newline="") as handle:
+    with (resources.reference_dir() / name).open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle, delimiter="\t"))
 
 
@@ -114,7 +114,7 @@ def test_frameworks_the_texts_name(linked):
 
 
 def test_links_conform_and_have_no_blank_nodes(linked):
-    """This issue's documents with the links (the booklet's SDG citations need the SDG graph,
+    """The MiGOF, GFMD and table documents with the links (the booklet's SDG citations need the SDG graph,
     which the build adds; they are the core shapes' business)."""
     _, _, frameworks, _, ours = linked
     assert not blank_nodes(frameworks)

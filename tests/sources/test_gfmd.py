@@ -10,7 +10,7 @@ from rdflib import Graph
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from conftest import blank_nodes, provenance_mismatches, violations
-from graph.namespaces import ID, MIG, sdg_iri
+from migkg.graph.core.namespaces import ID, MIG, sdg_iri
 
 G = "gfmd-2017"
 

@@ -11,7 +11,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from conftest import blank_nodes, provenance_mismatches, violations
-from graph.namespaces import ID, MIG
+from migkg.graph.core.namespaces import ID, MIG
 
 E = "migof/element"
 

@@ -11,7 +11,7 @@ from collections import Counter
 from rdflib import Graph, Literal
 from rdflib.namespace import DCTERMS, RDF
 
-from graph.namespaces import ID, MIG, OA
+from migkg.graph.core.namespaces import ID, MIG, OA
 from conftest import blank_nodes, provenance_mismatches, violations
 
 ROW = [ID[f"nua-table/row/{n}"] for n in (1, 2, 3)]

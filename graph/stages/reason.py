@@ -9,7 +9,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from .namespaces import MIG
+from migkg.graph.core.namespaces import MIG
 
 
 class InconsistentOntology(Exception):

@@ -17,13 +17,12 @@ import re
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
-from .namespaces import ID, MIG, OA
-from .provenance import add_provenance
-from .report import BuildReport
-from .sources import load_manifest
-from .text import Span
+from migkg.graph.core.namespaces import ID, MIG, OA
+from migkg.graph.core.provenance import add_provenance
+from migkg.graph.core.report import BuildReport
+from migkg.graph.core.source import Document
+from migkg.graph.core.text import Span
 
-DOCUMENTS = ("migof-toolbox", "gfmd-2017-rt32", "nua-table")
 NAME_VARIANTS = (  # groups of names for one framework; a group joins the framework with any of them
     ("Global Compact for Safe, Orderly and Regular Migration", "Global Compact on Migration", "GCM"),
     ("2030 Agenda for Sustainable Development", "2030 Agenda of Sustainable Development Goals",
@@ -36,16 +35,17 @@ NAME_VARIANTS = (  # groups of names for one framework; a group joins the framew
 NOT_A_MENTION = ("Urban Migration Governance Framework",)  # IOM's urban framework, built on MiGOF
 
 
-def link_documents(dataset_graph: Graph, report: BuildReport) -> Graph:
-    """mig:mentionsFramework links (with their mention annotations) from the resources of this
-    issue's documents to the frameworks and instruments the graph holds."""
+def link_documents(dataset_graph: Graph, documents: list[Document], report: BuildReport) -> Graph:
+    """mig:mentionsFramework links (with their mention annotations) from the resources of the
+    documents whose manifest entry says `framework_links` to the frameworks and instruments the
+    graph holds."""
     names = framework_names(dataset_graph)
     pattern = _pattern([*names, *NOT_A_MENTION])
-    renderings = {s.iri: s for s in load_manifest() if s.document_id in DOCUMENTS}
-    texts = {iri: source.read() for iri, source in renderings.items()}
+    texts = {source.iri: source.text for document in documents if document.states_framework_links
+             for source in document.renderings}
     links = Graph()
     counter: dict[tuple[URIRef, URIRef], int] = {}
-    for resource, document, start, end in _quotes(dataset_graph, set(renderings)):
+    for resource, document, start, end in _quotes(dataset_graph, set(texts)):
         quote = texts[document][start:end]
         for match in pattern.finditer(quote):
             framework = names.get(re.sub(r"\s+", " ", match.group()))

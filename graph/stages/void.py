@@ -7,13 +7,14 @@ from collections import Counter
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
-from .namespaces import BASE, ID, VOID, bind_prefixes
+from migkg.graph.core.namespaces import BASE, ID, PREFIXES, VOID, bind_prefixes
 
 DATASET = URIRef(BASE + "dataset")
 DUMPS = ("migkg.nq", "migkg.trig", "migkg.ttl", "migkg.jsonld")
 
 
-def describe(dataset: Dataset, title: str) -> Graph:
+def describe(dataset: Dataset, title: str, graph_names: dict[URIRef, str]) -> Graph:
+    """VoID for the dataset, with one subset per named graph (`void#graph-<name>`)."""
     void = Graph()
     bind_prefixes(void)
     quads = list(dataset.quads((None, None, None, None)))
@@ -31,7 +32,7 @@ def describe(dataset: Dataset, title: str) -> Graph:
     for context in sorted(dataset.contexts(), key=lambda g: str(g.identifier)):
         if len(context) == 0:
             continue
-        subset = URIRef(f"{BASE}void#graph-{str(context.identifier).rsplit('/', 1)[-1]}")
+        subset = URIRef(f"{BASE}void#graph-{graph_names[context.identifier]}")
         void.add((DATASET, VOID.subset, subset))
         void.add((subset, RDF.type, VOID.Dataset))
         void.add((subset, URIRef("http://www.w3.org/ns/sparql-service-description#name"), context.identifier))
@@ -56,8 +57,6 @@ def _partitions(void: Graph, quads: list) -> None:
 
 def _local(iri: URIRef) -> str:
     """A fragment-safe name for a class or property partition (prefix-qualified, e.g. mig-Objective)."""
-    from .namespaces import PREFIXES
-
     for prefix, namespace in PREFIXES.items():
         if str(iri).startswith(str(namespace)):
             return f"{prefix}-{str(iri)[len(str(namespace)):]}"

@@ -17,8 +17,8 @@ from __future__ import annotations
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
-from .namespaces import OA
-from .text import Span
+from migkg.graph.core.namespaces import OA
+from migkg.graph.core.text import Span
 
 
 def part(resource: URIRef, fragment: str) -> URIRef:

@@ -18,15 +18,13 @@ class Note:
 
 
 @dataclass
-class BuildReport:
-    """Collects repairs (what the parser fixed, with the reason) and warnings (what it kept but
-    flags). Parsers write to it; publish turns it into build-report.json and .md."""
+class Notes:
+    """Repairs (what a stage fixed, with the reason), warnings (what it kept but flags) and text it
+    deliberately left out. Each parser and stage returns its own; the build gathers them."""
 
     repairs: list[Note] = field(default_factory=list)
     warnings: list[Note] = field(default_factory=list)
     ignored: list[Note] = field(default_factory=list)
-    counts: dict = field(default_factory=dict)
-    stages: dict[str, float] = field(default_factory=dict)
 
     def repair(self, source: str, kind: str, message: str, **where) -> None:
         self.repairs.append(Note(source, kind, message, **where))
@@ -37,6 +35,20 @@ class BuildReport:
     def ignore(self, source: str, kind: str, message: str, **where) -> None:
         """Text deliberately not turned into triples (captions, page furniture)."""
         self.ignored.append(Note(source, kind, message, **where))
+
+    def extend(self, other: Notes) -> None:
+        self.repairs += other.repairs
+        self.warnings += other.warnings
+        self.ignored += other.ignored
+
+
+@dataclass
+class BuildReport(Notes):
+    """Every stage's notes, the counts and the stage times; publish turns it into
+    build-report.json and .md."""
+
+    counts: dict = field(default_factory=dict)
+    stages: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         return {

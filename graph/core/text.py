@@ -7,8 +7,8 @@ newlines kept as they are), end exclusive: ``text[start:end]`` is always the quo
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
 
 MARKUP = re.compile(r"\*+")
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
@@ -40,12 +40,6 @@ class Span:
 
     start: int
     end: int
-
-
-def read_source(path: Path) -> str:
-    """Read a vendored source exactly (no newline translation), so offsets are stable."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        return handle.read()
 
 
 def split_lines(text: str) -> list[Line]:
@@ -81,8 +75,6 @@ def clean_inline(text: str) -> str:
 
 def slugify(text: str, max_words: int = 12) -> str:
     """A readable IRI segment: lower case ASCII words joined by hyphens."""
-    import unicodedata
-
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     words = re.findall(r"[a-z0-9]+", ascii_text.lower())
     return "-".join(words[:max_words])

@@ -43,10 +43,10 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
-from .namespaces import MIG, OA
-from .provenance import add_provenance
-from .report import BuildReport
-from .text import Span
+from migkg.graph.core.namespaces import MIG, OA
+from migkg.graph.core.provenance import add_provenance
+from migkg.graph.core.report import BuildReport
+from migkg.graph.core.text import Span
 
 GROUP = re.compile(r"\(([^()\n]+)\)")
 ITEM = re.compile(r"(?:(?P<authors>[^\W\d_][^;]*?),\s+)?(?P<year>(?:1[89]|20)\d\d[a-z]?|[nN]\.\s?[dD]\.[a-z]?)")

@@ -29,7 +29,8 @@ from rdflib.namespace import RDF, SH
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 
-SHAPES_DIR = Path(__file__).resolve().parent.parent / "shapes"
+from migkg import resources
+
 
 
 @dataclass
@@ -43,9 +44,9 @@ class ValidationOutcome:
 _inherited_data: Callable[[], Graph] | None = None  # what the forked child validates
 
 
-def load_shapes(directory: Path = SHAPES_DIR) -> Graph:
+def load_shapes(directory: Path | None = None) -> Graph:
     shapes = Graph()
-    for path in sorted(directory.glob("*.ttl")):
+    for path in sorted((directory or resources.shapes_dir()).glob("*.ttl")):
         shapes.parse(path, format="turtle")
     return shapes
 

@@ -17,8 +17,8 @@ import pyoxigraph
 from rdflib import Dataset, Graph
 from rdflib.namespace import RDF
 
-from .namespaces import PREFIXES, bind_prefixes
-from .report import BuildReport
+from migkg.graph.core.namespaces import PREFIXES, bind_prefixes
+from migkg.graph.core.report import BuildReport
 
 ARTEFACTS = ("migkg.trig", "migkg.nq", "migkg.ttl", "migkg.jsonld", "void.ttl", "shacl-report.ttl",
              "build-report.json", "build-report.md")
@@ -30,9 +30,10 @@ def sorted_nquads(dataset: Dataset) -> str:
     return "".join(sorted(line + "\n" for line in text.splitlines() if line.strip()))
 
 
-def write_dumps(directory: Path, dataset: Dataset, void: Graph) -> None:
-    """The dumps, the store and VoID. The sorted N-Quads are the canonical form: the store is
-    bulk-loaded from them and writes TriG, Turtle and JSON-LD itself, ten times faster than rdflib."""
+def write_dumps(directory: Path, dataset: Dataset, void: Graph) -> pyoxigraph.Store:
+    """The dumps, the store and VoID; returns the store, for the checks and the search index. The
+    sorted N-Quads are the canonical form: the store is bulk-loaded from them and writes TriG,
+    Turtle and JSON-LD itself, ten times faster than rdflib."""
     bind_prefixes(dataset)
     (directory / "migkg.nq").write_text(sorted_nquads(dataset), encoding="utf-8")
     store = _load_store(directory)
@@ -41,8 +42,8 @@ def write_dumps(directory: Path, dataset: Dataset, void: Graph) -> None:
     store.dump(directory / "migkg.jsonld", format=pyoxigraph.RdfFormat.JSON_LD)
     union = dict.fromkeys(pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in store)  # each triple once
     pyoxigraph.serialize(union, directory / "migkg.ttl", format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes)
-    del store  # release the store's lock before the build directory is swapped in
     void.serialize(directory / "void.ttl", format="turtle")
+    return store
 
 
 def write_reports(directory: Path, report: BuildReport) -> None:
@@ -115,8 +116,6 @@ def markdown_report(report: BuildReport) -> str:
 
 
 def _short(iri: str) -> str:
-    from .namespaces import PREFIXES
-
     for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(str(item[1]))):
         if iri.startswith(str(namespace)):
             return f"{prefix}:{iri[len(str(namespace)):]}"

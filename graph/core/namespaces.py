@@ -1,10 +1,24 @@
-"""IRIs and namespaces used across the pipeline (see docs/architecture.md)."""
+"""IRIs and namespaces used across the project (see docs/architecture.md), and its one prefix
+table."""
 
+import pyoxigraph
 from rdflib import Namespace, URIRef
-from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD, ClosedNamespace
+
+from migkg import resources
 
 BASE = "https://w3id.org/migkg/"
-MIG = Namespace(BASE + "ontology#")
+
+
+def _ontology_terms(namespace: str) -> list[str]:
+    """The local names the ontology declares (every subject in its namespace)."""
+    quads = pyoxigraph.parse(path=resources.ontology_file(), format=pyoxigraph.RdfFormat.TURTLE)
+    return sorted({q.subject.value.removeprefix(namespace) for q in quads
+                   if isinstance(q.subject, pyoxigraph.NamedNode) and q.subject.value.startswith(namespace)})
+
+
+# Closed over the ontology's own terms, so that a misspelt `MIG.Objectve` fails where it is written.
+MIG = ClosedNamespace(BASE + "ontology#", _ontology_terms(BASE + "ontology#"))
 ID = Namespace(BASE + "id/")
 GRAPH = Namespace(BASE + "graph/")
 SDG = Namespace("http://metadata.un.org/sdg/")
@@ -15,8 +29,8 @@ ORG = Namespace("http://www.w3.org/ns/org#")
 FABIO = Namespace("http://purl.org/spar/fabio/")
 SCHEMA = Namespace("http://schema.org/")
 VOID = Namespace("http://rdfs.org/ns/void#")
-
-ONTOLOGY_IRI = URIRef(BASE + "ontology")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+SH = Namespace("http://www.w3.org/ns/shacl#")
 
 PREFIXES: dict[str, Namespace] = {
     "mig": MIG,
@@ -28,6 +42,8 @@ PREFIXES: dict[str, Namespace] = {
     "fabio": FABIO,
     "schema": SCHEMA,
     "void": VOID,
+    "sd": SD,
+    "sh": SH,
     "skos": SKOS,
     "dcterms": DCTERMS,
     "prov": PROV,

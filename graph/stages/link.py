@@ -1,9 +1,12 @@
 """Link stage: one IRI for each actor and place the sources name, and every mention recorded.
 
 Names come from two registries kept as files (`graph/reference/actors.tsv`, `places.tsv`) and,
-for countries, from pycountry's names. Each resource's provenance quote (its exact source text,
-with known offsets) is scanned, so each mention is an `oa:Annotation` with the exact position of
-the name in the document, motivated by `oa:identifying`, whose body is the actor or place.
+for countries, from pycountry's names. Two kinds of name are resolved:
+- the names the parsers read in a structural role (who prepared a paper, which countries an
+  example heading names), given as `Mention`s and resolved into the document's own graph;
+- every registry name in every resource's provenance quote (its exact source text, with known
+  offsets), each recorded as an `oa:Annotation` with the exact position of the name in the
+  document, motivated by `oa:identifying`, whose body is the actor or place.
 """
 
 from __future__ import annotations
@@ -11,20 +14,19 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pycountry
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import FOAF, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import FOAF, RDF, RDFS, SKOS
 
-from .namespaces import GEOAREA, ID, MIG, OA
-from .provenance import add_provenance
-from .report import BuildReport
-from .sources import REFERENCE_DIR, SourceError
-from .text import Span
-
-ACTORS_FILE = REFERENCE_DIR / "actors.tsv"
-PLACES_FILE = REFERENCE_DIR / "places.tsv"
+from migkg.graph.core.extraction import Mention, NameKind
+from migkg.graph.core.namespaces import GEOAREA, ID, MIG, OA
+from migkg.graph.core.provenance import add_provenance
+from migkg.graph.core.report import BuildReport
+from migkg.graph.core.source import Document, SourceError
+from migkg.graph.core.text import Span
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,24 @@ class Entity:
     label: str
     names: tuple[str, ...]
     link_property: URIRef
+
+
+@dataclass(frozen=True)
+class Registry:
+    """The actors and places a source may name, read once from the reference directory."""
+
+    actors: list[Entity]
+    places: list[Entity]
+    facts: dict[URIRef, dict]  # codes of each country, the country of each city
+
+    @cached_property
+    def countries(self) -> dict[str, URIRef]:
+        return {name: e.iri for e in self.places if e.rdf_type == MIG.Country for name in e.names}
+
+
+def load_registry(reference_dir: Path) -> Registry:
+    places, facts = countries_and_cities(reference_dir / "places.tsv")
+    return Registry(actors(reference_dir / "actors.tsv"), places, facts)
 
 
 def _read_tsv(path: Path) -> list[dict[str, str]]:
@@ -50,7 +70,7 @@ def _aliases(row: dict[str, str]) -> list[str]:
     return [alias for alias in (row.get("aliases") or "").split("|") if alias]
 
 
-def actors(path: Path = ACTORS_FILE) -> list[Entity]:
+def actors(path: Path) -> list[Entity]:
     entities = []
     for row in _read_tsv(path):
         if not hasattr(MIG, row["type"]) or not row["type"][0].isupper():
@@ -60,7 +80,7 @@ def actors(path: Path = ACTORS_FILE) -> list[Entity]:
     return entities
 
 
-def countries_and_cities(path: Path = PLACES_FILE) -> tuple[list[Entity], dict[URIRef, dict]]:
+def countries_and_cities(path: Path) -> tuple[list[Entity], dict[URIRef, dict]]:
     """Every country (pycountry's names plus the registry's aliases) and the registry's cities."""
     rows = _read_tsv(path)
     aliases = {row["id"]: row for row in rows if row["kind"] == "country"}
@@ -86,6 +106,34 @@ def countries_and_cities(path: Path = PLACES_FILE) -> tuple[list[Entity], dict[U
     return entities, facts
 
 
+def resolve_mentions(document: Document, mentions: tuple[Mention, ...], registry: Registry) -> Graph:
+    """``subject predicate <IRI>`` for each name a parser read; a name that must resolve and does
+    not stops the build, naming the registry to add it to."""
+    resolved = Graph()
+    for mention in mentions:
+        for iri in _resolve(document, mention, registry):
+            resolved.add((mention.subject, mention.predicate, iri))
+    return resolved
+
+
+def _resolve(document: Document, mention: Mention, registry: Registry) -> list[URIRef]:
+    if mention.kind == NameKind.ACTOR:
+        found = [e.iri for e in registry.actors if mention.text in e.names][:1]
+        if not found:
+            raise SourceError(f"{document.id}: {mention.text!r} is not in graph/reference/actors.tsv; add it there")
+        return found
+    if mention.kind == NameKind.COUNTRY:
+        try:
+            return [ID[f"place/country/{pycountry.countries.lookup(mention.text).alpha_2}"]]
+        except LookupError as error:
+            raise SourceError(f"{document.id}: {mention.text!r} is not a country pycountry knows") from error
+    if mention.kind == NameKind.COUNTRY_IF_ANY:
+        country = registry.countries.get(mention.text)
+        return [country] if country else []
+    return [e.iri for e in registry.actors if e.rdf_type != MIG.PopulationGroup
+            and any(re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", mention.text) for name in e.names)]
+
+
 def _pattern(names: dict[str, Entity]) -> re.Pattern:
     """One alternation, longest names first, so 'Mexico City' wins over 'Mexico'."""
     alternatives = sorted(names, key=len, reverse=True)
@@ -102,10 +150,9 @@ def _in_capitals_line(quote: str, start: int, end: int) -> bool:
     return len(letters) > 12 and all(c.isupper() for c in letters)
 
 
-def link_mentions(dataset: Graph, texts: dict[URIRef, str], report: BuildReport) -> Graph:
+def link_mentions(dataset: Graph, texts: dict[URIRef, str], registry: Registry, report: BuildReport) -> Graph:
     """Find every registry name in every provenance quote; returns the links graph."""
-    entities = actors()
-    places, facts = countries_and_cities()
+    entities, places, facts = registry.actors, registry.places, registry.facts
     by_name: dict[str, Entity] = {}
     for entity in [*entities, *places]:
         for name in entity.names:

@@ -1,7 +1,7 @@
 """The full-text search index: `search.sqlite`, an SQLite FTS5 index over the labels and texts of
 every resource, written into the build directory next to the store (read by `migkg.api.search`).
 
-What goes in comes from `graph/queries/search-documents.rq`, run with pyoxigraph over the freshly
+What goes in comes from `queries/build/search-documents.rq`, run with pyoxigraph over the freshly
 loaded store. Each resource is one row of the FTS5 table `search` with two columns, `label` (its
 labels, names, titles and acronyms) and `text` (its long texts), tokenised with Porter stemming
 over `unicode61` with diacritics removed. Beside it:
@@ -27,7 +27,8 @@ from pathlib import Path
 
 import pyoxigraph
 
-QUERIES_DIR = Path(__file__).resolve().parent / "queries"
+from migkg.queries import load_query
+
 FILE_NAME = "search.sqlite"
 SCHEMA_VERSION = 1
 TOKENIZER = "porter unicode61 remove_diacritics 2"
@@ -68,14 +69,10 @@ class Document:
     document: str | None = None
 
 
-def load_query(name: str) -> str:
-    return (QUERIES_DIR / f"{name}.rq").read_text(encoding="utf-8")
-
-
 def documents(store: pyoxigraph.Store) -> list[Document]:
     """Every resource with its label, label texts, texts, classes and document, in IRI order."""
     found: dict[str, Document] = {}
-    for row in store.query(load_query("search-documents"), use_default_graph_as_union=True):
+    for row in store.query(load_query("build", "search-documents"), use_default_graph_as_union=True):
         resource = found.setdefault(row["resource"].value, Document(row["resource"].value))
         kind, value = row["field"].value, _clean(row["value"].value)
         if kind == "label" and not resource.label:
@@ -96,13 +93,11 @@ def documents(store: pyoxigraph.Store) -> list[Document]:
     return [found[iri] for iri in sorted(found)]
 
 
-def write(directory: Path, out=sys.stderr) -> int:
-    """Write `directory/search.sqlite` from the store in `directory/store`; returns the number of
-    resources indexed. The file is written under a temporary name and renamed when complete."""
+def write(directory: Path, store: pyoxigraph.Store, out=sys.stderr) -> int:
+    """Write `directory/search.sqlite` from the build's store; returns the number of resources
+    indexed. The file is written under a temporary name and renamed when complete."""
     started = time.perf_counter()
-    store = pyoxigraph.Store.read_only(str(directory / "store"))
     rows = documents(store)
-    del store
     target = directory / FILE_NAME
     partial = directory / f"{FILE_NAME}.partial"
     partial.unlink(missing_ok=True)

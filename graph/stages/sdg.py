@@ -15,19 +15,19 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
-from .namespaces import MIG, SDG, SDGO
-from .report import BuildReport
-from .sources import REFERENCE_DIR
+from migkg.graph.core.namespaces import MIG, SDG, SDGO
+from migkg.graph.core.report import BuildReport
+from migkg.graph.core.source import Document
 
-KOS_FILE = REFERENCE_DIR / "sdg" / "sdg-kos-goals-targets-indicators.ttl"
-SOURCE_ID = "sdg-kos"
+KOS_FILE = Path("sdg") / "sdg-kos-goals-targets-indicators.ttl"  # under the reference directory
+SOURCE_ID = "sdg-kos"  # what the build report calls the KOS
 SAME_TEXT = 0.9  # similarity above which two normalised texts are the same target text
 OTHER_TARGET = 0.8  # similarity above which printed text is recognised as another target's
 
 
-def load_kos(path: Path = KOS_FILE) -> Graph:
+def load_kos(reference_dir: Path) -> Graph:
     graph = Graph()
-    graph.parse(path, format="turtle")
+    graph.parse(reference_dir / KOS_FILE, format="turtle")
     return graph
 
 
@@ -75,15 +75,16 @@ def _similarity(printed: str, label: str) -> float:
     return SequenceMatcher(None, printed, label, autojunk=False).ratio()
 
 
-def check_citations(data: Graph, kos: Graph, report: BuildReport) -> Graph:
-    """Compare every printed SDG target citation with the UN's text; returns the check's triples."""
+def check_citations(document: Document, data: Graph, kos: Graph, report: BuildReport) -> Graph:
+    """Compare every printed SDG target citation of a document's graph with the UN's text;
+    returns the check's triples, for that graph."""
     labels = english_labels(kos)
     checked = Graph()
     for citation in sorted(data.subjects(RDF.type, MIG.SDGTargetCitation)):
         target = data.value(citation, MIG.citesTarget)
         printed = str(data.value(citation, MIG.printedText))
         if target not in labels:
-            report.warn("gcm-booklet", "unknown-sdg-target",
+            report.warn(document.id, "unknown-sdg-target",
                         f"{citation} cites {target}, which the UN SDG KOS does not have", resource=str(citation))
             continue
         score = max(_similarity(printed, label) for label in labels[target])
@@ -96,7 +97,7 @@ def check_citations(data: Graph, kos: Graph, report: BuildReport) -> Graph:
         owner = f"; the text is that of {best}" if best_score >= OTHER_TARGET and best != target else ""
         if owner:
             checked.add((citation, MIG.textBelongsTo, best))
-        report.warn("gcm-booklet", "sdg-target-text-mismatch",
+        report.warn(document.id, "sdg-target-text-mismatch",
                     f"{citation}: printed as {data.value(citation, MIG.printedNotation)} with text "
                     f"{printed[:80]!r}…, which is not the UN text of {target}{owner}; kept as printed",
                     resource=str(citation))

@@ -1,0 +1,1 @@
+"""Package data: the OWL ontology, `migkg.ttl` (found through `migkg.resources`)."""

@@ -1,0 +1,1 @@
+"""Package data: the SHACL shapes, `*.ttl` (found through `migkg.resources`)."""
