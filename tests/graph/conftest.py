@@ -8,8 +8,11 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 
+from migkg.graph.core.namespaces import PREFIXES as NAMESPACES
+
 ROOT = Path(__file__).resolve().parents[2]
 BUILD = Path(os.environ.get("MIGKG_BUILD_DIR", ROOT / "build"))
+PREFIXES = {prefix: str(namespace) for prefix, namespace in NAMESPACES.items()}
 
 
 @pytest.fixture(scope="session")
@@ -29,15 +32,7 @@ def select(store):
     """Run a SELECT over every named graph; rows as dicts of plain Python values."""
 
     def run(query: str) -> list[dict]:
-        prefixes = """PREFIX mig: <https://w3id.org/migkg/ontology#>
-PREFIX id: <https://w3id.org/migkg/id/>
-PREFIX sdg: <http://metadata.un.org/sdg/>
-PREFIX oa: <http://www.w3.org/ns/oa#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-"""
-        result = store.query(prefixes + query, use_default_graph_as_union=True)
+        result = store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
         return [{v.value: _plain(row[v]) for v in result.variables if row[v] is not None} for row in result]
 
     return run
