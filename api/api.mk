@@ -1,4 +1,4 @@
-# ---- api (owned by the API engineer) ----
+# ---- api: the UI assets served by the server ----
 # YASGUI and Swagger UI are installed from the npm registry into api/static/node_modules (pinned by
 # package-lock.json), so the query UI and /docs are served from the project and work offline.
 YASGUI_JS := api/static/node_modules/@zazuko/yasgui/build/yasgui.min.js

@@ -3,24 +3,22 @@
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
-from starlette.exceptions import HTTPException
 
 from migkg.api.buildinfo import load_build_info
 from migkg.api.caching import CachingHeaders
 from migkg.api.description import load_examples
-from migkg.api.internal import InternalQueryFailed, select
-from migkg.api.problems import error_for, http_error, invalid_request
+from migkg.api.problems import add_error_handlers
+from migkg.api.querying import select
 from migkg.api.routes import linked_data, meta, quality, search, sparql
 from migkg.api.routes.views import views_router
 from migkg.api.search import SearchIndex
 from migkg.api.settings import Settings
 from migkg.api.state import AppState
-from migkg.api.store import OxigraphStore, QueryTimedOut, StoreBusy
+from migkg.api.store import OxigraphStore
+from migkg.api.ui import STATIC_URL
 from migkg.api.views import load_views
 
 
@@ -41,11 +39,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(quality.router)
     app.include_router(search.router)
     app.include_router(views_router(load_views(settings.views_dir)))
-    app.add_exception_handler(RequestValidationError, invalid_request)
-    app.add_exception_handler(HTTPException, http_error)
+    add_error_handlers(app, settings)
     if settings.static_dir.is_dir():
-        app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
-    _add_store_error_handlers(app, settings)
+        app.mount(STATIC_URL, StaticFiles(directory=settings.static_dir), name="static")
     app.add_middleware(CachingHeaders)
     # No credentials: any site may query, none may send the user's cookies along.
     app.add_middleware(
@@ -53,23 +49,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_headers=["*"], expose_headers=["ETag", "Last-Modified", "Retry-After", "MIGKG-Results-Truncated"],
     )
     return app
-
-
-def _add_store_error_handlers(app: FastAPI, settings: Settings) -> None:
-    """Pages and views built from internal queries (/id/, VoID, /ontology, /api) fail the same way /sparql does."""
-
-    @app.exception_handler(StoreBusy)
-    async def busy(request: Request, exc: StoreBusy) -> Response:
-        return error_for(request, 503, f"All {settings.max_concurrent_queries} query workers are busy; retry shortly.",
-                         {"Retry-After": str(settings.retry_after)})
-
-    @app.exception_handler(QueryTimedOut)
-    async def timed_out(request: Request, exc: QueryTimedOut) -> Response:
-        return error_for(request, 503, f"Answering took longer than {settings.query_timeout:g} s (MIGKG_QUERY_TIMEOUT).")
-
-    @app.exception_handler(InternalQueryFailed)
-    async def failed(request: Request, exc: InternalQueryFailed) -> Response:
-        return error_for(request, exc.status, exc.message)
 
 
 def _lifespan(state: AppState) -> Callable[[FastAPI], AsyncIterator[None]]:

@@ -1,61 +1,8 @@
 """Content negotiation: Accept header q-values against the formats each result kind offers."""
 
 from dataclasses import dataclass
-from enum import StrEnum
 
-from pyoxigraph import QueryResultsFormat, RdfFormat
-
-
-class ResultKind(StrEnum):
-    SOLUTIONS = "solutions"  # SELECT
-    BOOLEAN = "boolean"  # ASK
-    GRAPH = "graph"  # CONSTRUCT, DESCRIBE, and RDF documents
-
-
-@dataclass(frozen=True)
-class Offer:
-    media_type: str  # what the client may ask for
-    content_type: str  # what the answer says it is
-    format_name: str  # name of the pyoxigraph QueryResultsFormat / RdfFormat member
-
-
-def _offer(media_type: str, format_name: str, content_type: str | None = None) -> Offer:
-    return Offer(media_type, content_type or media_type, format_name)
-
-
-_JSON = _offer("application/sparql-results+json", "JSON")
-_XML = _offer("application/sparql-results+xml", "XML")
-
-# The first offer of each kind is the default when the client accepts anything.
-OFFERS: dict[ResultKind, list[Offer]] = {
-    ResultKind.SOLUTIONS: [
-        _JSON,
-        _XML,
-        _offer("text/csv", "CSV", "text/csv; charset=utf-8"),
-        _offer("text/tab-separated-values", "TSV", "text/tab-separated-values; charset=utf-8"),
-        _offer("application/json", "JSON", _JSON.content_type),
-        _offer("application/xml", "XML", _XML.content_type),
-        _offer("text/xml", "XML", _XML.content_type),
-    ],
-    ResultKind.BOOLEAN: [
-        _JSON,
-        _XML,
-        _offer("application/json", "JSON", _JSON.content_type),
-        _offer("application/xml", "XML", _XML.content_type),
-        _offer("text/xml", "XML", _XML.content_type),
-    ],
-    ResultKind.GRAPH: [
-        _offer("text/turtle", "TURTLE", "text/turtle; charset=utf-8"),
-        _offer("application/ld+json", "JSON_LD"),
-        _offer("application/n-triples", "N_TRIPLES"),
-        _offer("application/rdf+xml", "RDF_XML"),
-        _offer("application/n-quads", "N_QUADS"),
-        _offer("application/trig", "TRIG"),
-        _offer("application/x-turtle", "TURTLE", "text/turtle; charset=utf-8"),
-        _offer("application/json", "JSON_LD", "application/ld+json"),
-        _offer("text/plain", "N_TRIPLES", "application/n-triples"),
-    ],
-}
+from migkg.api.formats import OFFERS, Offer, ResultKind
 
 
 @dataclass(frozen=True)
@@ -108,7 +55,18 @@ def quality_of(media_type: str, ranges: list[MediaRange]) -> float:
 
 def choose(offers: list[Offer], accept: str | None) -> Offer | None:
     """The offer with the highest q-value (ties go to the server's order), or None: 406."""
+    return _best(offers, parse_accept(accept))
+
+
+def negotiate(accept: str | None) -> dict[ResultKind, Offer | None]:
+    """The offer each kind of result is written in for this Accept header (None: 406).
+
+    A query's kind is known only once it runs, so the worker is handed all three choices."""
     ranges = parse_accept(accept)
+    return {kind: _best(offers, ranges) for kind, offers in OFFERS.items()}
+
+
+def _best(offers: list[Offer], ranges: list[MediaRange]) -> Offer | None:
     best, best_q = None, 0.0
     for offer in offers:
         q = quality_of(offer.media_type, ranges)
@@ -122,15 +80,3 @@ def prefers_html(accept: str | None) -> bool:
     ranges = parse_accept(accept)
     html_q = max((r.q for r in ranges if r.type == "text" and r.subtype == "html"), default=0.0)
     return html_q > 0 and all(r.q <= html_q for r in ranges)
-
-
-def rdf_format(offer: Offer) -> RdfFormat:
-    return getattr(RdfFormat, offer.format_name)
-
-
-def results_format(offer: Offer) -> QueryResultsFormat:
-    return getattr(QueryResultsFormat, offer.format_name)
-
-
-def acceptable_list(kind: ResultKind) -> str:
-    return ", ".join(dict.fromkeys(o.media_type for o in OFFERS[kind]))

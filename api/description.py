@@ -7,13 +7,18 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, QueryResultsFormat, RdfFormat, Triple
 
-RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SD = "http://www.w3.org/ns/sparql-service-description#"
-SH = "http://www.w3.org/ns/shacl#"
-SCHEMA = "https://schema.org/"
-DCTERMS = "http://purl.org/dc/terms/"
-VOID = "http://rdfs.org/ns/void#"
+from migkg.api.prefixes import PREFIXES
+
+RDF_TYPE = NamedNode(PREFIXES["rdf"] + "type")
+RDFS = PREFIXES["rdfs"]
+SD = PREFIXES["sd"]
+SH = PREFIXES["sh"]
+DCTERMS = PREFIXES["dcterms"]
+VOID = PREFIXES["void"]
+XSD_INTEGER = NamedNode(PREFIXES["xsd"] + "integer")
+# Not PREFIXES["schema"] (http://schema.org/, the graph's): the SIB sparql-examples convention, which
+# tools that read /.well-known/sparql-examples follow, writes schema:target with https://schema.org/.
+SCHEMA_TARGET = NamedNode("https://schema.org/target")
 
 
 def sd(name: str) -> NamedNode:
@@ -49,7 +54,7 @@ def service_description(endpoint: str, graphs: list[str], federation: bool, site
             Triple(named, RDF_TYPE, sd("NamedGraph")),
             Triple(named, sd("name"), NamedNode(graph)),
         ]
-    return [t for t in triples if t is not None]
+    return triples
 
 
 def _result_formats() -> list[QueryResultsFormat | RdfFormat]:
@@ -108,10 +113,9 @@ def sparql_examples(examples: list[ExampleQuery], endpoint: str, site: str) -> l
             Triple(subject, NamedNode(RDFS + "label"), Literal(example.name)),
             Triple(subject, NamedNode(RDFS + "comment"), Literal(example.comment, language="en")),
             Triple(subject, NamedNode(SH + example.form), Literal(example.text)),  # sh:select, sh:ask…
-            Triple(subject, NamedNode(SCHEMA + "target"), NamedNode(endpoint)),
+            Triple(subject, SCHEMA_TARGET, NamedNode(endpoint)),
         ]
     return triples
-
 
 
 @dataclass(frozen=True)
@@ -130,7 +134,7 @@ def void_description(counts: VoidCounts, base_iri: str, site: str, dumps: list[s
         return NamedNode(VOID + name)
 
     def count(value: int) -> Literal:
-        return Literal(str(value), datatype=NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+        return Literal(str(value), datatype=XSD_INTEGER)
 
     triples = [
         Triple(dataset, RDF_TYPE, v("Dataset")),

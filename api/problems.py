@@ -1,17 +1,29 @@
-"""RFC 9457 problem details: the error body of every /api route."""
+"""Every error answer of the server, in the form of the route that failed: an RFC 9457 problem
+(application/problem+json) under /api, plain text saying what to fix everywhere else.
 
+Routes answer errors with `error_for`; errors raised instead (a busy store, a timeout, a failed
+internal query, no build, invalid parameters, routing errors) are answered by the handlers that
+`add_error_handlers` installs, through the same function.
+"""
+
+from collections.abc import Iterable
 from http import HTTPStatus
 from typing import Any
 
-from fastapi import Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 
-from migkg.api.responses import error
+from migkg.api.formats import Offer, acceptable_list
+from migkg.api.querying import InternalQueryFailed
+from migkg.api.settings import Settings
+from migkg.api.state import NoBuild
+from migkg.api.store import QueryTimedOut, StoreBusy
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+API_PREFIX = "/api"
 
 
 class InvalidParameter(BaseModel):
@@ -33,8 +45,23 @@ class Problem(BaseModel):
     errors: list[InvalidParameter] | None = None
 
 
-def problem(request: Request, status: int, detail: str, *, hint: str | None = None,
-            errors: list[dict[str, str]] | None = None, headers: dict[str, str] | None = None) -> JSONResponse:
+def error_for(request: Request, status: int, detail: str, *, hint: str | None = None,
+              errors: list[dict[str, str]] | None = None, headers: dict[str, str] | None = None) -> Response:
+    """An error in the form of the route that failed: problem details under /api, plain text elsewhere."""
+    if request.url.path == API_PREFIX or request.url.path.startswith(f"{API_PREFIX}/"):
+        return _problem(request, status, detail, hint, errors, headers)
+    text = f"{detail} {hint}" if hint else detail
+    return PlainTextResponse(text + "\n", status_code=status, headers=headers)
+
+
+def not_acceptable(request: Request, offers: Iterable[Offer]) -> Response:
+    """406: no format in Accept is one of ``offers``."""
+    return error_for(request, 406, f"None of the formats in Accept is available here; available: "
+                                   f"{acceptable_list(list(offers))}", headers={"Vary": "Accept"})
+
+
+def _problem(request: Request, status: int, detail: str, hint: str | None, errors: list[dict[str, str]] | None,
+             headers: dict[str, str] | None) -> JSONResponse:
     body: dict[str, Any] = {
         "type": "about:blank",
         "title": HTTPStatus(status).phrase,
@@ -49,25 +76,42 @@ def problem(request: Request, status: int, detail: str, *, hint: str | None = No
     return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
 
 
-async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
-    """422 naming every invalid parameter and why, instead of FastAPI's own error shape."""
-    errors = [{"parameter": ".".join(str(part) for part in error["loc"]), "reason": error["msg"]}
-              for error in exc.errors()]
-    detail = "; ".join(f"{e['parameter']}: {e['reason']}" for e in errors)
-    return problem(request, 422, f"Invalid parameters: {detail}", errors=errors,
-                   hint="The OpenAPI description at /openapi.json (or /docs) lists each parameter's type and range.")
+def add_error_handlers(app: FastAPI, settings: Settings) -> None:
+    """Errors raised by routes and by FastAPI, answered through `error_for`."""
 
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        """422 naming every invalid parameter and why, instead of FastAPI's own error shape."""
+        errors = [{"parameter": ".".join(str(part) for part in error["loc"]), "reason": error["msg"]}
+                  for error in exc.errors()]
+        detail = "; ".join(f"{e['parameter']}: {e['reason']}" for e in errors)
+        return error_for(request, 422, f"Invalid parameters: {detail}", errors=errors,
+                         hint="The OpenAPI description at /openapi.json (or /docs) lists each parameter's type and range.")
 
-def error_for(request: Request, status: int, detail: str, headers: dict[str, str] | None = None) -> Response:
-    """An error in the form of the route that failed: problem details under /api, plain text elsewhere."""
-    if request.url.path == "/api" or request.url.path.startswith("/api/"):
-        return problem(request, status, detail, headers=headers)
-    return error(status, detail, headers)
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        """Routing errors: a 405, or a 404 that no route caught."""
+        return error_for(request, exc.status_code, str(exc.detail), headers=exc.headers)
 
+    @app.exception_handler(NoBuild)
+    async def no_build(request: Request, exc: NoBuild) -> Response:
+        return error_for(request, 503, str(exc), hint="Run `make build`, then restart the server.",
+                         headers={"Retry-After": str(settings.retry_after)})
 
-async def http_error(request: Request, exc: HTTPException) -> Response:
-    """Routing errors: a 405, or a 404 that no route caught."""
-    return error_for(request, exc.status_code, str(exc.detail), exc.headers)
+    @app.exception_handler(StoreBusy)
+    async def busy(request: Request, exc: StoreBusy) -> Response:
+        return error_for(request, 503, f"All {settings.max_concurrent_queries} query workers are busy; retry shortly.",
+                         headers={"Retry-After": str(settings.retry_after)})
+
+    @app.exception_handler(QueryTimedOut)
+    async def timed_out(request: Request, exc: QueryTimedOut) -> Response:
+        return error_for(request, 503, f"The query ran longer than {settings.query_timeout:g} s "
+                                       "(MIGKG_QUERY_TIMEOUT) and was stopped.",
+                         hint="Ask for less: narrow the query or its filters, or lower its limit.")
+
+    @app.exception_handler(InternalQueryFailed)
+    async def failed(request: Request, exc: InternalQueryFailed) -> Response:
+        return error_for(request, exc.status, exc.message)
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

@@ -116,7 +116,6 @@ class SearchIndex:
         self._types = [t for (t,) in self._connection.execute(
             "SELECT DISTINCT type FROM resource_type ORDER BY type")]
         self._by_folded_type = {t.casefold(): t for t in self._types}
-        self.size = self._connection.execute("SELECT count(*) FROM resource").fetchone()[0]
 
     def close(self) -> None:
         self._connection.close()

@@ -5,8 +5,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# The repository root when installed editable: api/ sits directly under it.
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from migkg import resources
+from migkg.queries import QUERIES_DIR
 
 
 class Settings(BaseSettings):
@@ -26,9 +26,10 @@ class Settings(BaseSettings):
         default_factory=list, description="SERVICE endpoint IRIs queries may call (exact match)"
     )
     cache_max_age: int = Field(300, ge=0, description="Cache-Control max-age for GET answers, seconds")
-    examples_dir: Path = Field(REPO_ROOT / "queries" / "examples", description="example queries (*.rq)")
-    views_dir: Path = Field(REPO_ROOT / "queries" / "views", description="curated views (*.rq) served under /api")
-    static_dir: Path = Field(Path(__file__).resolve().parent / "static", description="YASGUI and other assets")
+    examples_dir: Path = Field(QUERIES_DIR / "examples", description="example queries (*.rq)")
+    views_dir: Path = Field(QUERIES_DIR / "views", description="curated views (*.rq) served under /api")
+    static_dir: Path = Field(default_factory=resources.static_dir,
+                             description="YASGUI and Swagger UI, installed from npm into node_modules/")
 
     @property
     def store_dir(self) -> Path:

@@ -4,50 +4,56 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fastapi import Request
-from fastapi.responses import PlainTextResponse
 from fastapi.templating import Jinja2Templates
 
+from migkg import resources
 from migkg.api.buildinfo import BuildInfo
 from migkg.api.description import ExampleQuery
-from migkg.api.responses import error
 from migkg.api.search import SearchIndex
 from migkg.api.settings import Settings
 from migkg.api.store import QueryStore
 
-TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
+TEMPLATES = Jinja2Templates(directory=resources.templates_dir())
+
+
+class NoBuild(Exception):
+    """There is no build to serve: ``missing`` is the part of the build directory that is not there."""
+
+    def __init__(self, missing: Path) -> None:
+        super().__init__(f"No build to serve: {missing} does not exist.")
+        self.missing = missing
 
 
 @dataclass
 class AppState:
     settings: Settings
-    store: QueryStore | None = None  # None: no build yet, queries answer 503
+    store: QueryStore | None = None  # None: no build yet, routes that need one answer 503
     build_info: BuildInfo | None = None
-    search: SearchIndex | None = None  # None: no search index in the build, /api/search answers 503
+    search: SearchIndex | None = None  # None: no search index in the build
     graphs: list[str] = field(default_factory=list)
     examples: list[ExampleQuery] = field(default_factory=list)
     templates: Jinja2Templates = TEMPLATES
     cache: dict[str, object] = field(default_factory=dict)  # per-build computed documents (VoID, ontology HTML)
 
-    @staticmethod
-    def of(request: Request) -> "AppState":
-        return request.app.state.migkg
+    def require_build(self) -> "AppState":
+        """This state, if there is a build to serve (its store and build-info.json); NoBuild if not."""
+        if self.store is None:
+            raise NoBuild(self.settings.store_dir)
+        if self.build_info is None:
+            raise NoBuild(self.settings.build_info_path)
+        return self
 
-    @staticmethod
-    def site_root(request: Request) -> str:
-        """The server's own root URL (no trailing slash), as the client reached it."""
-        return str(request.base_url).rstrip("/")
-
-    def build_report(self) -> dict | None:
-        """build-report.json, read once; None when there is no build."""
+    def build_report(self) -> dict:
+        """build-report.json, read once; NoBuild when it is not there."""
         if "build-report" not in self.cache:
             path = self.settings.build_dir / "build-report.json"
-            self.cache["build-report"] = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+            if not path.is_file():
+                raise NoBuild(path)
+            self.cache["build-report"] = json.loads(path.read_text(encoding="utf-8"))
         return self.cache["build-report"]
 
-    def no_store_response(self) -> PlainTextResponse:
-        return error(
-            503,
-            f"No graph to query: {self.settings.store_dir} does not exist. Run `make build`, then restart.",
-            {"Retry-After": str(self.settings.retry_after)},
-        )
+    def search_index(self) -> SearchIndex:
+        """The build's search index; NoBuild when the build has none."""
+        if self.search is None:
+            raise NoBuild(self.settings.search_index_path)
+        return self.search

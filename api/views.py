@@ -16,8 +16,14 @@ whose row is replaced by RDF terms that pyoxigraph builds and serializes from th
 values: request text is never pasted into the query. A file runs unchanged in any SPARQL
 editor, where the UNDEF row means "no filter". Item views add part queries
 (``NAME.PART.rq``, run with the same parameters) whose rows nest as arrays.
+
+This module reads and checks the files, binds parameters, runs a view's queries and shapes their
+rows (JSON, JSON-LD context, CSV, pydantic models); `routes/views.py` turns each view into a route.
 """
 
+import asyncio
+import csv
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,13 +33,18 @@ import pyoxigraph as ox
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from migkg.api.internal import PREFIXES
+from migkg.api.prefixes import PREFIXES, expand
+from migkg.api.querying import Binding, ask, select_text
+from migkg.api.settings import Settings
+from migkg.api.store import QueryStore
 
 VIEW_FILE = re.compile(r"^[a-z0-9-]+\.rq$")  # NAME.PART.rq files are parts, not views
 HEADER_LINE = re.compile(r"^#\+ ?(.*)$")
 VALUES_BLOCK = re.compile(r"VALUES\s*\(([^)]*)\)\s*\{\s*\(\s*((?:UNDEF\s*)+)\)\s*\}")
 PARAM_TYPES = {"string": str, "integer": int}
 COLUMN_TYPES = {"iri": str, "string": str, "integer": int, "decimal": float, "boolean": bool, "date": str}
+RESERVED_PARAMS = {"request", "state", "limit", "offset"}  # the route's own arguments and paging parameters
+XSD_INTEGER = ox.NamedNode(PREFIXES["xsd"] + "integer")
 
 
 class ViewError(Exception):
@@ -69,12 +80,12 @@ class Param:
     def term(self, value: Any) -> ox.NamedNode | ox.Literal:
         """The RDF term a validated value stands for."""
         if self.enum is not None:
-            return ox.NamedNode(_expand(self.enum[value]))
+            return ox.NamedNode(expand(self.enum[value]))
         text = self.template.format(value)
         if self.bind == "iri":
             return ox.NamedNode(text)
         if self.type == "integer":
-            return ox.Literal(text, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+            return ox.Literal(text, datatype=XSD_INTEGER)
         return ox.Literal(text)
 
 
@@ -211,6 +222,8 @@ def read_header(path: Path) -> tuple[dict[str, Any], str]:
 
 
 def _param(name: str, spec: dict[str, Any], route: str) -> Param:
+    if name in RESERVED_PARAMS:
+        raise ViewError(f"parameter {name}: the name is reserved ({', '.join(sorted(RESERVED_PARAMS))})")
     in_path = f"{{{name}}}" in route or f"{{{name}:path}}" in route
     constraints = {key: spec[key] for key in ("pattern", "minimum", "maximum", "min_length", "max_length") if key in spec}
     return Param(
@@ -273,11 +286,6 @@ def _query(text: str, params: tuple[Param, ...], paginated: bool) -> Query:
     return Query(text, variables, block.span(2))
 
 
-def _expand(curie_or_iri: str) -> str:
-    prefix, _, local = curie_or_iri.partition(":")
-    return PREFIXES[prefix] + local if prefix in PREFIXES and not local.startswith("//") else curie_or_iri
-
-
 # --- pydantic models (for validation in tests and the OpenAPI document) ---
 
 def item_model(view: View) -> type[BaseModel]:
@@ -331,7 +339,7 @@ def jsonld_context(view: View) -> dict[str, Any]:
         if not part.property:  # no property links it to the main row: JSON-LD leaves it out
             context[part.name] = None
             continue
-        context[part.name] = {"@reverse" if part.reverse else "@id": _expand(part.property),
+        context[part.name] = {"@reverse" if part.reverse else "@id": expand(part.property),
                               "@context": _terms(f"{view.name}.{part.name}", part.columns)}
     return context
 
@@ -343,9 +351,63 @@ def _terms(where: str, columns: tuple[Column, ...]) -> dict[str, Any]:
         if not column.property and column.name != "id":
             terms[column.name] = None
         elif column.property and column.name != "id":
-            term: dict[str, Any] = {"@id": _expand(column.property)}
+            term: dict[str, Any] = {"@id": expand(column.property)}
             if column.type == "iri":
                 term["@type"] = "@id"
             if terms.setdefault(column.name, term) != term:
                 raise ViewError(f"{where}: column {column.name} stands for two properties")
     return terms
+
+
+# --- running a view ---
+
+class NotFound(Exception):
+    """The item asked for, or the resource a list is under, does not exist; the message says which."""
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[dict[str, Any]]
+    more: bool  # a next page exists
+
+
+async def fetch_page(store: QueryStore, settings: Settings, view: View, values: dict[str, Any]) -> Page:
+    """One page of a list view (``values`` holds its parameters, `limit` and `offset`).
+
+    ParameterInvalid: a value cannot be its term; NotFound: a resource named in the path does not exist.
+    """
+    terms = view.terms(values)
+    for param in view.params:  # a list under a resource that does not exist is a 404, not an empty page
+        if param.in_path and param.bind == "iri" and not await ask(
+                store, settings, "resource-exists", resource=terms[param.variable].value):
+            raise NotFound(view.not_found.format(**values))
+    limit, offset = values["limit"], values["offset"]
+    text = f"{view.query.render(terms)}\nLIMIT {limit + 1} OFFSET {offset}"  # validated integers
+    rows = _rows(await select_text(store, settings, text), view.columns)
+    return Page(rows[:limit], more=len(rows) > limit)
+
+
+async def fetch_item(store: QueryStore, settings: Settings, view: View, values: dict[str, Any]) -> dict[str, Any]:
+    """The item an item view names, its parts nested under their keys (ParameterInvalid, NotFound)."""
+    terms = view.terms(values)
+    rows = await select_text(store, settings, view.query.render(terms))
+    if not rows:
+        raise NotFound(view.not_found.format(**values))
+    item = _rows(rows[:1], view.columns)[0]
+    answers = await asyncio.gather(*(select_text(store, settings, part.query.render(terms)) for part in view.parts))
+    for part, part_rows in zip(view.parts, answers, strict=True):
+        item[part.name] = _rows(part_rows, part.columns)
+    return item
+
+
+def _rows(bindings: list[Binding], columns: tuple[Column, ...]) -> list[dict[str, Any]]:
+    return [{c.name: c.value(binding.get(c.name)) for c in columns} for binding in bindings]
+
+
+def csv_text(view: View, items: list[dict[str, Any]]) -> str:
+    """A page of a list view as CSV (RFC 4180), with a header row."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(c.name for c in view.columns)
+    writer.writerows(["" if item[c.name] is None else item[c.name] for c in view.columns] for item in items)
+    return out.getvalue()

@@ -1,45 +1,18 @@
 """The query worker: runs inside its own process so that a query can be killed at its deadline.
 
 Each worker opens the store read-only once, then answers jobs from its pipe: it executes the
-query with pyoxigraph, negotiates the format for the kind of result it got, cuts the result at
-the row cap and serializes it with pyoxigraph's own writers.
+query with pyoxigraph, takes the format the server chose for the kind of result it got, cuts the
+result at the row cap and serializes it with pyoxigraph's own writers. It knows nothing of HTTP.
 """
 
 import sys
-from dataclasses import dataclass, field
 from itertools import islice
 from multiprocessing.connection import Connection
 
 import pyoxigraph as ox
 
-from migkg.api.conneg import OFFERS, ResultKind, acceptable_list, choose, rdf_format, results_format
-
-
-@dataclass(frozen=True)
-class QueryJob:
-    text: str
-    accept: str | None
-    base_iri: str
-    max_rows: int
-    default_graphs: tuple[str, ...] | None = None  # None: the query's own dataset (or the union)
-    named_graphs: tuple[str, ...] | None = None
-    union_default_graph: bool = False
-    iri_bindings: dict[str, str] = field(default_factory=dict)  # variable name → IRI (pre-bound)
-    prefixes: dict[str, str] = field(default_factory=dict)  # used when writing Turtle / TriG
-
-
-@dataclass(frozen=True)
-class QueryAnswer:
-    kind: ResultKind
-    content_type: str
-    body: bytes
-    truncated: bool = False
-
-
-@dataclass(frozen=True)
-class QueryFailure:
-    status: int
-    message: str
+from migkg.api.formats import OFFERS, ResultKind, acceptable_list, results_format, write_rdf
+from migkg.api.jobs import QueryAnswer, QueryFailure, QueryJob
 
 
 def worker_main(conn: Connection, store_dir: str) -> None:
@@ -89,9 +62,9 @@ def _serialize(result: object, job: QueryJob) -> QueryAnswer | QueryFailure:
         kind = ResultKind.SOLUTIONS
     else:
         kind = ResultKind.GRAPH
-    offer = choose(OFFERS[kind], job.accept)
+    offer = job.offers[kind]
     if offer is None:
-        return QueryFailure(406, f"No acceptable format for this {kind} result; available: {acceptable_list(kind)}")
+        return QueryFailure(406, f"No acceptable format for this {kind} result; available: {acceptable_list(OFFERS[kind])}")
     if kind is ResultKind.BOOLEAN:
         return QueryAnswer(kind, offer.content_type, result.serialize(format=results_format(offer)))
     if kind is ResultKind.SOLUTIONS:
@@ -100,15 +73,7 @@ def _serialize(result: object, job: QueryJob) -> QueryAnswer | QueryFailure:
     triples = list(islice(result, job.max_rows + 1))
     truncated = len(triples) > job.max_rows
     kept = triples[: job.max_rows]
-    body = ox.serialize(kept, format=rdf_format(offer), prefixes=used_prefixes(kept, job.prefixes))
-    return QueryAnswer(kind, offer.content_type, body, truncated)
-
-
-def used_prefixes(triples: list[ox.Triple], prefixes: dict[str, str]) -> dict[str, str]:
-    """Only the prefixes some IRI in ``triples`` uses, so documents declare no unused ones."""
-    iris = {term.value for t in triples for term in (t.subject, t.predicate, t.object) if isinstance(term, ox.NamedNode)}
-    iris |= {t.object.datatype.value for t in triples if isinstance(t.object, ox.Literal)}
-    return {p: ns for p, ns in prefixes.items() if any(iri.startswith(ns) for iri in iris)}
+    return QueryAnswer(kind, offer.content_type, write_rdf(kept, offer, job.prefixes), truncated)
 
 
 class _EnoughRows(Exception):
@@ -158,7 +123,4 @@ def _capped_solutions(solutions: ox.QuerySolutions, fmt: ox.QueryResultsFormat, 
 
 
 if __name__ == "__main__":  # started by migkg.api.store: python -m migkg.api.worker FD STORE_DIR
-    # Run the module's imported copy, so that pickled answers name migkg.api.worker, not __main__.
-    from migkg.api.worker import worker_main as imported_worker_main
-
-    imported_worker_main(Connection(int(sys.argv[1])), sys.argv[2])
+    worker_main(Connection(int(sys.argv[1])), sys.argv[2])

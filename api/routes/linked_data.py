@@ -3,31 +3,27 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from migkg.api.conneg import OFFERS, ResultKind, choose, prefers_html
-from migkg.api.internal import PREFIXES, Binding, ask, construct, select
-from migkg.api.responses import error, not_acceptable
+from migkg.api.conneg import choose, prefers_html
+from migkg.api.deps import Built
+from migkg.api.formats import OFFERS, ResultKind
+from migkg.api.prefixes import PREFIXES, curie
+from migkg.api.problems import error_for, not_acceptable
+from migkg.api.querying import Binding, ask, construct, select
 from migkg.api.state import AppState
 
 router = APIRouter()
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-LABELS = (
-    "http://www.w3.org/2004/02/skos/core#prefLabel",
-    "http://www.w3.org/2000/01/rdf-schema#label",
-    "http://purl.org/dc/terms/title",
-)
+RDF_TYPE = PREFIXES["rdf"] + "type"
+LABELS = (PREFIXES["skos"] + "prefLabel", PREFIXES["rdfs"] + "label", PREFIXES["dcterms"] + "title")
 
 
 @router.get("/id/{path:path}", name="resource")
 @router.head("/id/{path:path}", include_in_schema=False)
-async def resource(request: Request, path: str) -> Response:
-    state = AppState.of(request)
-    if state.store is None:
-        return state.no_store_response()
+async def resource(request: Request, state: Built, path: str) -> Response:
     iri = f"{state.settings.base_iri}id/{path}"
     html = prefers_html(request.headers.get("accept"))
     if not html and choose(OFFERS[ResultKind.GRAPH], request.headers.get("accept")) is None:
-        return not_acceptable(ResultKind.GRAPH)
+        return not_acceptable(request, OFFERS[ResultKind.GRAPH])
     if not await ask(state.store, state.settings, "resource-exists", resource=iri):
         return await _not_found(request, state, iri, html)
     if html:
@@ -65,7 +61,7 @@ async def _not_found(request: Request, state: AppState, iri: str, html: bool) ->
     if suggestions:
         lines += [f"Resources under <{parent}>:"] + [f"  <{s}>" for s in suggestions]
     lines.append("Find resources with SPARQL at /sparql.")
-    return error(404, "\n".join(lines))
+    return error_for(request, 404, "\n".join(lines))
 
 
 def _label(properties: list[Binding]) -> str | None:
@@ -84,9 +80,3 @@ def _linker(base_iri: str):
 
     return link
 
-
-def curie(iri: str) -> str:
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
-    return iri

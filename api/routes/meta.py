@@ -4,47 +4,42 @@ import asyncio
 import mimetypes
 
 from fastapi import APIRouter, Request
-from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from rdflib import Graph
 
-from migkg.api.conneg import OFFERS, ResultKind, choose, prefers_html
+from migkg.api.conneg import choose, prefers_html
+from migkg.api.deps import Built, SiteRoot, State
 from migkg.api.description import VoidCounts, sparql_examples, void_description
-from migkg.api.internal import construct, select
-from migkg.api.responses import error, not_acceptable, rdf_response
+from migkg.api.formats import OFFERS, ResultKind
+from migkg.api.problems import error_for, not_acceptable
+from migkg.api.querying import construct, select
+from migkg.api.responses import rdf_response
 from migkg.api.state import AppState
+from migkg.api.ui import swagger_ui_page
 
 router = APIRouter()
 
 
 @router.get("/docs", include_in_schema=False)
-async def docs(request: Request) -> HTMLResponse:
-    """Swagger UI over /openapi.json, from api/static (no third-party CDN: works offline, leaks nothing)."""
-    assets = "/static/node_modules/swagger-ui-dist"
-    return get_swagger_ui_html(openapi_url=request.app.openapi_url, title="migkg API",
-                               swagger_js_url=f"{assets}/swagger-ui-bundle.js", swagger_css_url=f"{assets}/swagger-ui.css",
-                               swagger_favicon_url=f"{assets}/favicon-32x32.png")
+async def docs(request: Request, state: State) -> Response:
+    """Swagger UI over /openapi.json, from the project's own copy (no third-party CDN: works offline, leaks nothing)."""
+    return swagger_ui_page(request, state)
 
 
 @router.get("/.well-known/sparql-examples")
 @router.head("/.well-known/sparql-examples", include_in_schema=False)
-async def examples(request: Request) -> Response:
+async def examples(request: Request, state: State, site: SiteRoot) -> Response:
     """The example queries as SHACL SPARQLExecutables (SIB sparql-examples convention)."""
-    state = AppState.of(request)
-    site = state.site_root(request)
     return rdf_response(request, sparql_examples(state.examples, f"{site}/sparql", site))
 
 
 @router.get("/.well-known/void")
 @router.head("/.well-known/void", include_in_schema=False)
-async def void(request: Request) -> Response:
-    state = AppState.of(request)
-    if state.store is None:
-        return state.no_store_response()
+async def void(request: Request, state: Built, site: SiteRoot) -> Response:
     if "void" not in state.cache:
         state.cache["void"] = await _void_counts(state)
-    dumps = [f.name for f in state.build_info.files] if state.build_info else []
-    triples = void_description(state.cache["void"], state.settings.base_iri, state.site_root(request), dumps)
+    dumps = [f.name for f in state.build_info.files]
+    triples = void_description(state.cache["void"], state.settings.base_iri, site, dumps)
     return rdf_response(request, triples)
 
 
@@ -64,13 +59,10 @@ async def _void_counts(state: AppState) -> VoidCounts:
 
 @router.get("/downloads")
 @router.head("/downloads", include_in_schema=False)
-async def downloads(request: Request) -> Response:
+async def downloads(request: Request, state: Built, site: SiteRoot) -> Response:
     """The build's files with sizes and sha256 checksums: HTML for browsers, JSON otherwise."""
-    state = AppState.of(request)
-    if state.build_info is None:
-        return error(404, f"No build-info.json in {state.settings.build_dir}: run `make build`.")
     files = [
-        {"name": f.name, "url": f"{state.site_root(request)}/downloads/{f.name}", "size": f.size, "sha256": f.sha256}
+        {"name": f.name, "url": f"{site}/downloads/{f.name}", "size": f.size, "sha256": f.sha256}
         for f in state.build_info.files
     ]
     if prefers_html(request.headers.get("accept")):
@@ -82,12 +74,11 @@ async def downloads(request: Request) -> Response:
 
 @router.get("/downloads/{name}")
 @router.head("/downloads/{name}", include_in_schema=False)
-async def download(request: Request, name: str) -> Response:
-    state = AppState.of(request)
-    listed = {f.name for f in state.build_info.files} if state.build_info else set()
+async def download(request: Request, state: Built, name: str) -> Response:
+    listed = {f.name for f in state.build_info.files}
     path = state.settings.build_dir / name
     if name not in listed or not path.is_file():  # only files the build lists: no path games
-        return error(404, f"No download named {name!r}; see /downloads for the list.")
+        return error_for(request, 404, f"No download named {name!r}; see /downloads for the list.")
     media_type = _media_type(name)
     return FileResponse(path, media_type=media_type, filename=name)
 
@@ -103,11 +94,8 @@ def _media_type(name: str) -> str:
 
 @router.get("/ontology")
 @router.head("/ontology", include_in_schema=False)
-async def ontology(request: Request) -> Response:
+async def ontology(request: Request, state: Built) -> Response:
     """The ontology: pyLODE documentation for browsers, RDF by content negotiation otherwise."""
-    state = AppState.of(request)
-    if state.store is None:
-        return state.no_store_response()
     graph = f"{state.settings.base_iri}graph/ontology"
     accept = request.headers.get("accept")
     if prefers_html(accept):
@@ -116,7 +104,7 @@ async def ontology(request: Request) -> Response:
             state.cache["ontology-html"] = await asyncio.to_thread(_document_ontology, turtle.body)
         return HTMLResponse(state.cache["ontology-html"], headers={"Vary": "Accept"})
     if choose(OFFERS[ResultKind.GRAPH], accept) is None:
-        return not_acceptable(ResultKind.GRAPH)
+        return not_acceptable(request, OFFERS[ResultKind.GRAPH])
     answer = await construct(state.store, state.settings, "graph", accept, graph=graph)
     return Response(answer.body, media_type=answer.content_type, headers={"Vary": "Accept"})
 

@@ -1,21 +1,16 @@
 """/api/quality: the build's quality report — SHACL outcome, repairs, warnings, text left out."""
 
-from pathlib import Path
 from typing import Annotated, Literal
 
-import pyoxigraph as ox
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from migkg.api.internal import load_query
-from migkg.api.problems import problem, problem_responses
-from migkg.api.state import AppState
+from migkg.api.deps import Built
+from migkg.api.problems import problem_responses
+from migkg.api.quality import notes, shacl_summary, totals
 
 router = APIRouter(prefix="/api")
-SEVERITIES = {"http://www.w3.org/ns/shacl#Violation": "Violation", "http://www.w3.org/ns/shacl#Warning": "Warning",
-              "http://www.w3.org/ns/shacl#Info": "Info"}
-CATEGORIES = {"repair": "repairs", "warning": "warnings", "ignored": "ignored"}
 
 
 class ShaclResult(BaseModel):
@@ -54,7 +49,7 @@ class QualityReport(BaseModel):
             responses=problem_responses(422, 503))
 @router.head("/quality", include_in_schema=False)
 async def quality(
-    request: Request,
+    state: Built,
     category: Annotated[Literal["repair", "warning", "ignored"] | None,
                         Query(description="only repairs, only warnings, or only the text left out")] = None,
     source: Annotated[str | None, Query(description="only notes on this source document (see /api/documents)",
@@ -64,32 +59,15 @@ async def quality(
     and every repair the parsers made to the source text with its reason, every warning about it,
     and what they deliberately left out (captions, page furniture). Read from build/build-report.json
     and build/shacl-report.ttl."""
-    state = AppState.of(request)
     report = state.build_report()
-    if report is None:
-        return problem(request, 503, f"No build report in {state.settings.build_dir}.", hint="Run `make build`.")
     if "shacl" not in state.cache:
-        state.cache["shacl"] = _shacl(state.settings.build_dir / "shacl-report.ttl")
-    notes = [{"category": category_name, **note}
-             for category_name, key in CATEGORIES.items() if category in (None, category_name)
-             for note in report[key] if source in (None, note["source"])]
+        state.cache["shacl"] = shacl_summary(state.settings.build_dir / "shacl-report.ttl")
     body = {
-        "version": state.build_info.version if state.build_info else None,
+        "version": state.build_info.version,
         "triples": report["counts"].get("triples", 0),
         "shacl": state.cache["shacl"],
         "stages_seconds": report["stages_seconds"],
-        "totals": {key: len(report[key]) for key in CATEGORIES.values()},
-        "notes": notes,
+        "totals": totals(report),
+        "notes": notes(report, category, source),
     }
     return JSONResponse(body)
-
-
-def _shacl(path: Path) -> dict:
-    store = ox.Store()
-    store.load(path=path, format=ox.RdfFormat.TURTLE)
-    rows = list(store.query(load_query("shacl-results")))
-    results = [{"focus": row["focus"].value, "path": row["path"].value if row["path"] else None,
-                "value": str(row["value"]) if row["value"] else None,
-                "severity": SEVERITIES.get(row["severity"].value, row["severity"].value),
-                "message": row["message"].value if row["message"] else None} for row in rows if row["focus"]]
-    return {"conforms": bool(rows) and rows[0]["conforms"].value == "true", "results": results}

@@ -7,10 +7,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from migkg.api.problems import problem, problem_responses
-from migkg.api.routes.views import link_header, page_links
+from migkg.api.deps import Search
+from migkg.api.paging import link_header, page_body, page_links
+from migkg.api.problems import error_for, problem_responses
 from migkg.api.search import SearchQueryInvalid
-from migkg.api.state import AppState
 
 router = APIRouter(prefix="/api")
 
@@ -38,6 +38,7 @@ class SearchResults(BaseModel):
 @router.head("/search", include_in_schema=False)
 async def search(
     request: Request,
+    index: Search,
     q: Annotated[str, Query(min_length=1, max_length=200,
                             openapi_examples={"phrase": {"value": "birth registration"}},
                             description='words to find; "quoted words" must stand together; '
@@ -50,16 +51,12 @@ async def search(
 ) -> Response:
     """Ranked by BM25 over an FTS5 index the build writes (`build/search.sqlite`): words are stemmed
     (Porter) and accents folded, so *migrants* finds *migrant*; labels weigh ten times the text."""
-    state = AppState.of(request)
-    if state.search is None:
-        return problem(request, 503, f"No search index in {state.settings.build_dir}.", hint="Run `make build`.")
     try:
-        page = await asyncio.to_thread(state.search.search, q, types, limit, offset)
+        page = await asyncio.to_thread(index.search, q, types, limit, offset)
     except SearchQueryInvalid as invalid:
-        return problem(request, 422, f"Cannot search for this: {invalid.reason}.",
-                       errors=[{"parameter": f"query.{invalid.parameter}", "reason": invalid.reason}])
+        return error_for(request, 422, f"Cannot search for this: {invalid.reason}.",
+                         errors=[{"parameter": f"query.{invalid.parameter}", "reason": invalid.reason}])
     links = page_links(request, limit, offset, page.has_more)
     items = [{"id": hit.iri, "label": hit.label, "types": hit.types, "document": hit.document,
               "snippet": hit.snippet, "score": hit.score} for hit in page.items]
-    body = {"q": q, "items": items, "limit": limit, "offset": offset, "next": links["next"], "prev": links["prev"]}
-    return JSONResponse(body, headers={"Link": link_header(links)})
+    return JSONResponse({"q": q, **page_body(items, limit, offset, links)}, headers={"Link": link_header(links)})

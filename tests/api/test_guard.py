@@ -25,7 +25,7 @@ def verdict(check, text):
 
 
 def corpus() -> list[str]:
-    files = [p.read_text(encoding="utf-8") for folder in ("queries", "api/queries", "bench/queries", "graph/queries")
+    files = [p.read_text(encoding="utf-8") for folder in ("queries", "bench/queries")
              for p in sorted((ROOT / folder).rglob("*.rq"))]
     rng = random.Random(6)
     made = [" ".join(rng.choice(PIECES) for _ in range(rng.randint(1, 12))) for _ in range(1500)]

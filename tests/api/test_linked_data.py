@@ -10,7 +10,7 @@ from markupsafe import escape
 import pytest
 from fastapi.testclient import TestClient
 
-from migkg.api.settings import REPO_ROOT
+from migkg.queries import query_files
 
 BASE = "https://w3id.org/migkg/"
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -135,7 +135,7 @@ def test_ontology_as_rdf_and_as_pylode_html(client: TestClient) -> None:
 def test_sparql_examples_are_published_and_all_run(client: TestClient) -> None:
     sh = "http://www.w3.org/ns/shacl#"
     triples = _triples(client.get("/.well-known/sparql-examples", headers={"accept": "text/turtle"}))
-    files = sorted((REPO_ROOT / "queries" / "examples").glob("*.rq"))
+    files = query_files("examples")
     selects = _objects(triples, None, sh + "select")
     assert len(selects) == len(files) >= 5
     assert len(_objects(triples, None, "https://schema.org/target")) == len(files)

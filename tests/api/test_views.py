@@ -10,11 +10,13 @@ import pytest
 import rdflib
 from fastapi.testclient import TestClient
 
-from migkg.api.settings import REPO_ROOT
+from migkg import resources
 from migkg.api.views import ParameterInvalid, ViewError, item_model, load_view, load_views, page_model
+from migkg.queries import QUERIES_DIR
 
-VIEWS_DIR = REPO_ROOT / "queries" / "views"
-SOURCES = REPO_ROOT / "graph" / "sources"
+REPO_ROOT = Path(__file__).resolve().parents[2]
+VIEWS_DIR = QUERIES_DIR / "views"
+SOURCES = resources.sources_dir()
 MIG = "https://w3id.org/migkg/ontology#"
 ID = "https://w3id.org/migkg/id/"
 
@@ -53,6 +55,14 @@ def test_a_list_view_with_its_own_limit_is_refused(tmp_path: Path):
     view.write_text("#+ summary: s\n#+ path: /limited\n#+ columns:\n#+   id: {type: iri}\n"
                     "SELECT ?id WHERE { ?id ?p ?o } LIMIT 10\n")
     with pytest.raises(ViewError, match="paginated by the server"):
+        load_view(view)
+
+
+def test_a_parameter_may_not_take_a_name_the_route_uses(tmp_path: Path):
+    view = tmp_path / "paged.rq"
+    view.write_text("#+ summary: s\n#+ path: /paged\n#+ params:\n#+   offset: {description: d, example: 1}\n"
+                    "#+ columns:\n#+   id: {type: iri}\nSELECT ?id WHERE { VALUES (?offset) { (UNDEF) } ?id ?p ?offset }\n")
+    with pytest.raises(ViewError, match=r"paged\.rq: parameter offset: the name is reserved"):
         load_view(view)
 
 

@@ -13,11 +13,12 @@ import pytest
 import rdflib
 from fastapi.testclient import TestClient
 
-from migkg.api.settings import REPO_ROOT
+from migkg import resources
 from migkg.api.views import View, item_model, load_view, page_model
+from migkg.queries import QUERIES_DIR
 
-VIEWS_DIR = REPO_ROOT / "queries" / "views"
-SOURCES = REPO_ROOT / "graph" / "sources"
+VIEWS_DIR = QUERIES_DIR / "views"
+SOURCES = resources.sources_dir()
 ID = "https://w3id.org/migkg/id/"
 MIG = rdflib.Namespace("https://w3id.org/migkg/ontology#")
 DCTERMS = rdflib.Namespace("http://purl.org/dc/terms/")
