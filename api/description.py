@@ -8,6 +8,7 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, QueryResultsFormat, RdfFormat, Triple
 
 from migkg.api.prefixes import PREFIXES
+from migkg.queries import query_files, read_query
 
 RDF_TYPE = NamedNode(PREFIXES["rdf"] + "type")
 RDFS = PREFIXES["rdfs"]
@@ -87,11 +88,11 @@ class ExampleQuery:
 
 
 def load_examples(directory: Path) -> list[ExampleQuery]:
-    return [_read_example(path) for path in sorted(directory.glob("*.rq"))]
+    return [_read_example(path) for path in query_files(directory)]
 
 
 def _read_example(path: Path) -> ExampleQuery:
-    text = path.read_text(encoding="utf-8")
+    text = read_query(path)
     header = []
     for line in text.splitlines():
         if not line.startswith("#"):

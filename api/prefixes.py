@@ -5,18 +5,10 @@ The query worker is handed these strings with each job and never imports this mo
 starts without rdflib.
 """
 
-from migkg.graph.core.namespaces import PREFIXES as NAMESPACES
+from migkg.graph.core.namespaces import PREFIX_IRIS as PREFIXES
+from migkg.graph.core.namespaces import curie
 
-PREFIXES: dict[str, str] = {prefix: str(namespace) for prefix, namespace in NAMESPACES.items()}
-_LONGEST_FIRST = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))  # sdgo: before sdg:
-
-
-def curie(iri: str) -> str:
-    """``prefix:local`` by the longest namespace that starts the IRI; the IRI itself if none does."""
-    for prefix, namespace in _LONGEST_FIRST:
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
-    return iri
+__all__ = ["PREFIXES", "curie", "expand"]
 
 
 def expand(curie_or_iri: str) -> str:

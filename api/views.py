@@ -37,6 +37,7 @@ from migkg.api.prefixes import PREFIXES, expand
 from migkg.api.querying import Binding, ask, select_text
 from migkg.api.settings import Settings
 from migkg.api.store import QueryStore
+from migkg.queries import query_files, read_query
 
 VIEW_FILE = re.compile(r"^[a-z0-9-]+\.rq$")  # NAME.PART.rq files are parts, not views
 HEADER_LINE = re.compile(r"^#\+ ?(.*)$")
@@ -166,7 +167,7 @@ class View:
 
 def load_views(directory: Path) -> list[View]:
     """Every NAME.rq in ``directory`` as a view; ViewError on the first file that is not one."""
-    names = sorted(p.name for p in directory.glob("*.rq") if VIEW_FILE.match(p.name))
+    names = [p.name for p in query_files(directory) if VIEW_FILE.match(p.name)]
     views = [load_view(directory / name) for name in names]
     paths = [v.path for v in views]
     if len(set(paths)) != len(paths):
@@ -210,7 +211,7 @@ def load_view(path: Path) -> View:
 
 def read_header(path: Path) -> tuple[dict[str, Any], str]:
     """The `#+` YAML header and the whole text of a query file."""
-    text = path.read_text(encoding="utf-8")
+    text = read_query(path)
     lines = [m.group(1) for line in text.splitlines() if (m := HEADER_LINE.match(line))]
     try:
         header = yaml.safe_load("\n".join(lines)) or {}

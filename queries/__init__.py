@@ -10,8 +10,6 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-
-
 QUERIES_DIR = Path(__file__).resolve().parent
 
 
@@ -19,12 +17,18 @@ def query_path(folder: str, name: str) -> Path:
     return QUERIES_DIR / folder / f"{name}.rq"
 
 
+def read_query(path: Path) -> str:
+    """The text of one SPARQL file."""
+    return path.read_text(encoding="utf-8")
+
+
 @cache
 def load_query(folder: str, name: str) -> str:
     """The text of `queries/<folder>/<name>.rq`."""
-    return query_path(folder, name).read_text(encoding="utf-8")
+    return read_query(query_path(folder, name))
 
 
-def query_files(folder: str) -> list[Path]:
-    """Every `.rq` file of a folder, sorted by name."""
-    return sorted((QUERIES_DIR / folder).glob("*.rq"))
+def query_files(folder: str | Path) -> list[Path]:
+    """Every `.rq` file of a folder of `queries/` (or of a directory given as a path), by name."""
+    directory = folder if isinstance(folder, Path) else QUERIES_DIR / folder
+    return sorted(directory.glob("*.rq"))

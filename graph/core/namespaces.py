@@ -27,6 +27,9 @@ GEOAREA = Namespace("http://metadata.un.org/sdg/codes/geoArea/")
 OA = Namespace("http://www.w3.org/ns/oa#")
 ORG = Namespace("http://www.w3.org/ns/org#")
 FABIO = Namespace("http://purl.org/spar/fabio/")
+# The data says http://schema.org/, as the vocabulary's RDF does; the SIB sparql-examples
+# description the server publishes (api/description.py) uses https://schema.org/ on purpose,
+# because that convention writes it so.
 SCHEMA = Namespace("http://schema.org/")
 VOID = Namespace("http://rdfs.org/ns/void#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -53,6 +56,19 @@ PREFIXES: dict[str, Namespace] = {
     "rdfs": RDFS,
     "xsd": XSD,
 }
+
+
+# The same table as plain strings, for pyoxigraph's parsers and writers.
+PREFIX_IRIS: dict[str, str] = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+_LONGEST_FIRST = sorted(PREFIX_IRIS.items(), key=lambda item: -len(item[1]))  # sdgo: before sdg:
+
+
+def curie(iri: str) -> str:
+    """``prefix:local`` by the longest namespace that starts the IRI; the IRI itself if none does."""
+    for prefix, namespace in _LONGEST_FIRST:
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri
 
 
 def bind_prefixes(graph) -> None:

@@ -17,7 +17,7 @@ import pyoxigraph
 from rdflib import Dataset, Graph
 from rdflib.namespace import RDF
 
-from migkg.graph.core.namespaces import PREFIXES, bind_prefixes
+from migkg.graph.core.namespaces import PREFIX_IRIS, bind_prefixes, curie
 from migkg.graph.core.report import BuildReport
 
 ARTEFACTS = ("migkg.trig", "migkg.nq", "migkg.ttl", "migkg.jsonld", "void.ttl", "shacl-report.ttl",
@@ -37,11 +37,10 @@ def write_dumps(directory: Path, dataset: Dataset, void: Graph) -> pyoxigraph.St
     bind_prefixes(dataset)
     (directory / "migkg.nq").write_text(sorted_nquads(dataset), encoding="utf-8")
     store = _load_store(directory)
-    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-    store.dump(directory / "migkg.trig", format=pyoxigraph.RdfFormat.TRIG, prefixes=prefixes)
+    store.dump(directory / "migkg.trig", format=pyoxigraph.RdfFormat.TRIG, prefixes=PREFIX_IRIS)
     store.dump(directory / "migkg.jsonld", format=pyoxigraph.RdfFormat.JSON_LD)
     union = dict.fromkeys(pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in store)  # each triple once
-    pyoxigraph.serialize(union, directory / "migkg.ttl", format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes)
+    pyoxigraph.serialize(union, directory / "migkg.ttl", format=pyoxigraph.RdfFormat.TURTLE, prefixes=PREFIX_IRIS)
     void.serialize(directory / "void.ttl", format="turtle")
     return store
 
@@ -101,7 +100,7 @@ def markdown_report(report: BuildReport) -> str:
     lines += ["## Counts", "", "| graph | class | instances |", "|---|---|---:|"]
     for graph_name, per_class in report.counts.get("classes", {}).items():
         for cls, count in per_class.items():
-            lines.append(f"| {graph_name.rsplit('/', 1)[-1]} | {_short(cls)} | {count} |")
+            lines.append(f"| {graph_name.rsplit('/', 1)[-1]} | {curie(cls)} | {count} |")
     lines += ["", f"Triples: {report.counts.get('triples', 0)}; mentions linked: {report.counts.get('mentions', 0)}."]
     for title, notes in (("Repairs", report.repairs), ("Warnings", report.warnings)):
         lines += ["", f"## {title} ({len(notes)})", "", "| source | kind | what | resource |", "|---|---|---|---|"]
@@ -115,8 +114,4 @@ def markdown_report(report: BuildReport) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _short(iri: str) -> str:
-    for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(str(item[1]))):
-        if iri.startswith(str(namespace)):
-            return f"{prefix}:{iri[len(str(namespace)):]}"
-    return iri
+

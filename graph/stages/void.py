@@ -7,7 +7,7 @@ from collections import Counter
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
-from migkg.graph.core.namespaces import BASE, ID, PREFIXES, VOID, bind_prefixes
+from migkg.graph.core.namespaces import BASE, ID, VOID, bind_prefixes, curie
 
 DATASET = URIRef(BASE + "dataset")
 DUMPS = ("migkg.nq", "migkg.trig", "migkg.ttl", "migkg.jsonld")
@@ -56,8 +56,6 @@ def _partitions(void: Graph, quads: list) -> None:
 
 
 def _local(iri: URIRef) -> str:
-    """A fragment-safe name for a class or property partition (prefix-qualified, e.g. mig-Objective)."""
-    for prefix, namespace in PREFIXES.items():
-        if str(iri).startswith(str(namespace)):
-            return f"{prefix}-{str(iri)[len(str(namespace)):]}"
-    return "".join(ch if ch.isalnum() else "-" for ch in str(iri))
+    """A fragment-safe name for a class or property partition (prefix-qualified, e.g. mig-Objective,
+    sdgo-hasTarget)."""
+    return "".join(ch if ch.isalnum() else "-" for ch in curie(str(iri)))

@@ -8,11 +8,10 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 
-from migkg.graph.core.namespaces import PREFIXES as NAMESPACES
+from migkg.graph.core.namespaces import PREFIX_IRIS
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD = Path(os.environ.get("MIGKG_BUILD_DIR", ROOT / "build"))
-PREFIXES = {prefix: str(namespace) for prefix, namespace in NAMESPACES.items()}
 
 
 @pytest.fixture(scope="session")
@@ -32,7 +31,7 @@ def select(store):
     """Run a SELECT over every named graph; rows as dicts of plain Python values."""
 
     def run(query: str) -> list[dict]:
-        result = store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
+        result = store.query(query, prefixes=PREFIX_IRIS, use_default_graph_as_union=True)
         return [{v.value: _plain(row[v]) for v in result.variables if row[v] is not None} for row in result]
 
     return run
