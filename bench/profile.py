@@ -23,11 +23,9 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import servers as srv  # noqa: E402
-from loadgen import run_load, summarise  # noqa: E402
-from workload import load_queries, query_operation  # noqa: E402
+import servers as srv
+from loadgen import run_load, summarise
+from workload import load_queries, query_operation
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "results" / "profiles"

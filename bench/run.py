@@ -21,13 +21,11 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import report  # noqa: E402
-import servers as srv  # noqa: E402
-from loadgen import Operation, run_load, summarise  # noqa: E402
-from scale import scaled_build  # noqa: E402
-from workload import SPARQL_JSON, load_queries, query_operation, rest_views  # noqa: E402
+import report
+import servers as srv
+from loadgen import Operation, run_load, summarise
+from scale import scaled_build
+from workload import SPARQL_JSON, load_queries, query_operation, rest_views
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
