@@ -5,7 +5,7 @@ the resources that break it, `?resource` first. The queries run over the whole d
 the default graph as the union of all graphs, and use `GRAPH ?g { … }` where a rule is about
 which graph holds a triple. A check that returns rows fails; the build stops with `describe`.
 
-Only the standard library and pyoxigraph, so the checks run wherever the store opens.
+Only pyoxigraph and the query loader, so the checks run wherever the store opens.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph
+
+from migkg.queries import QUERIES_DIR, query_files, read_query
 
 FIRST_SENTENCE = re.compile(r"^(.+?[.!?])(?:\s|$)")
 SHOWN_ROWS = 5  # rows per failed check in `describe`; the rest are counted
@@ -34,15 +36,15 @@ class CheckFailure:
     rows: list[dict[str, str]]  # variable → term in N-Triples form, bound variables only
 
 
-def load_checks(directory: Path) -> list[Check]:
-    """Every `*.rq` of `directory`, sorted by name: the folder is the list."""
-    if not Path(directory).is_dir():  # no folder must not pass as "no check failed"
+def load_checks(directory: Path = QUERIES_DIR / "checks") -> list[Check]:
+    """Every `*.rq` of `directory` (`queries/checks/`), sorted by name: the folder is the list."""
+    if not directory.is_dir():  # no folder must not pass as "no check failed"
         raise FileNotFoundError(f"no checks directory {directory}")
-    return [_load(path) for path in sorted(Path(directory).glob("*.rq"))]
+    return [_load(path) for path in query_files(directory)]
 
 
 def _load(path: Path) -> Check:
-    text = path.read_text(encoding="utf-8")
+    text = read_query(path)
     header = []
     for line in text.splitlines():
         if not line.startswith("#"):
