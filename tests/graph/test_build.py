@@ -119,3 +119,16 @@ def _replace_file(sources: Path, path: Path, text: str) -> None:
     new = hashlib.sha256(path.read_bytes()).hexdigest()
     manifest = sources / "manifest.toml"
     manifest.write_text(manifest.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+def test_a_failed_quality_check_stops_the_build_naming_it(previous_build, monkeypatch):
+    from migkg.graph.stages import checks
+
+    every_objective = checks.Check("objective-listed", "No objective is ever listed (a rule broken on purpose).",
+                                   "PREFIX mig: <https://w3id.org/migkg/ontology#> "
+                                   "SELECT ?resource WHERE { ?resource a mig:Objective }")
+    real = checks.load_checks()
+    monkeypatch.setattr(checks, "load_checks", lambda: [*real, every_objective])
+    with pytest.raises(BuildError, match=r"(?s)1 quality check failed.*objective-listed \(23 rows\)"):
+        build(output=previous_build, out=io.StringIO())
+    assert_untouched(previous_build)
