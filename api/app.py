@@ -45,8 +45,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(CachingHeaders)
     # No credentials: any site may query, none may send the user's cookies along.
     app.add_middleware(
-        CORSMiddleware, allow_origins=["*"], allow_credentials=False, allow_methods=["GET", "HEAD", "POST"],
-        allow_headers=["*"], expose_headers=["ETag", "Last-Modified", "Retry-After", "MIGKG-Results-Truncated"],
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_credentials=False,
+        allow_methods=["GET", "HEAD", "POST"],
+        allow_headers=["*"],
+        expose_headers=["ETag", "Last-Modified", "Retry-After", "MIGKG-Results-Truncated"],
     )
     return app
 
@@ -75,4 +79,3 @@ def _lifespan(state: AppState) -> Callable[[FastAPI], AsyncIterator[None]]:
                 state.search.close()
 
     return lifespan
-

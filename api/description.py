@@ -28,8 +28,10 @@ def sd(name: str) -> NamedNode:
 
 def service_description(endpoint: str, graphs: list[str], federation: bool, site: str) -> list[Triple]:
     """SPARQL 1.1 Service Description of this endpoint; ``site`` is the server root for links."""
-    service, dataset, default_graph = NamedNode(endpoint), NamedNode(f"{endpoint}#dataset"), NamedNode(
-        f"{endpoint}#default-graph"
+    service, dataset, default_graph = (
+        NamedNode(endpoint),
+        NamedNode(f"{endpoint}#dataset"),
+        NamedNode(f"{endpoint}#default-graph"),
     )
     triples = [
         Triple(service, RDF_TYPE, sd("Service")),
@@ -106,8 +108,12 @@ def sparql_examples(examples: list[ExampleQuery], endpoint: str, site: str) -> l
     triples = []
     for example in examples:
         subject = NamedNode(f"{site}/.well-known/sparql-examples#{example.name}")
-        executable = {"select": "SPARQLSelectExecutable", "construct": "SPARQLConstructExecutable",
-                      "ask": "SPARQLAskExecutable", "describe": "SPARQLExecutable"}[example.form]
+        executable = {
+            "select": "SPARQLSelectExecutable",
+            "construct": "SPARQLConstructExecutable",
+            "ask": "SPARQLAskExecutable",
+            "describe": "SPARQLExecutable",
+        }[example.form]
         triples += [
             Triple(subject, RDF_TYPE, NamedNode(SH + "SPARQLExecutable")),
             Triple(subject, RDF_TYPE, NamedNode(SH + executable)),
@@ -139,7 +145,11 @@ def void_description(counts: VoidCounts, base_iri: str, site: str, dumps: list[s
 
     triples = [
         Triple(dataset, RDF_TYPE, v("Dataset")),
-        Triple(dataset, NamedNode(DCTERMS + "title"), Literal("Migration Governance Knowledge Graph (migkg)", language="en")),
+        Triple(
+            dataset,
+            NamedNode(DCTERMS + "title"),
+            Literal("Migration Governance Knowledge Graph (migkg)", language="en"),
+        ),
         Triple(dataset, v("sparqlEndpoint"), NamedNode(f"{site}/sparql")),
         Triple(dataset, v("uriSpace"), Literal(f"{base_iri}id/")),
         Triple(dataset, v("vocabulary"), NamedNode(f"{base_iri}ontology#")),

@@ -83,6 +83,8 @@ def write_rdf(triples: list[ox.Triple], offer: Offer, prefixes: dict[str, str]) 
 
 def used_prefixes(triples: list[ox.Triple], prefixes: dict[str, str]) -> dict[str, str]:
     """Only the prefixes some IRI in ``triples`` uses, so documents declare no unused ones."""
-    iris = {term.value for t in triples for term in (t.subject, t.predicate, t.object) if isinstance(term, ox.NamedNode)}
+    iris = {
+        term.value for t in triples for term in (t.subject, t.predicate, t.object) if isinstance(term, ox.NamedNode)
+    }
     iris |= {t.object.datatype.value for t in triples if isinstance(t.object, ox.Literal)}
     return {p: ns for p, ns in prefixes.items() if any(iri.startswith(ns) for iri in iris)}

@@ -150,6 +150,5 @@ def _check_service_target(target: URIRef | Variable, allowlist: frozenset[str]) 
     if str(target) not in allowlist:
         allowed = ", ".join(sorted(allowlist)) or "none"
         raise QueryRefused(
-            f"SERVICE <{target}> is not on this server's allow-list (allowed: {allowed}); "
-            "no request was made."
+            f"SERVICE <{target}> is not on this server's allow-list (allowed: {allowed}); no request was made."
         )

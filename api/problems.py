@@ -45,8 +45,15 @@ class Problem(BaseModel):
     errors: list[InvalidParameter] | None = None
 
 
-def error_for(request: Request, status: int, detail: str, *, hint: str | None = None,
-              errors: list[dict[str, str]] | None = None, headers: dict[str, str] | None = None) -> Response:
+def error_for(
+    request: Request,
+    status: int,
+    detail: str,
+    *,
+    hint: str | None = None,
+    errors: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
     """An error in the form of the route that failed: problem details under /api, plain text elsewhere."""
     if request.url.path == API_PREFIX or request.url.path.startswith(f"{API_PREFIX}/"):
         return _problem(request, status, detail, hint, errors, headers)
@@ -56,12 +63,22 @@ def error_for(request: Request, status: int, detail: str, *, hint: str | None = 
 
 def not_acceptable(request: Request, offers: Iterable[Offer]) -> Response:
     """406: no format in Accept is one of ``offers``."""
-    return error_for(request, 406, f"None of the formats in Accept is available here; available: "
-                                   f"{acceptable_list(list(offers))}", headers={"Vary": "Accept"})
+    return error_for(
+        request,
+        406,
+        f"None of the formats in Accept is available here; available: {acceptable_list(list(offers))}",
+        headers={"Vary": "Accept"},
+    )
 
 
-def _problem(request: Request, status: int, detail: str, hint: str | None, errors: list[dict[str, str]] | None,
-             headers: dict[str, str] | None) -> JSONResponse:
+def _problem(
+    request: Request,
+    status: int,
+    detail: str,
+    hint: str | None,
+    errors: list[dict[str, str]] | None,
+    headers: dict[str, str] | None,
+) -> JSONResponse:
     body: dict[str, Any] = {
         "type": "about:blank",
         "title": HTTPStatus(status).phrase,
@@ -82,11 +99,18 @@ def add_error_handlers(app: FastAPI, settings: Settings) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
         """422 naming every invalid parameter and why, instead of FastAPI's own error shape."""
-        errors = [{"parameter": ".".join(str(part) for part in error["loc"]), "reason": error["msg"]}
-                  for error in exc.errors()]
+        errors = [
+            {"parameter": ".".join(str(part) for part in error["loc"]), "reason": error["msg"]}
+            for error in exc.errors()
+        ]
         detail = "; ".join(f"{e['parameter']}: {e['reason']}" for e in errors)
-        return error_for(request, 422, f"Invalid parameters: {detail}", errors=errors,
-                         hint="The OpenAPI description at /openapi.json (or /docs) lists each parameter's type and range.")
+        return error_for(
+            request,
+            422,
+            f"Invalid parameters: {detail}",
+            errors=errors,
+            hint="The OpenAPI description at /openapi.json (or /docs) lists each parameter's type and range.",
+        )
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
@@ -95,19 +119,31 @@ def add_error_handlers(app: FastAPI, settings: Settings) -> None:
 
     @app.exception_handler(NoBuild)
     async def no_build(request: Request, exc: NoBuild) -> Response:
-        return error_for(request, 503, str(exc), hint="Run `make build`, then restart the server.",
-                         headers={"Retry-After": str(settings.retry_after)})
+        return error_for(
+            request,
+            503,
+            str(exc),
+            hint="Run `make build`, then restart the server.",
+            headers={"Retry-After": str(settings.retry_after)},
+        )
 
     @app.exception_handler(StoreBusy)
     async def busy(request: Request, exc: StoreBusy) -> Response:
-        return error_for(request, 503, f"All {settings.max_concurrent_queries} query workers are busy; retry shortly.",
-                         headers={"Retry-After": str(settings.retry_after)})
+        return error_for(
+            request,
+            503,
+            f"All {settings.max_concurrent_queries} query workers are busy; retry shortly.",
+            headers={"Retry-After": str(settings.retry_after)},
+        )
 
     @app.exception_handler(QueryTimedOut)
     async def timed_out(request: Request, exc: QueryTimedOut) -> Response:
-        return error_for(request, 503, f"The query ran longer than {settings.query_timeout:g} s "
-                                       "(MIGKG_QUERY_TIMEOUT) and was stopped.",
-                         hint="Ask for less: narrow the query or its filters, or lower its limit.")
+        return error_for(
+            request,
+            503,
+            f"The query ran longer than {settings.query_timeout:g} s (MIGKG_QUERY_TIMEOUT) and was stopped.",
+            hint="Ask for less: narrow the query or its filters, or lower its limit.",
+        )
 
     @app.exception_handler(InternalQueryFailed)
     async def failed(request: Request, exc: InternalQueryFailed) -> Response:
@@ -117,7 +153,10 @@ def add_error_handlers(app: FastAPI, settings: Settings) -> None:
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI entries for error statuses answered with a problem body."""
     return {
-        status: {"description": HTTPStatus(status).phrase, "model": Problem,
-                 "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+        status: {
+            "description": HTTPStatus(status).phrase,
+            "model": Problem,
+            "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
         for status in statuses
     }

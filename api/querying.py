@@ -26,8 +26,14 @@ class InternalQueryFailed(Exception):
         self.message = message
 
 
-async def user_query(store: QueryStore, settings: Settings, query: CheckedQuery, accept: str | None,
-                     default_graphs: tuple[str, ...], named_graphs: tuple[str, ...]) -> QueryAnswer | QueryFailure:
+async def user_query(
+    store: QueryStore,
+    settings: Settings,
+    query: CheckedQuery,
+    accept: str | None,
+    default_graphs: tuple[str, ...],
+    named_graphs: tuple[str, ...],
+) -> QueryAnswer | QueryFailure:
     """A /sparql query, in the format its Accept header asks for.
 
     Protocol graphs replace the query's own FROM clauses; with neither, it queries the union of all graphs.
@@ -36,8 +42,13 @@ async def user_query(store: QueryStore, settings: Settings, query: CheckedQuery,
         dataset: dict = {"default_graphs": default_graphs, "named_graphs": named_graphs}
     else:
         dataset = {"union_default_graph": not query.has_dataset_clause}
-    job = QueryJob(text=query.text, offers=negotiate(accept), base_iri=settings.base_iri,
-                   max_rows=settings.max_result_rows, **dataset)
+    job = QueryJob(
+        text=query.text,
+        offers=negotiate(accept),
+        base_iri=settings.base_iri,
+        max_rows=settings.max_result_rows,
+        **dataset,
+    )
     return await store.execute(job)
 
 
@@ -46,7 +57,9 @@ async def select(store: QueryStore, settings: Settings, name: str, **iris: str) 
     return await select_text(store, settings, load_query("server", name), iris)
 
 
-async def select_text(store: QueryStore, settings: Settings, text: str, iris: dict[str, str] | None = None) -> list[Binding]:
+async def select_text(
+    store: QueryStore, settings: Settings, text: str, iris: dict[str, str] | None = None
+) -> list[Binding]:
     """Run a SELECT given as text (a curated view's, say) over the union of all graphs."""
     answer = await _run(store, settings, text, RESULTS_JSON, iris or {})
     return json.loads(answer.body)["results"]["bindings"]
@@ -62,7 +75,9 @@ async def construct(store: QueryStore, settings: Settings, name: str, accept: st
     return await _run(store, settings, load_query("server", name), accept, iris)
 
 
-async def _run(store: QueryStore, settings: Settings, text: str, accept: str | None, iris: dict[str, str]) -> QueryAnswer:
+async def _run(
+    store: QueryStore, settings: Settings, text: str, accept: str | None, iris: dict[str, str]
+) -> QueryAnswer:
     job = QueryJob(
         text=text,
         offers=negotiate(accept),

@@ -110,11 +110,9 @@ class SearchIndex:
         self.path = Path(path)
         if not self.path.is_file():
             raise FileNotFoundError(f"no search index at {self.path}: run `make build`")
-        self._connection = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True,
-                                           check_same_thread=False)
+        self._connection = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
         self._lock = threading.Lock()
-        self._types = [t for (t,) in self._connection.execute(
-            "SELECT DISTINCT type FROM resource_type ORDER BY type")]
+        self._types = [t for (t,) in self._connection.execute("SELECT DISTINCT type FROM resource_type ORDER BY type")]
         self._by_folded_type = {t.casefold(): t for t in self._types}
 
     def close(self) -> None:
@@ -131,15 +129,23 @@ class SearchIndex:
             raise SearchQueryInvalid(f"limit must be an integer from 1 to {MAX_LIMIT}", "limit")
         if isinstance(offset, bool) or not isinstance(offset, int) or not 0 <= offset <= MAX_OFFSET:
             raise SearchQueryInvalid(f"offset must be an integer from 0 to {MAX_OFFSET}", "offset")
-        parameters = {"head": match.head, "prefix": match.prefix, "tail": match.tail, "types": type_filter,
-                      "limit": limit + 1, "offset": offset}
+        parameters = {
+            "head": match.head,
+            "prefix": match.prefix,
+            "tail": match.tail,
+            "types": type_filter,
+            "limit": limit + 1,
+            "offset": offset,
+        }
         try:
             with self._lock:
                 rows = self._connection.execute(_SQL, parameters).fetchall()
         except sqlite3.OperationalError as error:  # FTS5 refused the expression
             raise SearchQueryInvalid(f"the search text cannot be searched ({error})") from error
-        items = [SearchHit(iri, label, types.split(), document, _snippet(text, label_snippet), score)
-                 for iri, label, types, document, score, text, label_snippet in rows[:limit]]
+        items = [
+            SearchHit(iri, label, types.split(), document, _snippet(text, label_snippet), score)
+            for iri, label, types, document, score, text, label_snippet in rows[:limit]
+        ]
         return SearchPage(items=items, has_more=len(rows) > limit)
 
     def _type_filter(self, types: list[str] | None) -> str | None:
@@ -175,13 +181,13 @@ def fts_query(q: str) -> _Match:
     parts = [_string(value) for value, _ in items[:-1]]
     last, kind = items[-1]
     if kind == "phrase":
-        return _Match(" AND ".join(parts + [_string(last)]))
+        return _Match(" AND ".join([*parts, _string(last)]))
     words = _WORD.findall(last)
     if kind == "word" and len(words) == 1 and len(words[0]) >= MIN_COMPLETED:
         # `"word" *` matches stems starting with the stemmed word; the completions of the
         # unstemmed word are OR-ed in by the SQL.
-        return _Match(" AND ".join(parts + [f"({_string(last)} *"]), prefix=_fold(words[0]), tail=")")
-    return _Match(" AND ".join(parts + [f"{_string(last)} *"]))
+        return _Match(" AND ".join([*parts, f"({_string(last)} *"]), prefix=_fold(words[0]), tail=")")
+    return _Match(" AND ".join([*parts, f"{_string(last)} *"]))
 
 
 def _string(value: str) -> str:
@@ -199,5 +205,7 @@ def _snippet(text_snippet: str | None, label_snippet: str | None) -> str:
     """The text's snippet if the match is there, else the label's; escaped, with <mark>s."""
     chosen = text_snippet if text_snippet and _MARK_START in text_snippet else None
     if chosen is None:
-        chosen = label_snippet if label_snippet and _MARK_START in label_snippet else (text_snippet or label_snippet or "")
+        chosen = (
+            label_snippet if label_snippet and _MARK_START in label_snippet else (text_snippet or label_snippet or "")
+        )
     return html.escape(chosen).replace(_MARK_START, "<mark>").replace(_MARK_END, "</mark>")

@@ -28,8 +28,9 @@ class Settings(BaseSettings):
     cache_max_age: int = Field(300, ge=0, description="Cache-Control max-age for GET answers, seconds")
     examples_dir: Path = Field(QUERIES_DIR / "examples", description="example queries (*.rq)")
     views_dir: Path = Field(QUERIES_DIR / "views", description="curated views (*.rq) served under /api")
-    static_dir: Path = Field(default_factory=resources.static_dir,
-                             description="YASGUI and Swagger UI, installed from npm into node_modules/")
+    static_dir: Path = Field(
+        default_factory=resources.static_dir, description="YASGUI and Swagger UI, installed from npm into node_modules/"
+    )
 
     @property
     def store_dir(self) -> Path:

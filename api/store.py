@@ -85,9 +85,7 @@ class OxigraphStore:
             raise FileNotFoundError(f"no Oxigraph store at {self.store_dir}; run `make build` first")
         loop = asyncio.get_running_loop()
         self._idle = asyncio.Queue()
-        workers = await asyncio.gather(
-            *(loop.run_in_executor(self._threads, self._spawn) for _ in range(self.size))
-        )
+        workers = await asyncio.gather(*(loop.run_in_executor(self._threads, self._spawn) for _ in range(self.size)))
         for worker in workers:
             self._idle.put_nowait(worker)
 

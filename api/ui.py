@@ -15,8 +15,11 @@ STATIC_URL = "/static"  # where app.py mounts settings.static_dir
 YASGUI = "node_modules/@zazuko/yasgui/build"
 SWAGGER_UI = "node_modules/swagger-ui-dist"
 YASGUI_FILES = (f"{YASGUI}/yasgui.min.js", f"{YASGUI}/yasgui.min.css")
-SWAGGER_UI_FILES = (f"{SWAGGER_UI}/swagger-ui-bundle.js", f"{SWAGGER_UI}/swagger-ui.css",
-                    f"{SWAGGER_UI}/favicon-32x32.png")
+SWAGGER_UI_FILES = (
+    f"{SWAGGER_UI}/swagger-ui-bundle.js",
+    f"{SWAGGER_UI}/swagger-ui.css",
+    f"{SWAGGER_UI}/favicon-32x32.png",
+)
 
 
 def yasgui_page(request: Request, state: AppState) -> Response:
@@ -32,10 +35,13 @@ def swagger_ui_page(request: Request, state: AppState) -> Response:
     if missing := _missing(state, SWAGGER_UI_FILES):
         return _not_installed(request, state, "Swagger UI", missing)
     assets = f"{STATIC_URL}/{SWAGGER_UI}"
-    return get_swagger_ui_html(openapi_url=request.app.openapi_url, title="migkg API",
-                               swagger_js_url=f"{assets}/swagger-ui-bundle.js",
-                               swagger_css_url=f"{assets}/swagger-ui.css",
-                               swagger_favicon_url=f"{assets}/favicon-32x32.png")
+    return get_swagger_ui_html(
+        openapi_url=request.app.openapi_url,
+        title="migkg API",
+        swagger_js_url=f"{assets}/swagger-ui-bundle.js",
+        swagger_css_url=f"{assets}/swagger-ui.css",
+        swagger_favicon_url=f"{assets}/favicon-32x32.png",
+    )
 
 
 def _missing(state: AppState, files: tuple[str, ...]) -> list[str]:
@@ -43,5 +49,6 @@ def _missing(state: AppState, files: tuple[str, ...]) -> list[str]:
 
 
 def _not_installed(request: Request, state: AppState, ui: str, missing: list[str]) -> Response:
-    return state.templates.TemplateResponse(request, "assets-missing.html", {"ui": ui, "missing": missing},
-                                            status_code=503)
+    return state.templates.TemplateResponse(
+        request, "assets-missing.html", {"ui": ui, "missing": missing}, status_code=503
+    )

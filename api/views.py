@@ -122,7 +122,7 @@ class Query:
 
     def render(self, terms: Terms) -> str:
         cells = " ".join(str(terms[v]) if v in terms else "UNDEF" for v in self.variables)
-        return f"{self.text[: self.row[0]]}{cells} {self.text[self.row[1]:]}"
+        return f"{self.text[: self.row[0]]}{cells} {self.text[self.row[1] :]}"
 
 
 @dataclass(frozen=True)
@@ -226,7 +226,9 @@ def _param(name: str, spec: dict[str, Any], route: str) -> Param:
     if name in RESERVED_PARAMS:
         raise ViewError(f"parameter {name}: the name is reserved ({', '.join(sorted(RESERVED_PARAMS))})")
     in_path = f"{{{name}}}" in route or f"{{{name}:path}}" in route
-    constraints = {key: spec[key] for key in ("pattern", "minimum", "maximum", "min_length", "max_length") if key in spec}
+    constraints = {
+        key: spec[key] for key in ("pattern", "minimum", "maximum", "min_length", "max_length") if key in spec
+    }
     return Param(
         name=name,
         variable=spec.get("variable", name),
@@ -247,8 +249,15 @@ def _columns(specs: dict[str, dict[str, Any]]) -> tuple[Column, ...]:
     for name, spec in specs.items():
         if spec.get("type", "string") not in COLUMN_TYPES:
             raise ViewError(f"column {name}: unknown type {spec.get('type')!r}; known: {sorted(COLUMN_TYPES)}")
-        columns.append(Column(name, spec.get("type", "string"), spec.get("description", ""), spec.get("property"),
-                              bool(spec.get("required", True))))
+        columns.append(
+            Column(
+                name,
+                spec.get("type", "string"),
+                spec.get("description", ""),
+                spec.get("property"),
+                bool(spec.get("required", True)),
+            )
+        )
     return tuple(columns)
 
 
@@ -289,11 +298,14 @@ def _query(text: str, params: tuple[Param, ...], paginated: bool) -> Query:
 
 # --- pydantic models (for validation in tests and the OpenAPI document) ---
 
+
 def item_model(view: View) -> type[BaseModel]:
     fields: dict[str, Any] = _column_fields(view.columns)
     for part in view.parts:
-        fields[part.name] = (list[_row_model(f"{_camel(view.name)}{_camel(part.name)}", part.columns)],
-                             Field(description=part.description))
+        fields[part.name] = (
+            list[_row_model(f"{_camel(view.name)}{_camel(part.name)}", part.columns)],
+            Field(description=part.description),
+        )
     return create_model(f"{_camel(view.name)}Item", __config__=ConfigDict(extra="forbid"), **fields)
 
 
@@ -329,6 +341,7 @@ def _camel(name: str) -> str:
 
 # --- JSON-LD ---
 
+
 def jsonld_context(view: View) -> dict[str, Any]:
     """The plain JSON made JSON-LD: `id` is @id, `items` is @graph, every column with a property a term.
 
@@ -340,8 +353,10 @@ def jsonld_context(view: View) -> dict[str, Any]:
         if not part.property:  # no property links it to the main row: JSON-LD leaves it out
             context[part.name] = None
             continue
-        context[part.name] = {"@reverse" if part.reverse else "@id": expand(part.property),
-                              "@context": _terms(f"{view.name}.{part.name}", part.columns)}
+        context[part.name] = {
+            "@reverse" if part.reverse else "@id": expand(part.property),
+            "@context": _terms(f"{view.name}.{part.name}", part.columns),
+        }
     return context
 
 
@@ -362,6 +377,7 @@ def _terms(where: str, columns: tuple[Column, ...]) -> dict[str, Any]:
 
 # --- running a view ---
 
+
 class NotFound(Exception):
     """The item asked for, or the resource a list is under, does not exist; the message says which."""
 
@@ -379,8 +395,11 @@ async def fetch_page(store: QueryStore, settings: Settings, view: View, values: 
     """
     terms = view.terms(values)
     for param in view.params:  # a list under a resource that does not exist is a 404, not an empty page
-        if param.in_path and param.bind == "iri" and not await ask(
-                store, settings, "resource-exists", resource=terms[param.variable].value):
+        if (
+            param.in_path
+            and param.bind == "iri"
+            and not await ask(store, settings, "resource-exists", resource=terms[param.variable].value)
+        ):
             raise NotFound(view.not_found.format(**values))
     limit, offset = values["limit"], values["offset"]
     text = f"{view.query.render(terms)}\nLIMIT {limit + 1} OFFSET {offset}"  # validated integers

@@ -64,7 +64,9 @@ def _serialize(result: object, job: QueryJob) -> QueryAnswer | QueryFailure:
         kind = ResultKind.GRAPH
     offer = job.offers[kind]
     if offer is None:
-        return QueryFailure(406, f"No acceptable format for this {kind} result; available: {acceptable_list(OFFERS[kind])}")
+        return QueryFailure(
+            406, f"No acceptable format for this {kind} result; available: {acceptable_list(OFFERS[kind])}"
+        )
     if kind is ResultKind.BOOLEAN:
         return QueryAnswer(kind, offer.content_type, result.serialize(format=results_format(offer)))
     if kind is ResultKind.SOLUTIONS:

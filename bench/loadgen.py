@@ -103,8 +103,12 @@ class _Connection:
             sock = self.writer.get_extra_info("socket")
             if sock is not None:
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        headers = [f"{step.method} {step.target} HTTP/1.1", f"Host: {self.host}:{self.port}",
-                   "User-Agent: migkg-bench", "Connection: keep-alive"]
+        headers = [
+            f"{step.method} {step.target} HTTP/1.1",
+            f"Host: {self.host}:{self.port}",
+            "User-Agent: migkg-bench",
+            "Connection: keep-alive",
+        ]
         headers += [f"{k}: {v}" for k, v in step.headers]
         if step.body or step.method == "POST":
             headers.append(f"Content-Length: {len(step.body)}")
@@ -127,8 +131,15 @@ class _Connection:
         self.reader = self.writer = None
 
 
-async def _user(conn: _Connection, operations: list[Operation], state: dict, result: RunResult,
-                deadline: float, max_requests: int, timeout: float) -> None:
+async def _user(
+    conn: _Connection,
+    operations: list[Operation],
+    state: dict,
+    result: RunResult,
+    deadline: float,
+    max_requests: int,
+    timeout: float,
+) -> None:
     while time.perf_counter() < deadline and result.issued < max_requests:
         operation = operations[state["next"] % len(operations)]
         state["next"] += 1
@@ -142,22 +153,30 @@ async def _user(conn: _Connection, operations: list[Operation], state: dict, res
                 if not 200 <= code < 300:
                     status = code
                     break
-        except (OSError, ConnectionError, asyncio.TimeoutError, httptools.HttpParserError):
+        except (TimeoutError, OSError, ConnectionError, httptools.HttpParserError):
             conn.close()
             status = 0
         result.outcomes.append(Outcome(operation.label, status, time.perf_counter() - started, size))
 
 
-async def _run(url: str, operations: list[Operation], concurrency: int, duration: float,
-               max_requests: int, timeout: float, offset: int) -> RunResult:
+async def _run(
+    url: str,
+    operations: list[Operation],
+    concurrency: int,
+    duration: float,
+    max_requests: int,
+    timeout: float,
+    offset: int,
+) -> RunResult:
     host, port = check_loopback(url)
     connections = [_Connection(host, port) for _ in range(concurrency)]
     result = RunResult()
     state = {"next": offset}
     started = time.perf_counter()
     try:
-        await asyncio.gather(*(_user(c, operations, state, result, started + duration, max_requests, timeout)
-                               for c in connections))
+        await asyncio.gather(
+            *(_user(c, operations, state, result, started + duration, max_requests, timeout) for c in connections)
+        )
     finally:
         for c in connections:
             c.close()
@@ -165,8 +184,15 @@ async def _run(url: str, operations: list[Operation], concurrency: int, duration
     return result
 
 
-def run_load(url: str, operations: list[Operation], concurrency: int, duration: float, max_requests: int,
-             timeout: float = 60.0, offset: int = 0) -> RunResult:
+def run_load(
+    url: str,
+    operations: list[Operation],
+    concurrency: int,
+    duration: float,
+    max_requests: int,
+    timeout: float = 60.0,
+    offset: int = 0,
+) -> RunResult:
     """Run ``operations`` round-robin (starting at ``offset``) from ``concurrency`` keep-alive connections."""
     return asyncio.run(_run(url, operations, concurrency, duration, max_requests, timeout, offset))
 

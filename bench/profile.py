@@ -51,10 +51,26 @@ def main() -> int:
     with srv.Server(srv.migkg(args.build, args.workers), ROOT / "bench" / "results" / "tmp" / "logs") as server:
         ops = [query_operation(q, server.spec.sparql_path) for q in queries]
         run_load(server.url, ops, 1, 30.0, len(ops))  # warm-up
-        spy = subprocess.Popen([str(srv.BIN / "py-spy"), "record", "--pid", str(server.process.pid), "--subprocesses",
-                                "--rate", "200", "--duration", str(int(args.seconds) + 2), "--format", "raw",
-                                "--output", str(folded), "--nonblocking"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        spy = subprocess.Popen(
+            [
+                str(srv.BIN / "py-spy"),
+                "record",
+                "--pid",
+                str(server.process.pid),
+                "--subprocesses",
+                "--rate",
+                "200",
+                "--duration",
+                str(int(args.seconds) + 2),
+                "--format",
+                "raw",
+                "--output",
+                str(folded),
+                "--nonblocking",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         time.sleep(1.0)
         result = run_load(server.url, ops, args.concurrency, args.seconds, 10**6)
         figures = summarise(result.outcomes, result.elapsed)
@@ -89,9 +105,12 @@ def summary(folded: Path, figures: dict | None, args: argparse.Namespace, top: i
     if figures is None:
         lines = [f"py-spy samples from {folded.name}", ""]
     else:
-        lines = [f"py-spy, {args.seconds:g} s of the query mix at concurrency {args.concurrency}, {args.workers} "
-                 f"workers: {figures['requests']} requests, {figures['rps']:.1f} req/s, p50 {figures['p50_ms']:.1f} ms, "
-                 f"p99 {figures['p99_ms']:.1f} ms, {figures['errors']} errors", ""]
+        lines = [
+            f"py-spy, {args.seconds:g} s of the query mix at concurrency {args.concurrency}, {args.workers} "
+            f"workers: {figures['requests']} requests, {figures['rps']:.1f} req/s, p50 {figures['p50_ms']:.1f} ms, "
+            f"p99 {figures['p99_ms']:.1f} ms, {figures['errors']} errors",
+            "",
+        ]
     for role in ("main", "worker"):
         if not totals[role]:
             continue

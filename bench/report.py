@@ -11,8 +11,21 @@ from pathlib import Path
 
 PEERS = ("oxigraph", "rdflib-endpoint")
 VIEW, TWIN = "migkg REST", "migkg SPARQL twin"
-PACKAGES = ("migkg", "pyoxigraph", "oxigraph", "rdflib", "rdflib-endpoint", "fastapi", "starlette", "uvicorn",
-            "httptools", "pyshacl", "owlready2", "pyparsing", "psutil")
+PACKAGES = (
+    "migkg",
+    "pyoxigraph",
+    "oxigraph",
+    "rdflib",
+    "rdflib-endpoint",
+    "fastapi",
+    "starlette",
+    "uvicorn",
+    "httptools",
+    "pyshacl",
+    "owlready2",
+    "pyparsing",
+    "psutil",
+)
 
 
 def summarise_records(records: list[dict]) -> list[dict]:
@@ -26,8 +39,12 @@ def summarise_records(records: list[dict]) -> list[dict]:
         for server, by_round in by_server.items():
             runs = list(by_round.values())
             row = {
-                "dataset": dataset, "workload": workload, "concurrency": concurrency, "server": server,
-                "rounds": len(runs), "requests": sum(r["requests"] for r in runs),
+                "dataset": dataset,
+                "workload": workload,
+                "concurrency": concurrency,
+                "server": server,
+                "rounds": len(runs),
+                "requests": sum(r["requests"] for r in runs),
                 "errors": sum(r["errors"] for r in runs),
                 "rps": statistics.median(r["rps"] for r in runs),
                 "p50_ms": statistics.median(r["p50_ms"] for r in runs),
@@ -42,8 +59,9 @@ def summarise_records(records: list[dict]) -> list[dict]:
 
 
 def _paired(numerator: dict[int, dict], denominator: dict[int, dict]) -> float | None:
-    ratios = [numerator[k]["rps"] / denominator[k]["rps"] for k in numerator
-              if k in denominator and denominator[k]["rps"] > 0]
+    ratios = [
+        numerator[k]["rps"] / denominator[k]["rps"] for k in numerator if k in denominator and denominator[k]["rps"] > 0
+    ]
     return statistics.median(ratios) if ratios else None
 
 
@@ -72,20 +90,43 @@ def targets(results: dict) -> list[dict]:
             if engine is not None:
                 figure += f" (the Oxigraph server itself: {engine:.3g}×)"
         out.append(_target(f"migkg ≥ {goal:g}× {peer} req/s, mix at concurrency 8", ratio, goal, "≥", figure))
-    spreads = [(r["workload"], r["p99_ms"] / r["p50_ms"]) for r in rows
-               if r["dataset"] == "1x" and r["server"] == "migkg" and r["concurrency"] == 8
-               and r["workload"] != "mix" and r["p50_ms"] > 0]
+    spreads = [
+        (r["workload"], r["p99_ms"] / r["p50_ms"])
+        for r in rows
+        if r["dataset"] == "1x"
+        and r["server"] == "migkg"
+        and r["concurrency"] == 8
+        and r["workload"] != "mix"
+        and r["p50_ms"] > 0
+    ]
     if spreads:
         worst = max(spreads, key=lambda s: s[1])
         within = sum(1 for _, s in spreads if s <= 3)
-        out.append(_target("p99 ≤ 3× p50 under load (migkg, each query at concurrency 8)", worst[1], 3.0, "≤",
-                           f"{within}/{len(spreads)} queries within; worst {worst[0]} {worst[1]:.1f}×"))
-    views = [(r["workload"], r["concurrency"], r["twin_over_view"]) for r in rows
-             if r["server"] == VIEW and r.get("twin_over_view") is not None and r["workload"] != "view:search"]
+        out.append(
+            _target(
+                "p99 ≤ 3× p50 under load (migkg, each query at concurrency 8)",
+                worst[1],
+                3.0,
+                "≤",
+                f"{within}/{len(spreads)} queries within; worst {worst[0]} {worst[1]:.1f}×",
+            )
+        )
+    views = [
+        (r["workload"], r["concurrency"], r["twin_over_view"])
+        for r in rows
+        if r["server"] == VIEW and r.get("twin_over_view") is not None and r["workload"] != "view:search"
+    ]
     if views:
         worst = max(views, key=lambda v: v[2])
-        out.append(_target("REST views within 2× the SPARQL they wrap (twin req/s ÷ view req/s)", worst[2], 2.0, "≤",
-                           f"worst {worst[0]} at c={worst[1]}: {worst[2]:.2f}×"))
+        out.append(
+            _target(
+                "REST views within 2× the SPARQL they wrap (twin req/s ÷ view req/s)",
+                worst[2],
+                2.0,
+                "≤",
+                f"worst {worst[0]} at c={worst[1]}: {worst[2]:.2f}×",
+            )
+        )
     else:
         out.append(_target("REST views within 2× the SPARQL they wrap", None, 2.0, "≤", "no view with a twin served"))
     build = results["build"]["total_seconds"]
@@ -113,16 +154,22 @@ def _f(value: float | None, digits: int = 1) -> str:
 
 
 def mix_table(rows: list[dict], dataset: str) -> list[str]:
-    lines = ["| concurrency | server | req/s | p50 ms | p99 ms | errors | migkg/peer (median of paired ratios) |",
-             "|---:|---|---:|---:|---:|---:|---:|"]
-    for r in sorted((r for r in rows if r["dataset"] == dataset and r["workload"] == "mix"),
-                    key=lambda r: (r["concurrency"], _server_order(r["server"]))):
+    lines = [
+        "| concurrency | server | req/s | p50 ms | p99 ms | errors | migkg/peer (median of paired ratios) |",
+        "|---:|---|---:|---:|---:|---:|---:|",
+    ]
+    for r in sorted(
+        (r for r in rows if r["dataset"] == dataset and r["workload"] == "mix"),
+        key=lambda r: (r["concurrency"], _server_order(r["server"])),
+    ):
         ratio = ""
         migkg = find(rows, dataset=dataset, workload="mix", concurrency=r["concurrency"], server="migkg")
         if r["server"] != "migkg" and migkg and migkg.get("ratios", {}).get(r["server"]) is not None:
             ratio = f"{migkg['ratios'][r['server']]:.2f}×"
-        lines.append(f"| {r['concurrency']} | {r['server']} | {_f(r['rps'])} | {_f(r['p50_ms'])} | {_f(r['p99_ms'])} "
-                     f"| {r['errors']} | {ratio} |")
+        lines.append(
+            f"| {r['concurrency']} | {r['server']} | {_f(r['rps'])} | {_f(r['p50_ms'])} | {_f(r['p99_ms'])} "
+            f"| {r['errors']} | {ratio} |"
+        )
     return lines
 
 
@@ -131,16 +178,33 @@ def _server_order(name: str) -> int:
 
 
 def query_table(rows: list[dict], dataset: str, concurrency: int) -> list[str]:
-    servers = sorted({r["server"] for r in rows if r["dataset"] == dataset and r["concurrency"] == concurrency
-                      and not r["workload"].startswith("view:") and r["workload"] != "mix"}, key=_server_order)
+    servers = sorted(
+        {
+            r["server"]
+            for r in rows
+            if r["dataset"] == dataset
+            and r["concurrency"] == concurrency
+            and not r["workload"].startswith("view:")
+            and r["workload"] != "mix"
+        },
+        key=_server_order,
+    )
     if not servers:
         return []
     head = "| query | " + " | ".join(f"{s} req/s · p50 · p99 ms · err" for s in servers)
     peers = [s for s in servers if s != "migkg"]
     head += "".join(f" | migkg/{p}" for p in peers) + " |"
     lines = [head, "|---|" + "---:|" * (len(servers) + len(peers))]
-    names = sorted({r["workload"] for r in rows if r["dataset"] == dataset and r["concurrency"] == concurrency
-                    and not r["workload"].startswith("view:") and r["workload"] != "mix"})
+    names = sorted(
+        {
+            r["workload"]
+            for r in rows
+            if r["dataset"] == dataset
+            and r["concurrency"] == concurrency
+            and not r["workload"].startswith("view:")
+            and r["workload"] != "mix"
+        }
+    )
     for name in names:
         cells = []
         for s in servers:
@@ -155,67 +219,112 @@ def query_table(rows: list[dict], dataset: str, concurrency: int) -> list[str]:
 
 
 def view_table(rows: list[dict], dataset: str) -> list[str]:
-    lines = ["| view | concurrency | REST req/s · p50 · p99 ms · err | SPARQL twin req/s · p50 · p99 ms · err "
-             "| twin ÷ view (req/s) |", "|---|---:|---:|---:|---:|"]
-    for r in sorted((r for r in rows if r["dataset"] == dataset and r["server"] == VIEW),
-                    key=lambda r: (r["workload"], r["concurrency"])):
+    lines = [
+        "| view | concurrency | REST req/s · p50 · p99 ms · err | SPARQL twin req/s · p50 · p99 ms · err "
+        "| twin ÷ view (req/s) |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for r in sorted(
+        (r for r in rows if r["dataset"] == dataset and r["server"] == VIEW),
+        key=lambda r: (r["workload"], r["concurrency"]),
+    ):
         twin = find(rows, dataset=dataset, workload=r["workload"], concurrency=r["concurrency"], server=TWIN)
-        twin_cell = f"{_f(twin['rps'])} · {_f(twin['p50_ms'])} · {_f(twin['p99_ms'])} · {twin['errors']}" if twin else "–"
+        twin_cell = (
+            f"{_f(twin['rps'])} · {_f(twin['p50_ms'])} · {_f(twin['p99_ms'])} · {twin['errors']}" if twin else "–"
+        )
         ratio = r.get("twin_over_view")
-        lines.append(f"| {r['workload'][5:]} | {r['concurrency']} | {_f(r['rps'])} · {_f(r['p50_ms'])} · "
-                     f"{_f(r['p99_ms'])} · {r['errors']} | {twin_cell} | {f'{ratio:.2f}×' if ratio else '–'} |")
+        lines.append(
+            f"| {r['workload'][5:]} | {r['concurrency']} | {_f(r['rps'])} · {_f(r['p50_ms'])} · "
+            f"{_f(r['p99_ms'])} · {r['errors']} | {twin_cell} | {f'{ratio:.2f}×' if ratio else '–'} |"
+        )
     return lines
 
 
 def markdown(results: dict, label: str) -> str:
     rows = results["summary"]
     phases = results["phases"]
-    out = [f"# migkg benchmark: {label}", "",
-           f"Run by `make bench` (`bench/run.py --label {label}`) on {results['machine']['date']}, git "
-           f"{results['git']}; {results['wall_seconds']:.0f} s. Method: `bench/README.md`.", "",
-           "## Targets", "", "| target | figure | |", "|---|---|---|"]
+    out = [
+        f"# migkg benchmark: {label}",
+        "",
+        f"Run by `make bench` (`bench/run.py --label {label}`) on {results['machine']['date']}, git "
+        f"{results['git']}; {results['wall_seconds']:.0f} s. Method: `bench/README.md`.",
+        "",
+        "## Targets",
+        "",
+        "| target | figure | |",
+        "|---|---|---|",
+    ]
     out += [f"| {t['target']} | {t['figure']} | {_mark(t['met'])} |" for t in results["targets"]]
     for dataset, phase in phases.items():
         out += ["", f"## {dataset} data", ""]
         if dataset != "1x" and results.get("scaled"):
             s = results["scaled"]
-            out += [f"{s['factor']} copies of the build with fresh IRIs: {s['quads']:,} quads "
-                    f"({s['quads'] / s['base_quads']:.1f}× the {s['base_quads']:,} of the build).", ""]
+            out += [
+                f"{s['factor']} copies of the build with fresh IRIs: {s['quads']:,} quads "
+                f"({s['quads'] / s['base_quads']:.1f}× the {s['base_quads']:,} of the build).",
+                "",
+            ]
         out += ["Servers: " + "; ".join(f"**{n}**: {note}" for n, note in phase["servers"].items()) + ".", ""]
-        out += ["### The mix (every query in turn)", ""] + mix_table(rows, dataset)
+        out += ["### The mix (every query in turn)", "", *mix_table(rows, dataset)]
         for c in (1, 8, 32):
             table = query_table(rows, dataset, c)
             if table:
-                out += ["", f"### Each query at concurrency {c}", ""] + table
+                out += ["", f"### Each query at concurrency {c}", "", *table]
         views = view_table(rows, dataset)
         if len(views) > 2:
-            out += ["", "### REST views against the SPARQL they wrap (migkg)", ""] + views
+            out += ["", "### REST views against the SPARQL they wrap (migkg)", "", *views]
             out += [""] + [f"- `{v['target']}`: twin = {v['twin']}" for v in phase.get("views", [])]
-        out += ["", "### Cold start, memory, answers", "",
-                "| server | cold start to first answer, s | peak RSS MiB (PSS) | processes |", "|---|---:|---:|---:|"]
+        out += [
+            "",
+            "### Cold start, memory, answers",
+            "",
+            "| server | cold start to first answer, s | peak RSS MiB (PSS) | processes |",
+            "|---|---:|---:|---:|",
+        ]
         for name in phase["cold_start"]:
             starts = phase["cold_start"][name]
             mem = phase["memory"].get(name, {})
-            out.append(f"| {name} | {statistics.median(starts):.2f} (of {', '.join(f'{s:.2f}' for s in starts)}) | "
-                       f"{mem.get('peak_rss_mib', '–')} ({mem.get('peak_pss_mib', '–')}) | {mem.get('processes', '–')} |")
+            out.append(
+                f"| {name} | {statistics.median(starts):.2f} (of {', '.join(f'{s:.2f}' for s in starts)}) | "
+                f"{mem.get('peak_rss_mib', '–')} ({mem.get('peak_pss_mib', '–')}) | {mem.get('processes', '–')} |"
+            )
         answers = phase.get("answers", {})
         if answers:
             names = list(next(iter(answers.values())).keys())
-            out += ["", "Rows (or triples) each server returned, checked once before the load:", "",
-                    "| query | " + " | ".join(names) + " |", "|---|" + "---:|" * len(names)]
+            out += [
+                "",
+                "Rows (or triples) each server returned, checked once before the load:",
+                "",
+                "| query | " + " | ".join(names) + " |",
+                "|---|" + "---:|" * len(names),
+            ]
             out += [f"| {q} | " + " | ".join(str(a.get(n, "–")) for n in names) + " |" for q, a in answers.items()]
     build = results["build"]
-    out += ["", "## Build", "", f"{build['source']}: {build['total_seconds']:.1f} s wall"
-            + (f", peak RSS {build['peak_rss_mib']} MiB" if "peak_rss_mib" in build else "") + ".", "",
-            "| stage | seconds |", "|---|---:|"]
+    out += [
+        "",
+        "## Build",
+        "",
+        f"{build['source']}: {build['total_seconds']:.1f} s wall"
+        + (f", peak RSS {build['peak_rss_mib']} MiB" if "peak_rss_mib" in build else "")
+        + ".",
+        "",
+        "| stage | seconds |",
+        "|---|---:|",
+    ]
     out += [f"| {stage} | {seconds:.2f} |" for stage, seconds in build["stages"].items()]
     if results["notes"]:
         out += ["", "## Notes", ""] + [f"- {n}" for n in results["notes"]]
     m = results["machine"]
-    out += ["", "## Machine and versions", "",
-            f"{m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB; {m['os']}; Python {m['python']}; {m['java']}. "
-            f"The load generator runs on the same machine as the servers; other work on the machine adds noise.", "",
-            "| package | version |", "|---|---|"]
+    out += [
+        "",
+        "## Machine and versions",
+        "",
+        f"{m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB; {m['os']}; Python {m['python']}; {m['java']}. "
+        f"The load generator runs on the same machine as the servers; other work on the machine adds noise.",
+        "",
+        "| package | version |",
+        "|---|---|",
+    ]
     out += [f"| {p} | {v} |" for p, v in results["versions"].items()]
     return "\n".join(out) + "\n"
 
@@ -224,7 +333,7 @@ def console(results: dict) -> str:
     rows = results["summary"]
     out = []
     for dataset in results["phases"]:
-        out += ["", f"mix, {dataset} data"] + mix_table(rows, dataset)
+        out += ["", f"mix, {dataset} data", *mix_table(rows, dataset)]
     out += ["", "targets:"]
     out += [f"  [{_mark(t['met']):>6}] {t['target']}: {t['figure']}" for t in results["targets"]]
     return "\n".join(out)
@@ -253,9 +362,15 @@ def machine() -> dict:
     import datetime
     import os
 
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": memory, "os": platform.platform(),
-            "python": platform.python_version(), "java": java,
-            "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": memory,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "java": java,
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
 
 
 def versions() -> dict:
@@ -270,10 +385,12 @@ def versions() -> dict:
 
 def git_state(root: Path) -> str:
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True,
-                              check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
-                               capture_output=True, text=True).stdout.strip()
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"], cwd=root, capture_output=True, text=True
+        ).stdout.strip()
         return f"{head}{' (with uncommitted changes)' if dirty else ''}"
     except (OSError, subprocess.CalledProcessError):
         return "unknown"

@@ -53,8 +53,9 @@ class Plan:
     cold_starts: int = 5
 
 
-QUICK = Plan(rounds=2, mix_c8_extra_rounds=0, query_seconds=0.2, mix_seconds=0.6, scale=10, scaled_rounds=1,
-             cold_starts=1)
+QUICK = Plan(
+    rounds=2, mix_c8_extra_rounds=0, query_seconds=0.2, mix_seconds=0.6, scale=10, scaled_rounds=1, cold_starts=1
+)
 
 
 class Bench:
@@ -63,15 +64,29 @@ class Bench:
         self.records: list[dict] = []
         self.notes: list[str] = []
 
-    def cell(self, dataset: str, workload: str, concurrency: int, round_no: int,
-             runs: list[tuple[str, str, list[Operation], float, int]]) -> None:
+    def cell(
+        self,
+        dataset: str,
+        workload: str,
+        concurrency: int,
+        round_no: int,
+        runs: list[tuple[str, str, list[Operation], float, int]],
+    ) -> None:
         """One cell of one round: each (server, url, operations, seconds, cap) in turn, order rotated by round."""
         shift = round_no % len(runs)
         for server, url, operations, seconds, cap in runs[shift:] + runs[:shift]:
             result = run_load(url, operations, concurrency, seconds, cap, offset=round_no * 3)
             figures = summarise(result.outcomes, result.elapsed)
-            self.records.append({"dataset": dataset, "server": server, "workload": workload,
-                                 "concurrency": concurrency, "round": round_no, **figures})
+            self.records.append(
+                {
+                    "dataset": dataset,
+                    "server": server,
+                    "workload": workload,
+                    "concurrency": concurrency,
+                    "round": round_no,
+                    **figures,
+                }
+            )
 
 
 def main() -> int:
@@ -119,31 +134,44 @@ def timed_build(skip: bool) -> tuple[Path, dict]:
     if skip:
         build_dir = ROOT / "build"
         stages = json.loads((build_dir / "build-report.json").read_text(encoding="utf-8")).get("stages_seconds", {})
-        return build_dir, {"source": "build/build-report.json (not rebuilt; the total is the sum of the stages, "
-                                     "an upper bound: validate runs beside publish)", "stages": stages,
-                           "total_seconds": sum(stages.values())}
+        return build_dir, {
+            "source": "build/build-report.json (not rebuilt; the total is the sum of the stages, "
+            "an upper bound: validate runs beside publish)",
+            "stages": stages,
+            "total_seconds": sum(stages.values()),
+        }
     output = TMP / "build"
     started = time.perf_counter()
-    process = subprocess.run([str(srv.BIN / "migkg"), "build", "--output", str(output)], capture_output=True,
-                             text=True, cwd=ROOT)
+    process = subprocess.run(
+        [str(srv.BIN / "migkg"), "build", "--output", str(output)], capture_output=True, text=True, cwd=ROOT
+    )
     total = time.perf_counter() - started
     if process.returncode != 0:
         sys.stderr.write(process.stdout + process.stderr)
         raise SystemExit("the build failed; no benchmark")
-    stages = {m.group(1): float(m.group(2))
-              for m in re.finditer(r"^\[\d+/\d+\] (\S+) done in ([0-9.]+) s", process.stderr, re.MULTILINE)}
+    stages = {
+        m.group(1): float(m.group(2))
+        for m in re.finditer(r"^\[\d+/\d+\] (\S+) done in ([0-9.]+) s", process.stderr, re.MULTILINE)
+    }
     peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return output, {"source": "migkg build, run by the benchmark", "stages": stages, "total_seconds": round(total, 2),
-                    "peak_rss_mib": round(peak_kib / 1024, 1), "summary_line": process.stdout.strip()}
+    return output, {
+        "source": "migkg build, run by the benchmark",
+        "stages": stages,
+        "total_seconds": round(total, 2),
+        "peak_rss_mib": round(peak_kib / 1024, 1),
+        "summary_line": process.stdout.strip(),
+    }
 
 
 def stop_and_record_memory(running: dict, phase: dict) -> None:
     """Stop every server, then keep each one's peak memory in the phase's results."""
     stop_all(running)
     for name, server in running.items():
-        phase["memory"][name] = {"peak_rss_mib": round(server.memory.peak_rss / 2**20, 1),
-                                 "peak_pss_mib": round(server.memory.peak_pss / 2**20, 1),
-                                 "processes": server.memory.processes}
+        phase["memory"][name] = {
+            "peak_rss_mib": round(server.memory.peak_rss / 2**20, 1),
+            "peak_pss_mib": round(server.memory.peak_pss / 2**20, 1),
+            "processes": server.memory.processes,
+        }
 
 
 def run_phase(bench: Bench, dataset: str, build_dir: Path, queries: list, with_rdflib: bool) -> dict:
@@ -174,17 +202,34 @@ def run_phase(bench: Bench, dataset: str, build_dir: Path, queries: list, with_r
         for round_no in range(rounds):
             extra = round_no >= plan.rounds  # the extra rounds measure only the mix at concurrency 8
             print(f"[{dataset}] round {round_no + 1}/{rounds}{' (mix, c=8 only)' if extra else ''}", flush=True)
-            for c in ((8,) if extra else CONCURRENCY):
+            for c in (8,) if extra else CONCURRENCY:
                 if not extra:
                     for i, q in enumerate(queries):
-                        runs = [(n, running[n].url, [ops[n][i]], plan.query_seconds, plan.query_cap)
-                                for n in ("migkg", "oxigraph")]
+                        runs = [
+                            (n, running[n].url, [ops[n][i]], plan.query_seconds, plan.query_cap)
+                            for n in ("migkg", "oxigraph")
+                        ]
                         if c == 1 and "rdflib-endpoint" in running:
-                            runs.append(("rdflib-endpoint", running["rdflib-endpoint"].url,
-                                         [ops["rdflib-endpoint"][i]], plan.query_seconds, plan.rdflib_query_cap))
+                            runs.append(
+                                (
+                                    "rdflib-endpoint",
+                                    running["rdflib-endpoint"].url,
+                                    [ops["rdflib-endpoint"][i]],
+                                    plan.query_seconds,
+                                    plan.rdflib_query_cap,
+                                )
+                            )
                         bench.cell(dataset, q.name, c, round_no, runs)
-                runs = [(n, s.url, ops[n], plan.mix_seconds,
-                         plan.rdflib_mix_cap if n == "rdflib-endpoint" else plan.mix_cap) for n, s in running.items()]
+                runs = [
+                    (
+                        n,
+                        s.url,
+                        ops[n],
+                        plan.mix_seconds,
+                        plan.rdflib_mix_cap if n == "rdflib-endpoint" else plan.mix_cap,
+                    )
+                    for n, s in running.items()
+                ]
                 bench.cell(dataset, "mix", c, round_no, runs)
                 if not extra:
                     view_cells(bench, dataset, running["migkg"], views, queries, c, round_no)
@@ -192,14 +237,17 @@ def run_phase(bench: Bench, dataset: str, build_dir: Path, queries: list, with_r
         stop_and_record_memory(running, phase)
     if not with_rdflib:
         bench.notes.append("rdflib-endpoint was left out (--skip-rdflib).")
-    bench.notes.append(f"[{dataset}] rdflib-endpoint: per-query runs at concurrency 1 only (capped at "
-                       f"{plan.rdflib_query_cap} requests), the mix at 1, 8 and 32 (capped at {plan.rdflib_mix_cap} "
-                       "requests a run): it answers one query at a time, so more load only lengthens its queue.")
+    bench.notes.append(
+        f"[{dataset}] rdflib-endpoint: per-query runs at concurrency 1 only (capped at "
+        f"{plan.rdflib_query_cap} requests), the mix at 1, 8 and 32 (capped at {plan.rdflib_mix_cap} "
+        "requests a run): it answers one query at a time, so more load only lengthens its queue."
+    )
     return phase
 
 
-def view_cells(bench: Bench, dataset: str, migkg: srv.Server, views: list, queries: list, c: int,
-               round_no: int) -> None:
+def view_cells(
+    bench: Bench, dataset: str, migkg: srv.Server, views: list, queries: list, c: int, round_no: int
+) -> None:
     plan = bench.plan
     text_filter = next((q for q in queries if q.name.startswith("06-")), None)
     for view in views:
@@ -215,8 +263,10 @@ def view_cells(bench: Bench, dataset: str, migkg: srv.Server, views: list, queri
 def run_scaled_phase(bench: Bench, dataset: str, build_dir: Path, queries: list) -> dict:
     plan = bench.plan
     logs = TMP / "logs"
-    specs = {"migkg": srv.migkg(build_dir, MIGKG_WORKERS, query_timeout=plan.scaled_timeout),
-             "oxigraph": srv.oxigraph(build_dir)}
+    specs = {
+        "migkg": srv.migkg(build_dir, MIGKG_WORKERS, query_timeout=plan.scaled_timeout),
+        "oxigraph": srv.oxigraph(build_dir),
+    }
     phase: dict = {"servers": {n: s.note for n, s in specs.items()}, "cold_start": {}, "memory": {}, "slow": []}
     running = {}
     try:
@@ -232,10 +282,11 @@ def run_scaled_phase(bench: Bench, dataset: str, build_dir: Path, queries: list)
             for i, q in enumerate(queries):
                 if q.name in slow:
                     continue
-                runs = [(n, running[n].url, [ops[n][i]], plan.scaled_query_seconds, plan.scaled_query_cap)
-                        for n in running]
+                runs = [
+                    (n, running[n].url, [ops[n][i]], plan.scaled_query_seconds, plan.scaled_query_cap) for n in running
+                ]
                 bench.cell(dataset, q.name, 1, round_no, runs)
-                latest = [r for r in bench.records[-len(runs):]]
+                latest = list(bench.records[-len(runs) :])
                 if any(r["p50_ms"] > plan.scaled_slow_seconds * 1000 for r in latest):
                     slow.add(q.name)
         phase["slow"] = sorted(slow)
@@ -247,11 +298,15 @@ def run_scaled_phase(bench: Bench, dataset: str, build_dir: Path, queries: list)
     finally:
         stop_and_record_memory(running, phase)
     if slow:
-        bench.notes.append(f"[{dataset}] queries slower than {plan.scaled_slow_seconds:g} s at this size were "
-                           f"measured in the first round only and left out of its mix: {', '.join(sorted(slow))}.")
-    bench.notes.append(f"[{dataset}] migkg and the Oxigraph server only (rdflib-endpoint would need minutes and "
-                       f"gigabytes to parse {plan.scale}x the N-Quads into memory); per-query runs at concurrency 1, "
-                       f"the mix at 8; MIGKG_QUERY_TIMEOUT={plan.scaled_timeout:g} (the peers have no timeout).")
+        bench.notes.append(
+            f"[{dataset}] queries slower than {plan.scaled_slow_seconds:g} s at this size were "
+            f"measured in the first round only and left out of its mix: {', '.join(sorted(slow))}."
+        )
+    bench.notes.append(
+        f"[{dataset}] migkg and the Oxigraph server only (rdflib-endpoint would need minutes and "
+        f"gigabytes to parse {plan.scale}x the N-Quads into memory); per-query runs at concurrency 1, "
+        f"the mix at 8; MIGKG_QUERY_TIMEOUT={plan.scaled_timeout:g} (the peers have no timeout)."
+    )
     return phase
 
 
@@ -261,7 +316,7 @@ def stop_all(running: dict) -> None:
     for server in running.values():
         try:
             server.stop()
-        except Exception as error:  # noqa: BLE001 - the others must still be stopped
+        except Exception as error:
             failures.append(error)
     if failures:
         raise failures[0]
@@ -275,15 +330,16 @@ def check_answers(running: dict, queries: list) -> dict:
         for name, server in running.items():
             url = f"{server.sparql_url}?{urllib.parse.urlencode({'query': q.text})}"
             try:
-                with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": q.accept}),
-                                            timeout=300) as response:
+                with urllib.request.urlopen(
+                    urllib.request.Request(url, headers={"Accept": q.accept}), timeout=300
+                ) as response:
                     body = response.read()
                 if q.accept == SPARQL_JSON:
                     count = len(json.loads(body)["results"]["bindings"])
                 else:
                     count = sum(1 for line in body.splitlines() if line.strip())
                 answers[q.name][name] = count
-            except Exception as error:  # noqa: BLE001 - recorded, shown in the results
+            except Exception as error:
                 answers[q.name][name] = f"error: {error}"
     return answers
 
@@ -292,9 +348,9 @@ def usable_views(migkg: srv.Server) -> tuple[list, list[str]]:
     views, notes = [], []
     for view in rest_views():
         try:
-            with urllib.request.urlopen(urllib.request.Request(migkg.url + view.target,
-                                                               headers={"Accept": "application/json"}),
-                                        timeout=60) as response:
+            with urllib.request.urlopen(
+                urllib.request.Request(migkg.url + view.target, headers={"Accept": "application/json"}), timeout=60
+            ) as response:
                 response.read()
             views.append(view)
             if view.twin is None and view.name != "search":

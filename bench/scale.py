@@ -41,8 +41,11 @@ class _Copies(io.RawIOBase):
         while not self.chunk:
             if self.copy >= self.factor:
                 return 0
-            data = self.nquads if self.copy == 0 else self.nquads.replace(
-                RESOURCE_PREFIX, RESOURCE_PREFIX + b"copy-%d/" % self.copy)
+            data = (
+                self.nquads
+                if self.copy == 0
+                else self.nquads.replace(RESOURCE_PREFIX, RESOURCE_PREFIX + b"copy-%d/" % self.copy)
+            )
             self.chunk = memoryview(data)
             self.copy += 1
         n = min(len(buffer), len(self.chunk))
@@ -64,16 +67,22 @@ def scaled_build(build_dir: Path, work_dir: Path, factor: int) -> tuple[Path, di
     started = time.perf_counter()
     nquads = (build_dir / "migkg.nq").read_bytes()
     store = ox.Store(str(target / "store"))
-    store.bulk_load(input=io.BufferedReader(_Copies(nquads, factor), buffer_size=1 << 20),
-                    format=ox.RdfFormat.N_QUADS, lenient=True)
+    store.bulk_load(
+        input=io.BufferedReader(_Copies(nquads, factor), buffer_size=1 << 20), format=ox.RdfFormat.N_QUADS, lenient=True
+    )
     store.optimize()
     quads = len(store)
     store.flush()
     del store
     scaled_info = dict(info, version=f"{info['version']}-x{factor}")
     (target / "build-info.json").write_text(json.dumps(scaled_info, indent=2) + "\n", encoding="utf-8")
-    meta = {"factor": factor, "quads": quads, "base_quads": nquads.count(b"\n"),
-            "seconds_to_make": round(time.perf_counter() - started, 1), "build_version": info["version"]}
+    meta = {
+        "factor": factor,
+        "quads": quads,
+        "base_quads": nquads.count(b"\n"),
+        "seconds_to_make": round(time.perf_counter() - started, 1),
+        "build_version": info["version"],
+    }
     done.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     return target, meta
 
@@ -82,5 +91,7 @@ if __name__ == "__main__":
     import sys
 
     root = Path(__file__).resolve().parent.parent
-    path, meta = scaled_build(root / "build", root / "bench" / "results" / "tmp", int(sys.argv[1]) if len(sys.argv) > 1 else 100)
+    path, meta = scaled_build(
+        root / "build", root / "bench" / "results" / "tmp", int(sys.argv[1]) if len(sys.argv) > 1 else 100
+    )
     print(path, meta)

@@ -36,22 +36,39 @@ def migkg(build_dir: Path, workers: int, query_timeout: float | None = None) -> 
     env = {"MIGKG_BUILD_DIR": str(build_dir), "MIGKG_MAX_CONCURRENT_QUERIES": str(workers)}
     if query_timeout:
         env["MIGKG_QUERY_TIMEOUT"] = str(query_timeout)
-    return ServerSpec("migkg", "/sparql", [str(BIN / "migkg"), "serve", "--host", HOST, "--port", "{port}"], env,
-                      f"one uvicorn process, {workers} query worker processes (MIGKG_MAX_CONCURRENT_QUERIES)")
+    return ServerSpec(
+        "migkg",
+        "/sparql",
+        [str(BIN / "migkg"), "serve", "--host", HOST, "--port", "{port}"],
+        env,
+        f"one uvicorn process, {workers} query worker processes (MIGKG_MAX_CONCURRENT_QUERIES)",
+    )
 
 
 def oxigraph(build_dir: Path) -> ServerSpec:
-    return ServerSpec("oxigraph", "/query",
-                      [str(BIN / "oxigraph"), "serve-read-only", "--location", str(build_dir / "store"),
-                       "--bind", f"{HOST}:{{port}}", "--union-default-graph"],
-                      note="one process, the same store opened read-only, union default graph like migkg")
+    return ServerSpec(
+        "oxigraph",
+        "/query",
+        [
+            str(BIN / "oxigraph"),
+            "serve-read-only",
+            "--location",
+            str(build_dir / "store"),
+            "--bind",
+            f"{HOST}:{{port}}",
+            "--union-default-graph",
+        ],
+        note="one process, the same store opened read-only, union default graph like migkg",
+    )
 
 
 def rdflib_endpoint(build_dir: Path) -> ServerSpec:
-    return ServerSpec("rdflib-endpoint", "/",
-                      [str(BIN / "rdflib-endpoint"), "serve", "--host", HOST, "--port", "{port}",
-                       str(build_dir / "migkg.nq")],
-                      note="one uvicorn process; rdflib Dataset (memory store, default_union) parsed from migkg.nq")
+    return ServerSpec(
+        "rdflib-endpoint",
+        "/",
+        [str(BIN / "rdflib-endpoint"), "serve", "--host", HOST, "--port", "{port}", str(build_dir / "migkg.nq")],
+        note="one uvicorn process; rdflib Dataset (memory store, default_union) parsed from migkg.nq",
+    )
 
 
 def free_port() -> int:
@@ -110,9 +127,14 @@ class Server:
         command = [part.replace("{port}", str(self.port)) for part in spec.command]
         started = time.perf_counter()
         with open(self.log_path, "wb") as log:
-            self.process = subprocess.Popen(command, env={**os.environ, **spec.env}, stdout=log,
-                                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                            start_new_session=True)
+            self.process = subprocess.Popen(
+                command,
+                env={**os.environ, **spec.env},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
         self.memory = MemoryWatch(self.process.pid)
         if watch_memory:
             self.memory.start()
@@ -149,7 +171,7 @@ class Server:
                     os.killpg(self.process.pid, signal.SIGKILL)
                     self.process.wait()
 
-    def __enter__(self) -> "Server":
+    def __enter__(self) -> Server:
         return self
 
     def __exit__(self, *exc: object) -> None:

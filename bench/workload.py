@@ -85,10 +85,22 @@ def rest_views() -> list[RestView]:
     objective = _render_view("objective", {"number": 4})
     practices = _render_view("practices", {"sdg_target": "10.7"})
     return [
-        RestView("objective", "/api/objectives/4", objective,
-                 "queries/views/objective.rq, then its parts (actions, practices, SDG targets), in sequence"),
-        RestView("practices", "/api/practices?sdg_target=10.7", practices,
-                 "queries/views/practices.rq with ?sdg_target bound, first page (LIMIT default+1)"),
-        RestView("search", "/api/search?q=" + quote("birth registration"), None,
-                 "SQLite FTS5, no SPARQL; compared with 06-text-filter, the SPARQL way to find the words"),
+        RestView(
+            "objective",
+            "/api/objectives/4",
+            objective,
+            "queries/views/objective.rq, then its parts (actions, practices, SDG targets), in sequence",
+        ),
+        RestView(
+            "practices",
+            "/api/practices?sdg_target=10.7",
+            practices,
+            "queries/views/practices.rq with ?sdg_target bound, first page (LIMIT default+1)",
+        ),
+        RestView(
+            "search",
+            "/api/search?q=" + quote("birth registration"),
+            None,
+            "SQLite FTS5, no SPARQL; compared with 06-text-filter, the SPARQL way to find the words",
+        ),
     ]

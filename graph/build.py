@@ -94,10 +94,14 @@ def _run(staging: Path, sources_dir: Path, report: BuildReport, progress: Progre
     with progress.stage("reason"):
         classes = reason.check_consistency(ontology)
         closure = reason.superclasses(ontology)
-        inferred = sum(reason.materialise_types(dataset.graph(g.identifier), closure)
-                       for g in list(dataset.contexts()) if g.identifier != GRAPH["ontology"])
-        print(f"      HermiT: ontology consistent ({classes} classes); {inferred} inferred types added",
-              file=progress.out)
+        inferred = sum(
+            reason.materialise_types(dataset.graph(g.identifier), closure)
+            for g in list(dataset.contexts())
+            if g.identifier != GRAPH["ontology"]
+        )
+        print(
+            f"      HermiT: ontology consistent ({classes} classes); {inferred} inferred types added", file=progress.out
+        )
     # Validation runs in a forked process while publish writes into the staging directory; nothing
     # is swapped in before it passes.
     validation = validate.in_background(lambda: _union(dataset, exclude=set()))
@@ -116,8 +120,7 @@ def _run(staging: Path, sources_dir: Path, report: BuildReport, progress: Progre
     outcome = validation()
     progress.finished("validate", outcome.seconds)
     for warning in outcome.warnings:
-        report.warn("shacl", "shacl-warning", f"{warning['message']} ({warning['path']})",
-                    resource=warning["focus"])
+        report.warn("shacl", "shacl-warning", f"{warning['message']} ({warning['path']})", resource=warning["focus"])
     outcome.report_graph.serialize(staging / "shacl-report.ttl", format="turtle")
     if outcome.violations:
         first = "; ".join(f"{v['focus']} {v['path']}: {v['message']}" for v in outcome.violations[:5])
@@ -137,8 +140,11 @@ def _link(dataset: Dataset, documents: list[Document], extractions: list, report
     _add(dataset.graph(GRAPH["sdg"]), sdg.goals_and_targets(kos, report))
     for document, extraction in zip(documents, extractions, strict=True):
         graph = dataset.graph(document.graph)
-        _add(graph, sdg.check_citations(document, graph, kos, report),
-             link.resolve_mentions(document, extraction.mentions, registry))
+        _add(
+            graph,
+            sdg.check_citations(document, graph, kos, report),
+            link.resolve_mentions(document, extraction.mentions, registry),
+        )
     texts = {source.iri: source.text for document in documents for source in document.renderings}
     extracted = _union(dataset, exclude=set(SHARED_GRAPHS))
     links = dataset.graph(GRAPH["links"])
@@ -153,8 +159,10 @@ def _parser(document: Document):
     try:
         return PARSERS[document.parser]
     except KeyError:
-        raise SourceError(f"the manifest names parser {document.parser!r} for {document.id!r}; "
-                          f"graph/parsers/__init__.py knows {sorted(PARSERS)}") from None
+        raise SourceError(
+            f"the manifest names parser {document.parser!r} for {document.id!r}; "
+            f"graph/parsers/__init__.py knows {sorted(PARSERS)}"
+        ) from None
 
 
 def _add(target: Graph, *graphs: Graph) -> None:

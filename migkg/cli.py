@@ -12,7 +12,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="migkg", description="The Migration Governance Knowledge Graph.")
     commands = parser.add_subparsers(dest="command", required=True)
     build_cmd = commands.add_parser("build", help="extract, link, reason, validate and publish the graph into build/")
-    build_cmd.add_argument("--output", type=Path, default=None, help="build directory (default: $MIGKG_BUILD_DIR, else build/)")
+    build_cmd.add_argument(
+        "--output", type=Path, default=None, help="build directory (default: $MIGKG_BUILD_DIR, else build/)"
+    )
     build_cmd.add_argument("--sources", type=Path, default=None, help="sources directory with manifest.toml")
     serve_cmd = commands.add_parser("serve", help="serve the built graph (SPARQL, linked data, REST views)")
     serve_cmd.add_argument("--host", default="127.0.0.1")
@@ -35,8 +37,10 @@ def _build(args: argparse.Namespace) -> int:
     except BuildError as error:
         print(f"migkg build failed: {error}\nThe previous build in {output} is untouched.", file=sys.stderr)
         return 1
-    print(f"migkg build: {report.counts['triples']} triples, {report.counts['repairs']} repairs, "
-          f"{report.counts['warnings']} warnings → {output} (see build-report.md)")
+    print(
+        f"migkg build: {report.counts['triples']} triples, {report.counts['repairs']} repairs, "
+        f"{report.counts['warnings']} warnings → {output} (see build-report.md)"
+    )
     return 0
 
 

@@ -2,8 +2,8 @@
 data, templates and the npm-installed UI assets.
 
 Every one of them is package data of the wheel, so the same paths work from a checkout (editable
-install) and from a plain `pip install .`; nothing is found relative to the repository. (The SPARQL files have their own loader,
-`migkg.queries`.)
+install) and from a plain `pip install .`; nothing is found relative to the repository. (The SPARQL
+files have their own loader, `migkg.queries`.)
 """
 
 from __future__ import annotations

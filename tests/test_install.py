@@ -49,25 +49,46 @@ def installed(tmp_path_factory) -> Path:
     work = tmp_path_factory.mktemp("install")
     checkout = work / "checkout"
     _copy_checkout(checkout)
-    _run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", work / "wheel", checkout,
-         cwd=work)
+    _run(
+        sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", work / "wheel", checkout, cwd=work
+    )
     venv = work / "venv"
     _run(sys.executable, "-m", "venv", "--without-pip", venv, cwd=work)
-    site = Path(subprocess.run([venv / "bin" / "python", "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-                               capture_output=True, text=True, check=True).stdout.strip())
+    site = Path(
+        subprocess.run(
+            [venv / "bin" / "python", "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    )
     # A path line in a .pth file adds that directory alone: its own .pth files (the editable
     # install's finder among them) are not run, so `migkg` can only come from the wheel.
     (site / "project-dependencies.pth").write_text(sysconfig.get_path("purelib") + "\n", encoding="utf-8")
     wheel = next((work / "wheel").glob("migkg-*.whl"))
-    _run(sys.executable, "-m", "pip", "--python", venv / "bin" / "python", "install", "--quiet", "--no-deps", wheel,
-         cwd=work)
+    _run(
+        sys.executable,
+        "-m",
+        "pip",
+        "--python",
+        venv / "bin" / "python",
+        "install",
+        "--quiet",
+        "--no-deps",
+        wheel,
+        cwd=work,
+    )
     return venv / "bin"
 
 
 def test_the_installed_package_owns_its_data(installed, tmp_path):
-    found = _run(installed / "python", "-c",
-                 "import migkg, migkg.resources as r, migkg.queries as q; "
-                 "print(migkg.__file__); print(r.ontology_file()); print(q.QUERIES_DIR)", cwd=tmp_path)
+    found = _run(
+        installed / "python",
+        "-c",
+        "import migkg, migkg.resources as r, migkg.queries as q; "
+        "print(migkg.__file__); print(r.ontology_file()); print(q.QUERIES_DIR)",
+        cwd=tmp_path,
+    )
     paths = [Path(line) for line in found.stdout.splitlines()]
     assert all(installed.parent in path.parents for path in paths), paths
     assert paths[1].is_file()
@@ -77,9 +98,13 @@ def test_build_and_serve_from_outside_the_checkout(installed, tmp_path):
     _run(installed / "migkg", "build", "--output", "release", cwd=tmp_path)
     assert (tmp_path / "release" / "build-info.json").is_file()
     port = _free_port()
-    server = subprocess.Popen([installed / "migkg", "serve", "--port", str(port)], cwd=tmp_path,
-                              env={**os.environ, "MIGKG_BUILD_DIR": str(tmp_path / "release")},
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [installed / "migkg", "serve", "--port", str(port)],
+        cwd=tmp_path,
+        env={**os.environ, "MIGKG_BUILD_DIR": str(tmp_path / "release")},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         _wait_for(base, server)
@@ -89,7 +114,9 @@ def test_build_and_serve_from_outside_the_checkout(installed, tmp_path):
         assert turtle.status_code == 200 and "Legal identity and documentation" in turtle.text
         page = httpx.get(f"{base}/sparql", headers={"Accept": "text/html"}, timeout=30)
         assert page.status_code == 200 and "yasgui.min.js" in page.text
-        assert httpx.get(f"{base}/static/node_modules/@zazuko/yasgui/build/yasgui.min.js", timeout=30).status_code == 200
+        assert (
+            httpx.get(f"{base}/static/node_modules/@zazuko/yasgui/build/yasgui.min.js", timeout=30).status_code == 200
+        )
         assert httpx.get(f"{base}/docs", timeout=30).status_code == 200
     finally:
         server.terminate()

@@ -79,4 +79,3 @@ def _linker(base_iri: str):
         return "/" + iri.removeprefix(base_iri) if iri.startswith(base_iri) else iri
 
     return link
-

@@ -84,8 +84,14 @@ async def download(request: Request, state: Built, name: str) -> Response:
 
 
 def _media_type(name: str) -> str:
-    by_extension = {".trig": "application/trig", ".nq": "application/n-quads", ".ttl": "text/turtle",
-                    ".jsonld": "application/ld+json", ".md": "text/markdown", ".json": "application/json"}
+    by_extension = {
+        ".trig": "application/trig",
+        ".nq": "application/n-quads",
+        ".ttl": "text/turtle",
+        ".jsonld": "application/ld+json",
+        ".md": "text/markdown",
+        ".json": "application/json",
+    }
     for extension, media_type in by_extension.items():
         if name.endswith(extension):
             return media_type

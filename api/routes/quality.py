@@ -45,15 +45,28 @@ class QualityReport(BaseModel):
     notes: list[Note] = Field(description="the notes that pass the filters")
 
 
-@router.get("/quality", tags=["quality"], summary="The build's quality report", response_model=QualityReport,
-            responses=problem_responses(422, 503))
+@router.get(
+    "/quality",
+    tags=["quality"],
+    summary="The build's quality report",
+    response_model=QualityReport,
+    responses=problem_responses(422, 503),
+)
 @router.head("/quality", include_in_schema=False)
 async def quality(
     state: Built,
-    category: Annotated[Literal["repair", "warning", "ignored"] | None,
-                        Query(description="only repairs, only warnings, or only the text left out")] = None,
-    source: Annotated[str | None, Query(description="only notes on this source document (see /api/documents)",
-                                        pattern="^[a-z0-9-]{1,40}$", examples=["gcm-booklet"])] = None,
+    category: Annotated[
+        Literal["repair", "warning", "ignored"] | None,
+        Query(description="only repairs, only warnings, or only the text left out"),
+    ] = None,
+    source: Annotated[
+        str | None,
+        Query(
+            description="only notes on this source document (see /api/documents)",
+            pattern="^[a-z0-9-]{1,40}$",
+            examples=["gcm-booklet"],
+        ),
+    ] = None,
 ) -> Response:
     """Whether the graph passed SHACL (and every warning it raised), how long each build stage took,
     and every repair the parsers made to the source text with its reason, every warning about it,

@@ -33,19 +33,34 @@ class SearchResults(BaseModel):
     prev: str | None
 
 
-@router.get("/search", tags=["search"], summary="Search the labels and texts of every resource",
-            response_model=SearchResults, responses=problem_responses(422, 503))
+@router.get(
+    "/search",
+    tags=["search"],
+    summary="Search the labels and texts of every resource",
+    response_model=SearchResults,
+    responses=problem_responses(422, 503),
+)
 @router.head("/search", include_in_schema=False)
 async def search(
     request: Request,
     index: Search,
-    q: Annotated[str, Query(min_length=1, max_length=200,
-                            openapi_examples={"phrase": {"value": "birth registration"}},
-                            description='words to find; "quoted words" must stand together; '
-                                        'the last word also matches as a prefix')],
-    types: Annotated[list[str] | None, Query(alias="type", description="only resources of these classes (repeatable), "
-                                                        "e.g. Practice, Action, Objective, Country",
-                                            openapi_examples={"practices": {"value": ["Practice"]}})] = None,
+    q: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=200,
+            openapi_examples={"phrase": {"value": "birth registration"}},
+            description='words to find; "quoted words" must stand together; the last word also matches as a prefix',
+        ),
+    ],
+    types: Annotated[
+        list[str] | None,
+        Query(
+            alias="type",
+            description="only resources of these classes (repeatable), e.g. Practice, Action, Objective, Country",
+            openapi_examples={"practices": {"value": ["Practice"]}},
+        ),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=100, description="hits per page")] = 20,
     offset: Annotated[int, Query(ge=0, le=10_000, description="hits to skip")] = 0,
 ) -> Response:
@@ -54,9 +69,22 @@ async def search(
     try:
         page = await asyncio.to_thread(index.search, q, types, limit, offset)
     except SearchQueryInvalid as invalid:
-        return error_for(request, 422, f"Cannot search for this: {invalid.reason}.",
-                         errors=[{"parameter": f"query.{invalid.parameter}", "reason": invalid.reason}])
+        return error_for(
+            request,
+            422,
+            f"Cannot search for this: {invalid.reason}.",
+            errors=[{"parameter": f"query.{invalid.parameter}", "reason": invalid.reason}],
+        )
     links = page_links(request, limit, offset, page.has_more)
-    items = [{"id": hit.iri, "label": hit.label, "types": hit.types, "document": hit.document,
-              "snippet": hit.snippet, "score": hit.score} for hit in page.items]
+    items = [
+        {
+            "id": hit.iri,
+            "label": hit.label,
+            "types": hit.types,
+            "document": hit.document,
+            "snippet": hit.snippet,
+            "score": hit.score,
+        }
+        for hit in page.items
+    ]
     return JSONResponse({"q": q, **page_body(items, limit, offset, links)}, headers={"Link": link_header(links)})

@@ -55,8 +55,9 @@ async def _answer(request: Request, state: AppState, operation: ProtocolRequest)
     # Checked here rather than as the route's dependency: /sparql also answers without a build
     # (the service description, YASGUI, refusals). A busy store or a timeout is answered by the app's handlers.
     store = state.require_build().store
-    outcome = await user_query(store, settings, checked, request.headers.get("accept"),
-                               operation.default_graphs, operation.named_graphs)
+    outcome = await user_query(
+        store, settings, checked, request.headers.get("accept"), operation.default_graphs, operation.named_graphs
+    )
     if not isinstance(outcome, QueryAnswer):
         return error_for(request, outcome.status, outcome.message, headers={"Vary": "Accept"})
     headers = {"Vary": "Accept"}

@@ -43,13 +43,26 @@ def views_router(views: list[View]) -> APIRouter:
     @router.head("", include_in_schema=False)
     async def index(site: SiteRoot) -> dict[str, Any]:
         """Every view with its path, summary and parameters; /docs has the full description."""
-        return {"openapi": f"{site}/openapi.json", "docs": f"{site}/docs", "views": [
-            {"name": v.name, "path": f"{PREFIX}{v.path}", "summary": v.summary, "kind": v.kind,
-             "parameters": [p.name for p in v.params]} for v in views]}
+        return {
+            "openapi": f"{site}/openapi.json",
+            "docs": f"{site}/docs",
+            "views": [
+                {
+                    "name": v.name,
+                    "path": f"{PREFIX}{v.path}",
+                    "summary": v.summary,
+                    "kind": v.kind,
+                    "parameters": [p.name for p in v.params],
+                }
+                for v in views
+            ],
+        }
 
     for view in views:
         listing = view.path.rsplit("/{", 1)[0]
-        hint = view.hint or (f"See {PREFIX}{listing} for what exists." if listing in paths else f"{PREFIX} lists the views.")
+        hint = view.hint or (
+            f"See {PREFIX}{listing} for what exists." if listing in paths else f"{PREFIX} lists the views."
+        )
         _add_route(router, view, hint)
 
     @router.api_route("/{unknown:path}", methods=["GET", "HEAD"], include_in_schema=False)
@@ -69,15 +82,23 @@ def _add_route(router: APIRouter, view: View, not_found_hint: str) -> None:
         return await route.answer(request, state, values)
 
     endpoint.__signature__ = inspect.Signature(  # what FastAPI validates and documents
-        [inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request),
-         inspect.Parameter("state", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Built)]
+        [
+            inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request),
+            inspect.Parameter("state", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Built),
+        ]
         + [_signature_parameter(p) for p in view.params]
         + (_paging_parameters(view) if view.kind == "list" else [])
     )
     endpoint.__name__ = view.name.replace("-", "_")
     router.add_api_route(
-        view.path, endpoint, methods=["GET"], name=f"view:{view.name}", summary=view.summary,
-        description=_description(view), tags=list(view.tags) or ["views"], response_model=model,
+        view.path,
+        endpoint,
+        methods=["GET"],
+        name=f"view:{view.name}",
+        summary=view.summary,
+        description=_description(view),
+        tags=list(view.tags) or ["views"],
+        response_model=model,
         responses={200: {"content": media}, **problem_responses(*statuses)},
     )
     router.add_api_route(view.path, endpoint, methods=["HEAD"], include_in_schema=False)
@@ -87,10 +108,17 @@ def _signature_parameter(param: Param) -> inspect.Parameter:
     python_type: Any = Literal[tuple(param.enum)] if param.enum else PARAM_TYPES[param.type]
     options: dict[str, Any] = {"description": param.description}
     if param.example is not None:  # Swagger UI's "Try it out" starts from the parameter-level example
-        options["openapi_examples"] = {"example": {"summary": f"{param.name} = {param.example}", "value": param.example}}
+        options["openapi_examples"] = {
+            "example": {"summary": f"{param.name} = {param.example}", "value": param.example}
+        }
     limits = param.constraints
-    for ours, fastapi_name in (("pattern", "pattern"), ("minimum", "ge"), ("maximum", "le"),
-                               ("min_length", "min_length"), ("max_length", "max_length")):
+    for ours, fastapi_name in (
+        ("pattern", "pattern"),
+        ("minimum", "ge"),
+        ("maximum", "le"),
+        ("min_length", "min_length"),
+        ("max_length", "max_length"),
+    ):
         if ours in limits:
             options[fastapi_name] = limits[ours]
     if param.in_path:
@@ -106,8 +134,9 @@ def _paging_parameters(view: View) -> list[inspect.Parameter]:
     limit = Query(ge=1, le=view.max_limit, description=f"rows per page (at most {view.max_limit})")
     offset = Query(ge=0, le=1_000_000, description="rows to skip")
     return [
-        inspect.Parameter("limit", inspect.Parameter.KEYWORD_ONLY, annotation=Annotated[int, limit],
-                          default=view.default_limit),
+        inspect.Parameter(
+            "limit", inspect.Parameter.KEYWORD_ONLY, annotation=Annotated[int, limit], default=view.default_limit
+        ),
         inspect.Parameter("offset", inspect.Parameter.KEYWORD_ONLY, annotation=Annotated[int, offset], default=0),
     ]
 
@@ -142,8 +171,12 @@ class _ViewRoute:
                 return self._page(request, offer, values, await fetch_page(state.store, state.settings, view, values))
             return self._item(offer, await fetch_item(state.store, state.settings, view, values))
         except ParameterInvalid as invalid:
-            return error_for(request, 422, f"Invalid parameters: {invalid.name}: {invalid.reason}",
-                             errors=[{"parameter": invalid.name, "reason": invalid.reason}])
+            return error_for(
+                request,
+                422,
+                f"Invalid parameters: {invalid.name}: {invalid.reason}",
+                errors=[{"parameter": invalid.name, "reason": invalid.reason}],
+            )
         except NotFound as missing:
             return error_for(request, 404, str(missing), hint=self.not_found_hint)
 
@@ -154,12 +187,14 @@ class _ViewRoute:
         if offer is CSV:
             return Response(csv_text(self.view, page.items), media_type=offer.content_type, headers=headers)
         if offer is JSON_LD:
-            return JSONResponse({"@context": self.context, "items": page.items}, media_type=offer.content_type,
-                                headers=headers)
+            return JSONResponse(
+                {"@context": self.context, "items": page.items}, media_type=offer.content_type, headers=headers
+            )
         return JSONResponse(page_body(page.items, limit, offset, links), headers=headers)
 
     def _item(self, offer: Offer, item: dict[str, Any]) -> Response:
         if offer is JSON_LD:
-            return JSONResponse({"@context": self.context, **item}, media_type=offer.content_type,
-                                headers={"Vary": "Accept"})
+            return JSONResponse(
+                {"@context": self.context, **item}, media_type=offer.content_type, headers={"Vary": "Accept"}
+            )
         return JSONResponse(item, headers={"Vary": "Accept"})

@@ -13,8 +13,13 @@ BASE = "https://w3id.org/migkg/"
 def _ontology_terms(namespace: str) -> list[str]:
     """The local names the ontology declares (every subject in its namespace)."""
     quads = pyoxigraph.parse(path=resources.ontology_file(), format=pyoxigraph.RdfFormat.TURTLE)
-    return sorted({q.subject.value.removeprefix(namespace) for q in quads
-                   if isinstance(q.subject, pyoxigraph.NamedNode) and q.subject.value.startswith(namespace)})
+    return sorted(
+        {
+            q.subject.value.removeprefix(namespace)
+            for q in quads
+            if isinstance(q.subject, pyoxigraph.NamedNode) and q.subject.value.startswith(namespace)
+        }
+    )
 
 
 # Closed over the ontology's own terms, so that a misspelt `MIG.Objectve` fails where it is written.
@@ -67,7 +72,7 @@ def curie(iri: str) -> str:
     """``prefix:local`` by the longest namespace that starts the IRI; the IRI itself if none does."""
     for prefix, namespace in _LONGEST_FIRST:
         if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
+            return f"{prefix}:{iri[len(namespace) :]}"
     return iri
 
 

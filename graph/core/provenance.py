@@ -25,9 +25,16 @@ def part(resource: URIRef, fragment: str) -> URIRef:
     return URIRef(f"{resource}#{fragment}")
 
 
-def add_provenance(graph: Graph, resource: URIRef, document: URIRef, text: str, span: Span,
-                   motivation: URIRef = OA.describing, name: str = "provenance",
-                   body: URIRef | None = None) -> URIRef:
+def add_provenance(
+    graph: Graph,
+    resource: URIRef,
+    document: URIRef,
+    text: str,
+    span: Span,
+    motivation: URIRef = OA.describing,
+    name: str = "provenance",
+    body: URIRef | None = None,
+) -> URIRef:
     """Record that `resource` was extracted from `text[span.start:span.end]` of `document`.
 
     With `body`, the annotation (still named under `resource`) says instead that the span
@@ -49,7 +56,7 @@ def add_provenance(graph: Graph, resource: URIRef, document: URIRef, text: str, 
     graph.add((target, OA.hasSelector, quote))
     graph.add((target, OA.hasSelector, position))
     graph.add((quote, RDF.type, OA.TextQuoteSelector))
-    graph.add((quote, OA.exact, Literal(text[span.start:span.end])))
+    graph.add((quote, OA.exact, Literal(text[span.start : span.end])))
     graph.add((position, RDF.type, OA.TextPositionSelector))
     graph.add((position, OA.start, Literal(span.start, datatype=XSD.nonNegativeInteger)))
     graph.add((position, OA.end, Literal(span.end, datatype=XSD.nonNegativeInteger)))

@@ -76,8 +76,9 @@ def _document(document_id: str, entries: list[dict], directory: Path, manifest: 
         id=document_id,
         parser=_shared(document_id, [_field(entry, "parser", manifest) for entry in entries], manifest),
         renderings=tuple(_source(entry, directory, manifest) for entry in entries),
-        states_framework_links=_shared(document_id, [entry.get("framework_links", False) for entry in entries],
-                                       manifest),
+        states_framework_links=_shared(
+            document_id, [entry.get("framework_links", False) for entry in entries], manifest
+        ),
     )
 
 
@@ -92,10 +93,15 @@ def _source(entry: dict, directory: Path, manifest: Path) -> Source:
     source_id = _field(entry, "id", manifest)
     sha256 = _field(entry, "sha256", manifest)
     return Source(
-        id=source_id, document_id=entry["document"], title=_field(entry, "title", manifest),
-        publisher=_field(entry, "publisher", manifest), date=_field(entry, "date", manifest),
-        file=_field(entry, "file", manifest), media_type=_field(entry, "media_type", manifest),
-        sha256=sha256, text=_read_verified(source_id, directory / entry["file"], sha256),
+        id=source_id,
+        document_id=entry["document"],
+        title=_field(entry, "title", manifest),
+        publisher=_field(entry, "publisher", manifest),
+        date=_field(entry, "date", manifest),
+        file=_field(entry, "file", manifest),
+        media_type=_field(entry, "media_type", manifest),
+        sha256=sha256,
+        text=_read_verified(source_id, directory / entry["file"], sha256),
     )
 
 
@@ -103,7 +109,9 @@ def _field(entry: dict, name: str, manifest: Path) -> str:
     try:
         return entry[name]
     except KeyError:
-        raise SourceError(f"{manifest}: a [[source]] entry has no {name!r} ({entry.get('id', 'no id either')})") from None
+        raise SourceError(
+            f"{manifest}: a [[source]] entry has no {name!r} ({entry.get('id', 'no id either')})"
+        ) from None
 
 
 def _read_verified(source_id: str, path: Path, sha256: str) -> str:

@@ -8,14 +8,14 @@ from dataclasses import dataclass, field
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from migkg.graph.core.provenance import add_provenance
 from migkg.graph.core.extraction import Extraction, Mention, NameKind
+from migkg.graph.core.provenance import add_provenance
 from migkg.graph.core.report import Notes
 from migkg.graph.core.source import Document, Source
 from migkg.graph.core.text import Line, Span
 
 BULLET = re.compile(r"^\s*[-•▪■]\s+")
-TERMINAL = ('.', ')', '"', '”', '!', '?', ':', ';')
+TERMINAL = (".", ")", '"', "”", "!", "?", ":", ";")
 
 
 @dataclass
@@ -36,8 +36,7 @@ class GraphWriter:
     def add(self, s, p, o) -> None:
         self.graph.add((s, p, o))
 
-    def provenance(self, resource: URIRef, span: Span, source: Source | None = None,
-                   name: str = "provenance") -> None:
+    def provenance(self, resource: URIRef, span: Span, source: Source | None = None, name: str = "provenance") -> None:
         """Record that ``resource`` was extracted from ``span`` of a rendering's text."""
         source = source or self.source
         add_provenance(self.graph, resource, source.iri, source.text, span, name=name)

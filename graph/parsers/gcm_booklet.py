@@ -26,16 +26,24 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
-from migkg.graph.core.namespaces import FABIO, ID, MIG, sdg_iri
 from migkg.graph.core.extraction import Extraction
+from migkg.graph.core.namespaces import FABIO, ID, MIG, sdg_iri
 from migkg.graph.core.report import Notes
 from migkg.graph.core.source import Document, Source, SourceError
 from migkg.graph.core.text import SUPERSCRIPT, Line, Span, clean_inline, slugify, split_lines, superscript_to_int
-from migkg.graph.parsers.common import (GraphWriter, Paragraph, ends_sentence, is_all_caps, is_bullet, looks_like_title, merge_spans,
-                     paragraphs)
+from migkg.graph.parsers.common import (
+    GraphWriter,
+    Paragraph,
+    ends_sentence,
+    is_all_caps,
+    is_bullet,
+    looks_like_title,
+    merge_spans,
+    paragraphs,
+)
 
 FRAMEWORK = ID["gcm"]
 OBJECTIVE_COUNT = 23
@@ -63,14 +71,27 @@ ADOPTION = re.compile(
     r"the UN General Assembly on (\d{1,2} \w+ \d{4})"
 )
 RESOLUTION = re.compile(r"\((A/RES/\d+/\d+)\)")
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December"]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 CONFUSABLE_LETTERS = {("I", "l"), ("1", "l"), ("|", "l")}
 
 
 # ----------------------------------------------------------------------------------------------
 # What the parser reads, before it becomes triples
 # ----------------------------------------------------------------------------------------------
+
 
 @dataclass
 class Action:
@@ -128,6 +149,7 @@ class Objective:
 # Reading
 # ----------------------------------------------------------------------------------------------
 
+
 class BookletReader:
     """Reads the booklet's structure from its lines; records repairs as it goes."""
 
@@ -136,9 +158,7 @@ class BookletReader:
         self.text = source.text
         self.lines = split_lines(self.text)
         self.notes = notes
-        self.footnote_markers: set[int] = {
-            superscript_to_int(m.group()) for m in SUPERSCRIPT.finditer(self.text)
-        }
+        self.footnote_markers: set[int] = {superscript_to_int(m.group()) for m in SUPERSCRIPT.finditer(self.text)}
 
     # -- locating --------------------------------------------------------------------------
 
@@ -184,7 +204,7 @@ class BookletReader:
         starts = [self._objective_start(anchor) for anchor in anchors]
         resources = self._index_of("Resources", last=True)
         objectives = []
-        for number, (anchor, start) in enumerate(zip(anchors, starts), start=1):
+        for number, (anchor, start) in enumerate(zip(anchors, starts, strict=False), start=1):
             end = starts[number] if number < len(starts) else resources
             objectives.append(self._objective(number, toc[number], start, anchor, end))
         return objectives
@@ -196,7 +216,7 @@ class BookletReader:
         heading_start = heading_end
         while heading_start > 0 and not self.lines[heading_start - 1].is_blank:
             heading_start -= 1
-        block = " ".join(l.stripped for l in self.lines[heading_start:heading_end + 1]).replace("*", "")
+        block = " ".join(line.stripped for line in self.lines[heading_start : heading_end + 1]).replace("*", "")
         return heading_start if HEADING.match(block) else commitment
 
     def _previous_nonblank(self, index: int) -> int:
@@ -209,7 +229,7 @@ class BookletReader:
         commitment_index = self._previous_nonblank(anchor)
         commitment_line = self.lines[commitment_index]
         heading_lines = self.lines[start:commitment_index]
-        heading_text = " ".join(l.stripped for l in heading_lines if not l.is_blank).replace("*", "")
+        heading_text = " ".join(line.stripped for line in heading_lines if not line.is_blank).replace("*", "")
         match = HEADING.match(heading_text) if heading_text else None
         if match:
             printed_number = int(match.group(1))
@@ -217,34 +237,45 @@ class BookletReader:
                 raise SourceError(
                     f"{self.source_id}: objective heading {heading_text!r} is out of sequence (expected {number})"
                 )
-            heading_span = merge_spans([self._line_span(l) for l in heading_lines if not l.is_blank])
+            heading_span = merge_spans([self._line_span(line) for line in heading_lines if not line.is_blank])
             if match.group(2).strip().lower() != short_name.lower():
-                self.notes.warn(self.source_id, "objective-name-variant",
-                                 f"objective {number}: heading reads {match.group(2)!r}, the table of "
-                                 f"contents {short_name!r}; the table of contents' name is the label, "
-                                 f"the heading's an alternative label",
-                                 resource=str(ID[f'gcm/objective/{number}']), offset=heading_span.start)
+                self.notes.warn(
+                    self.source_id,
+                    "objective-name-variant",
+                    f"objective {number}: heading reads {match.group(2)!r}, the table of "
+                    f"contents {short_name!r}; the table of contents' name is the label, "
+                    f"the heading's an alternative label",
+                    resource=str(ID[f"gcm/objective/{number}"]),
+                    offset=heading_span.start,
+                )
         else:
             heading_span = self._line_span(commitment_line)
-            self.notes.repair(self.source_id, "missing-objective-heading",
-                               f"objective {number}: the heading line is missing before its commitment "
-                               f"{commitment_line.stripped[:60]!r}…; number taken from the sequence, short "
-                               f"name {short_name!r} from the table of contents",
-                               resource=str(ID[f'gcm/objective/{number}']), offset=commitment_line.start,
-                               line=commitment_line.number)
+            self.notes.repair(
+                self.source_id,
+                "missing-objective-heading",
+                f"objective {number}: the heading line is missing before its commitment "
+                f"{commitment_line.stripped[:60]!r}…; number taken from the sequence, short "
+                f"name {short_name!r} from the table of contents",
+                resource=str(ID[f"gcm/objective/{number}"]),
+                offset=commitment_line.start,
+                line=commitment_line.number,
+            )
         practices_at = self._first_after("Example practices", anchor, end)
         sdgs_at = self._first_after("Relevant sustainable development goals", anchor, end)
         if practices_at is None or sdgs_at is None:
             raise SourceError(f"{self.source_id}: objective {number} lacks its practices or SDG section")
         block_span = Span(self.lines[start].start, self.lines[end - 1].end)
         objective = Objective(
-            number=number, short_name=short_name,
+            number=number,
+            short_name=short_name,
             heading_text=match.group(2).strip() if match else None,
-            commitment=commitment_line.stripped, span=block_span, heading_span=heading_span,
+            commitment=commitment_line.stripped,
+            span=block_span,
+            heading_span=heading_span,
         )
-        self._read_actions(objective, self.lines[anchor + 1:practices_at])
-        self._read_practices(objective, self.lines[practices_at + 1:sdgs_at])
-        self._read_sdgs(objective, self.lines[sdgs_at + 1:end])
+        self._read_actions(objective, self.lines[anchor + 1 : practices_at])
+        self._read_practices(objective, self.lines[practices_at + 1 : sdgs_at])
+        self._read_sdgs(objective, self.lines[sdgs_at + 1 : end])
         return objective
 
     # -- actions ---------------------------------------------------------------------------
@@ -258,25 +289,32 @@ class BookletReader:
             marker = ACTION_MARK.match(line.text)
             if marker:
                 self._start_action(objective, marker.group(1), line, group)
-            elif body[:1] in ('"', '“'):
-                self.notes.ignore(self.source_id, "editorial-note",
-                                   f"objective {objective.number}: quoted note among the actions, not an action: "
-                                   f"{body[:70]!r}…", offset=line.start, line=line.number)
+            elif body[:1] in ('"', "“"):
+                self.notes.ignore(
+                    self.source_id,
+                    "editorial-note",
+                    f"objective {objective.number}: quoted note among the actions, not an action: {body[:70]!r}…",
+                    offset=line.start,
+                    line=line.number,
+                )
             elif body[:1].islower() and objective.actions:
                 objective.actions[-1].spans.append(self._line_span(line))
             elif not ends_sentence(body) and len(body) < 150:
                 group = clean_inline(body)
                 objective.groups.append((group, self._line_span(line)))
             else:
-                raise SourceError(f"{self.source_id}: objective {objective.number}: cannot read action line "
-                                  f"{line.number}: {line.stripped[:80]!r}")
+                raise SourceError(
+                    f"{self.source_id}: objective {objective.number}: cannot read action line "
+                    f"{line.number}: {line.stripped[:80]!r}"
+                )
         objective.actions = self._split_inline_actions(objective)
         for index, action in enumerate(objective.actions):
             self._check_letter(objective, action, chr(ord("a") + index))
 
     def _start_action(self, objective: Objective, printed: str, line: Line, group: str | None) -> None:
-        objective.actions.append(Action(letter=printed, printed_letter=printed,
-                                        spans=[self._line_span(line)], raw="", group=group))
+        objective.actions.append(
+            Action(letter=printed, printed_letter=printed, spans=[self._line_span(line)], raw="", group=group)
+        )
 
     def _split_inline_actions(self, objective: Objective) -> list[Action]:
         """Split an action whose text carries the marker of the next letter (``… return i) Identify``)."""
@@ -291,24 +329,27 @@ class BookletReader:
                     result.append(current)
                     continue
                 head, tail = split
-                self.notes.repair(self.source_id, "inline-action-marker",
-                                   f"objective {objective.number}: action {expected_next} was printed inside "
-                                   f"the text of the action before it; split at offset {tail.spans[0].start}",
-                                   resource=str(ID[f'gcm/objective/{objective.number}/action/{expected_next}']),
-                                   offset=tail.spans[0].start)
+                self.notes.repair(
+                    self.source_id,
+                    "inline-action-marker",
+                    f"objective {objective.number}: action {expected_next} was printed inside "
+                    f"the text of the action before it; split at offset {tail.spans[0].start}",
+                    resource=str(ID[f"gcm/objective/{objective.number}/action/{expected_next}"]),
+                    offset=tail.spans[0].start,
+                )
                 result.append(head)
                 pending.append(tail)
         return result
 
     def _inline_marker(self, action: Action, expected: str) -> tuple[Action, Action] | None:
         for index, span in enumerate(action.spans):
-            fragment = self.text[span.start:span.end]
+            fragment = self.text[span.start : span.end]
             for match in INLINE_ACTION_MARK.finditer(fragment):
                 if match.group(1) != expected:
                     continue
                 cut = span.start + match.start() + 1
-                head_spans = action.spans[:index] + [Span(span.start, cut - 1)]
-                tail_spans = [Span(cut, span.end)] + action.spans[index + 1:]
+                head_spans = [*action.spans[:index], Span(span.start, cut - 1)]
+                tail_spans = [Span(cut, span.end), *action.spans[index + 1 :]]
                 head = Action(action.letter, action.printed_letter, head_spans, "", action.group)
                 tail = Action(expected, expected, tail_spans, "", action.group)
                 return head, tail
@@ -322,17 +363,23 @@ class BookletReader:
         iri = str(ID[f"gcm/objective/{objective.number}/action/{expected}"])
         if (printed, expected) in CONFUSABLE_LETTERS or printed.lower() == expected:
             reason = "a look-alike character" if printed.lower() != expected else "a capital"
-            self.notes.repair(self.source_id, "misprinted-action-letter",
-                               f"objective {objective.number}: action printed as {printed!r} is action "
-                               f"{expected!r} ({reason}; letters run a, b, c…)", resource=iri,
-                               offset=action.span.start)
+            self.notes.repair(
+                self.source_id,
+                "misprinted-action-letter",
+                f"objective {objective.number}: action printed as {printed!r} is action "
+                f"{expected!r} ({reason}; letters run a, b, c…)",
+                resource=iri,
+                offset=action.span.start,
+            )
         else:
-            raise SourceError(f"{self.source_id}: objective {objective.number}: action letter {printed!r} "
-                              f"breaks the sequence (expected {expected!r})")
+            raise SourceError(
+                f"{self.source_id}: objective {objective.number}: action letter {printed!r} "
+                f"breaks the sequence (expected {expected!r})"
+            )
 
     def action_text(self, objective: Objective, action: Action) -> str:
         """The action's text in the GCM's wording, without marker, markup, wraps or page numbers."""
-        raw = " ".join(self.text[s.start:s.end].strip() for s in action.spans)
+        raw = " ".join(self.text[s.start : s.end].strip() for s in action.spans)
         raw = ACTION_MARK.sub("", raw, count=1)
         raw = re.sub(r"^\s*[-•▪■]\s+", "", raw)
         text = clean_inline(re.sub(r"\s[-•▪■]\s+(?=[a-z])", " ", raw))
@@ -342,12 +389,15 @@ class BookletReader:
         def drop(match: re.Match) -> str:
             if match.group(3) == "per":  # "3 per cent" is a quantity, not a page number
                 return match.group(0)
-            self.notes.repair(self.source_id, "page-number-in-sentence",
-                               f"objective {objective.number}, action {action.letter}: removed the page "
-                               f"number {match.group(2)!r} printed inside the sentence "
-                               f"'{match.group(0)}'",
-                               resource=str(ID[f'gcm/objective/{objective.number}/action/{action.letter}']),
-                               offset=action.span.start)
+            self.notes.repair(
+                self.source_id,
+                "page-number-in-sentence",
+                f"objective {objective.number}, action {action.letter}: removed the page "
+                f"number {match.group(2)!r} printed inside the sentence "
+                f"'{match.group(0)}'",
+                resource=str(ID[f"gcm/objective/{objective.number}/action/{action.letter}"]),
+                offset=action.span.start,
+            )
             return f"{match.group(1)} {match.group(3)}"
 
         return PAGE_NUMBER_IN_SENTENCE.sub(drop, text)
@@ -360,7 +410,7 @@ class BookletReader:
             closing = body.find("**", 2)
             return clean_inline(body[2:closing]).rstrip(",") if closing > 2 else None
         closing = body.find("**")
-        if closing > 0 and "**" not in body[closing + 2:]:
+        if closing > 0 and "**" not in body[closing + 2 :]:
             return clean_inline(body[:closing]).rstrip(",")
         return None
 
@@ -371,16 +421,26 @@ class BookletReader:
         for para in paragraphs(lines):
             text = para.text
             if text.startswith("For more practices, visit"):
-                self.notes.ignore(self.source_id, "page-furniture", "pointer to the Migration Network Hub",
-                                   offset=para.start, line=para.lines[0].number)
+                self.notes.ignore(
+                    self.source_id,
+                    "page-furniture",
+                    "pointer to the Migration Network Hub",
+                    offset=para.start,
+                    line=para.lines[0].number,
+                )
                 continue
             current = objective.practices[-1] if objective.practices else None
             footnote = FOOTNOTE.match(text)
             if current and footnote and int(footnote.group(1)) in self.footnote_markers:
-                current.footnotes.append((int(footnote.group(1)), text[footnote.end():], para.span))
+                current.footnotes.append((int(footnote.group(1)), text[footnote.end() :], para.span))
                 previous_was_title = False
-            elif current and not previous_was_title and current.paragraphs \
-                    and not ends_sentence(current.paragraphs[-1]) and not is_bullet(text):
+            elif (
+                current
+                and not previous_was_title
+                and current.paragraphs
+                and not ends_sentence(current.paragraphs[-1])
+                and not is_bullet(text)
+            ):
                 current.paragraphs[-1] += " " + text  # a page break cut this paragraph
                 current.spans.append(para.span)
             elif self._looks_like_title(para, previous_was_title):
@@ -391,14 +451,20 @@ class BookletReader:
                 current.paragraphs.append(text)
                 current.spans.append(para.span)
             else:
-                raise SourceError(f"{self.source_id}: objective {objective.number}: practice text before any "
-                                  f"practice title at line {para.lines[0].number}")
+                raise SourceError(
+                    f"{self.source_id}: objective {objective.number}: practice text before any "
+                    f"practice title at line {para.lines[0].number}"
+                )
             previous_was_title = False
 
     @staticmethod
     def _looks_like_title(para: Paragraph, previous_was_title: bool) -> bool:
-        return (not previous_was_title and para.is_single_line and looks_like_title(para.text)
-                and not FOOTNOTE.match(para.text))
+        return (
+            not previous_was_title
+            and para.is_single_line
+            and looks_like_title(para.text)
+            and not FOOTNOTE.match(para.text)
+        )
 
     # -- SDG targets -----------------------------------------------------------------------
 
@@ -420,9 +486,13 @@ class BookletReader:
                     citation.printed_text = f"{citation.printed_text} {clean_inline(stripped)}"
                     citation.span = merge_spans([citation.span, self._line_span(line)])
                 elif is_all_caps(stripped):
-                    self.notes.ignore(self.source_id, "sdg-icon-caption",
-                                       f"objective {objective.number}: SDG icon caption {stripped!r}",
-                                       offset=line.start, line=line.number)
+                    self.notes.ignore(
+                        self.source_id,
+                        "sdg-icon-caption",
+                        f"objective {objective.number}: SDG icon caption {stripped!r}",
+                        offset=line.start,
+                        line=line.number,
+                    )
                 else:
                     objective.sdg_notes.append((clean_inline(para.text), para.span))
                     break
@@ -431,17 +501,30 @@ class BookletReader:
         printed = f"{match.group('goal')}{match.group('sep')}{match.group('target')}"
         notation = f"{match.group('goal')}.{match.group('target')}"
         if match.group("sep") != ".":
-            self.notes.repair(self.source_id, "sdg-notation-typo",
-                               f"objective {objective.number}: SDG target printed as {printed!r} read as "
-                               f"{notation!r}", resource=str(ID[f'gcm/objective/{objective.number}']),
-                               offset=line.start, line=line.number)
+            self.notes.repair(
+                self.source_id,
+                "sdg-notation-typo",
+                f"objective {objective.number}: SDG target printed as {printed!r} read as {notation!r}",
+                resource=str(ID[f"gcm/objective/{objective.number}"]),
+                offset=line.start,
+                line=line.number,
+            )
         if goal is not None and goal != int(match.group("goal")):
-            self.notes.warn(self.source_id, "sdg-target-under-other-goal",
-                             f"objective {objective.number}: target {notation} is listed under SDG {goal}",
-                             offset=line.start, line=line.number)
-        return TargetCitation(goal=int(match.group("goal")), notation=notation, printed_notation=printed,
-                              printed_text=clean_inline(match.group("text")), heading_goal=goal,
-                              span=self._line_span(line))
+            self.notes.warn(
+                self.source_id,
+                "sdg-target-under-other-goal",
+                f"objective {objective.number}: target {notation} is listed under SDG {goal}",
+                offset=line.start,
+                line=line.number,
+            )
+        return TargetCitation(
+            goal=int(match.group("goal")),
+            notation=notation,
+            printed_notation=printed,
+            printed_text=clean_inline(match.group("text")),
+            heading_goal=goal,
+            span=self._line_span(line),
+        )
 
     # -- international frameworks ----------------------------------------------------------
 
@@ -451,7 +534,7 @@ class BookletReader:
         category = "Human rights legal instruments"
         found: list[dict] = []
         descriptions: list[str] = []
-        paras = paragraphs(self.lines[start + 1:end])
+        paras = paragraphs(self.lines[start + 1 : end])
         for index, para in enumerate(paras):
             text = para.text
             year_title = YEAR_TITLE.match(text)
@@ -462,8 +545,12 @@ class BookletReader:
                 found.append(self._dated_instrument(year_title, para, category, descriptions))
             elif IN_FORCE.search(text):
                 found.extend(self._in_force_instruments(para, category))
-            elif found and found[-1]["open"] and found[-1]["description"] \
-                    and not ends_sentence(found[-1]["description"][-1]):
+            elif (
+                found
+                and found[-1]["open"]
+                and found[-1]["description"]
+                and not ends_sentence(found[-1]["description"][-1])
+            ):
                 found[-1]["description"][-1] += " " + text  # page break inside the description
                 found[-1]["spans"].append(para.span)
             elif found and found[-1]["open"] and not found[-1]["description"]:
@@ -482,14 +569,20 @@ class BookletReader:
             self._complete_instrument(instrument)
         return found
 
-    def _dated_instrument(self, match: re.Match, para: Paragraph, category: str,
-                          descriptions: list[str]) -> dict:
+    def _dated_instrument(self, match: re.Match, para: Paragraph, category: str, descriptions: list[str]) -> dict:
         title = match.group(2).strip()
         title = self._strip_contamination(title, descriptions, para)
         acronym = TRAILING_ACRONYM.search(title)
-        return {"title": TRAILING_ACRONYM.sub("", title), "acronym": acronym.group(1) if acronym else None,
-                "year": match.group(1), "year_meaning": "adopted", "category": category,
-                "description": [], "spans": [para.span], "open": True}
+        return {
+            "title": TRAILING_ACRONYM.sub("", title),
+            "acronym": acronym.group(1) if acronym else None,
+            "year": match.group(1),
+            "year_meaning": "adopted",
+            "category": category,
+            "description": [],
+            "spans": [para.span],
+            "open": True,
+        }
 
     def _strip_contamination(self, title: str, descriptions: list[str], para: Paragraph) -> str:
         """Drop an opening that was copied from an earlier description into a title."""
@@ -501,10 +594,14 @@ class BookletReader:
                 shared += 1
             if shared >= 4:
                 kept = " ".join(title_words[shared:])
-                self.notes.repair(self.source_id, "title-contamination",
-                                   f"instrument title began with {' '.join(title_words[:shared])!r}, the opening "
-                                   f"of an earlier instrument's description; the title is {kept!r}",
-                                   offset=para.start, line=para.lines[0].number)
+                self.notes.repair(
+                    self.source_id,
+                    "title-contamination",
+                    f"instrument title began with {' '.join(title_words[:shared])!r}, the opening "
+                    f"of an earlier instrument's description; the title is {kept!r}",
+                    offset=para.start,
+                    line=para.lines[0].number,
+                )
                 return kept
         return title
 
@@ -513,11 +610,20 @@ class BookletReader:
         text = para.text
         found = []
         for match in IN_FORCE.finditer(text):
-            name = self._name_before(text[:match.start()])
+            name = self._name_before(text[: match.start()])
             acronym = None
-            found.append({"title": name, "acronym": acronym, "year": match.group(1),
-                          "year_meaning": "in force", "category": category,
-                          "description": [text], "spans": [para.span], "open": False})
+            found.append(
+                {
+                    "title": name,
+                    "acronym": acronym,
+                    "year": match.group(1),
+                    "year_meaning": "in force",
+                    "category": category,
+                    "description": [text],
+                    "spans": [para.span],
+                    "open": False,
+                }
+            )
         return found
 
     @staticmethod
@@ -541,9 +647,16 @@ class BookletReader:
     def _titled_instrument(self, para: Paragraph, category: str) -> dict:
         title = clean_inline(para.text)
         acronym = TRAILING_ACRONYM.search(title)
-        return {"title": TRAILING_ACRONYM.sub("", title), "acronym": acronym.group(1) if acronym else None,
-                "year": None, "year_meaning": None, "category": category,
-                "description": [], "spans": [para.span], "open": True}
+        return {
+            "title": TRAILING_ACRONYM.sub("", title),
+            "acronym": acronym.group(1) if acronym else None,
+            "year": None,
+            "year_meaning": None,
+            "category": category,
+            "description": [],
+            "spans": [para.span],
+            "open": True,
+        }
 
     def _complete_instrument(self, instrument: dict) -> None:
         description = " ".join(instrument["description"])
@@ -561,7 +674,7 @@ class BookletReader:
     def resources(self) -> list[dict]:
         start = self._index_of("Resources", last=True)
         end = self._index_of("References", last=True)
-        paras = paragraphs(self.lines[start + 1:end])
+        paras = paragraphs(self.lines[start + 1 : end])
         found: list[dict] = []
         category = None
         for index, para in enumerate(paras):
@@ -572,10 +685,18 @@ class BookletReader:
                 found[-1]["urls"].extend(URL.findall(text))
                 found[-1]["spans"].append(para.span)
             elif footnote and found and int(footnote.group(1)) in self.footnote_markers:
-                found[-1]["footnotes"].append((int(footnote.group(1)), text[footnote.end():], para.span))
+                found[-1]["footnotes"].append((int(footnote.group(1)), text[footnote.end() :], para.span))
             elif next_is_url:
-                found.append({"title": clean_inline(text), "urls": [], "description": [],
-                              "spans": [para.span], "footnotes": [], "category": category})
+                found.append(
+                    {
+                        "title": clean_inline(text),
+                        "urls": [],
+                        "description": [],
+                        "spans": [para.span],
+                        "footnotes": [],
+                        "category": category,
+                    }
+                )
             elif is_all_caps(text):
                 category = text.capitalize()
             elif found:
@@ -589,14 +710,20 @@ class BookletReader:
         start = self._index_of("References", last=True)
         found: list[dict] = []
         author = None
-        for line in self.lines[start + 1:]:
+        for line in self.lines[start + 1 :]:
             stripped = line.stripped
             if not stripped:
                 continue
             entry = REFERENCE_ENTRY.match(stripped)
             if entry and author:
-                found.append({"author": author, "date": entry.group(1).replace(" ", ""),
-                              "text": entry.group(2), "spans": [self._line_span(line)]})
+                found.append(
+                    {
+                        "author": author,
+                        "date": entry.group(1).replace(" ", ""),
+                        "text": entry.group(2),
+                        "spans": [self._line_span(line)],
+                    }
+                )
             elif found and (stripped[:1].islower() or stripped.startswith("Available")):
                 found[-1]["text"] += ("" if found[-1]["text"].endswith("-") else " ") + stripped
                 found[-1]["spans"].append(self._line_span(line))
@@ -608,6 +735,7 @@ class BookletReader:
 # ----------------------------------------------------------------------------------------------
 # Triples
 # ----------------------------------------------------------------------------------------------
+
 
 def extract(document: Document) -> Extraction:
     """The booklet as RDF: framework, objectives, actions, practices, SDG citations, instruments,
@@ -637,9 +765,12 @@ def _practice_ids(objectives: list[Objective], source_id: str, notes: Notes) -> 
     ids = {}
     for slug, places in by_slug.items():
         if len(places) > 1:
-            notes.warn(source_id, "repeated-practice-title",
-                        f"{len(places)} practices share the title slug {slug!r} (objectives "
-                        f"{', '.join(str(n) for n, _ in places)}); each IRI carries its objective number")
+            notes.warn(
+                source_id,
+                "repeated-practice-title",
+                f"{len(places)} practices share the title slug {slug!r} (objectives "
+                f"{', '.join(str(n) for n, _ in places)}); each IRI carries its objective number",
+            )
         for number, index in places:
             suffix = f"-objective-{number}" if len(places) > 1 else ""
             ids[(number, index)] = ID[f"practice/{slug}{suffix}"]
@@ -668,8 +799,9 @@ class _Writer(GraphWriter):
 
     # -- objectives --------------------------------------------------------------------------
 
-    def objective(self, reader: BookletReader, objective: Objective,
-                  practice_ids: dict[tuple[int, int], URIRef]) -> None:
+    def objective(
+        self, reader: BookletReader, objective: Objective, practice_ids: dict[tuple[int, int], URIRef]
+    ) -> None:
         iri = ID[f"gcm/objective/{objective.number}"]
         self.add(iri, RDF.type, MIG.Objective)
         self.add(iri, MIG.objectiveOf, FRAMEWORK)
@@ -682,8 +814,10 @@ class _Writer(GraphWriter):
         if objective.heading_text and objective.heading_text.lower() != objective.short_name.lower():
             self.add(iri, SKOS.altLabel, Literal(objective.heading_text.capitalize(), lang="en"))
         self.add(iri, MIG.commitmentTitle, Literal(objective.commitment, lang="en"))
-        self.provenance(iri, merge_spans([objective.heading_span, Span(objective.heading_span.start,
-                                                                       self._commitment_end(objective))]))
+        self.provenance(
+            iri,
+            merge_spans([objective.heading_span, Span(objective.heading_span.start, self._commitment_end(objective))]),
+        )
         groups = self._action_groups(iri, objective)
         for position, action in enumerate(objective.actions, start=1):
             self.action(reader, iri, objective, action, position, groups)
@@ -710,10 +844,17 @@ class _Writer(GraphWriter):
             groups[title] = iri
         return groups
 
-    def action(self, reader: BookletReader, objective_iri: URIRef, objective: Objective, action: Action,
-               position: int, groups: dict[str, URIRef]) -> None:
+    def action(
+        self,
+        reader: BookletReader,
+        objective_iri: URIRef,
+        objective: Objective,
+        action: Action,
+        position: int,
+        groups: dict[str, URIRef],
+    ) -> None:
         iri = URIRef(f"{objective_iri}/action/{action.letter}")
-        raw = " ".join(self.text[s.start:s.end] for s in action.spans)
+        raw = " ".join(self.text[s.start : s.end] for s in action.spans)
         text = reader.action_text(objective, action)
         self.add(iri, RDF.type, MIG.Action)
         self.add(iri, MIG.actionOf, objective_iri)
@@ -735,7 +876,9 @@ class _Writer(GraphWriter):
         self.add(iri, RDF.type, MIG.Practice)
         self.add(iri, DCTERMS.title, Literal(practice.title, lang="en"))
         self.add(iri, RDFS.label, Literal(practice.title, lang="en"))
-        self.add(iri, DCTERMS.description, Literal("\n\n".join(clean_inline(p) for p in practice.paragraphs), lang="en"))
+        self.add(
+            iri, DCTERMS.description, Literal("\n\n".join(clean_inline(p) for p in practice.paragraphs), lang="en")
+        )
         self.add(iri, MIG.illustrates, objective_iri)
         self.add(iri, MIG.position, Literal(position))
         self.provenance(iri, practice.span)
@@ -756,13 +899,19 @@ class _Writer(GraphWriter):
     def citation(self, objective_iri: URIRef, objective: Objective, citation: TargetCitation) -> None:
         iri = URIRef(f"{objective_iri}/sdg-citation/{citation.notation}")
         if (iri, RDF.type, MIG.SDGTargetCitation) in self.graph:
-            raise SourceError(f"{self.source.id}: objective {objective.number} lists SDG target {citation.notation} twice")
+            raise SourceError(
+                f"{self.source.id}: objective {objective.number} lists SDG target {citation.notation} twice"
+            )
         target = sdg_iri(citation.notation)
         self.add(objective_iri, MIG.hasSDGCitation, iri)
         self.add(objective_iri, MIG.relevantSDGTarget, target)
         self.add(objective_iri, MIG.relevantSDGGoal, sdg_iri(str(citation.goal)))
         self.add(iri, RDF.type, MIG.SDGTargetCitation)
-        self.add(iri, RDFS.label, Literal(f"SDG target {citation.notation} as cited for GCM objective {objective.number}", lang="en"))
+        self.add(
+            iri,
+            RDFS.label,
+            Literal(f"SDG target {citation.notation} as cited for GCM objective {objective.number}", lang="en"),
+        )
         self.add(iri, MIG.citesTarget, target)
         self.add(iri, MIG.printedNotation, Literal(citation.printed_notation))
         self.add(iri, MIG.printedText, Literal(citation.printed_text, lang="en"))

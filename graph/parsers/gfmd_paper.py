@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from rdflib import Literal, URIRef
 from rdflib.namespace import SKOS, XSD
 
-from migkg.graph.core.namespaces import ID, MIG, sdg_iri
 from migkg.graph.core.extraction import Extraction, NameKind
+from migkg.graph.core.namespaces import ID, MIG, sdg_iri
 from migkg.graph.core.report import Notes
 from migkg.graph.core.source import Document, SourceError
 from migkg.graph.core.text import SUPERSCRIPT, Span, clean_inline, split_lines, superscript_to_int, trimmed_span
@@ -41,7 +41,8 @@ SESSION = re.compile(r"^Roundtable Session (\d+\.\d+)$")
 PREPARATION = re.compile(
     r"prepared by the (?P<author>.+?) for the discussion of the RT [\d.]+ co-chaired by "
     r"(?P<chairs>.+?), and other RT [\d.]+ Government Team members, (?P<members>.+?), and "
-    r"non-state partners, including (?P<partners>.+?)\.")
+    r"non-state partners, including (?P<partners>.+?)\."
+)
 
 ITEM_SECTIONS = (  # what a section title says → the class and IRI segment of its items
     ("key aspects", MIG.KeyAspect, "key-aspect"),
@@ -121,39 +122,50 @@ def split_footnotes(paras: list[Paragraph]) -> tuple[list[Paragraph], dict[int, 
         marker = FOOTNOTE.match(para.text)
         if marker:
             number = superscript_to_int(marker.group(1))
-            notes[number] = Footnote(number, clean(para.text[marker.end():]), para.span)
+            notes[number] = Footnote(number, clean(para.text[marker.end() :]), para.span)
         else:
             body.append(para)
     return body, notes
 
 
-def rejoin_passages(body: list[Paragraph], text: str, source_id: str,
-                    notes: Notes) -> list[Passage]:
+def rejoin_passages(body: list[Paragraph], text: str, source_id: str, notes: Notes) -> list[Passage]:
     """Join a paragraph that stops mid-sentence with the next body paragraph when that one opens
     in lower case (the sentence runs on after the footnotes of the page)."""
     passages: list[Passage] = []
     for para in body:
         previous = passages[-1] if passages else None
-        cut = previous is not None and not ends_sentence(SUPERSCRIPT.sub("", previous.parts[-1].text)) \
+        cut = (
+            previous is not None
+            and not ends_sentence(SUPERSCRIPT.sub("", previous.parts[-1].text))
             and not HEADING.match(previous.parts[-1].text)
+        )
         if cut and para.text[0].islower():
-            notes.repair(source_id, "page-break-sentence",
-                          f"the sentence ending {previous.parts[-1].text[-40:]!r} is interrupted by "
-                          f"a page break and footnotes and continues with {para.text[:40]!r}; "
-                          f"rejoined", offset=para.span.start, line=para.lines[0].number)
+            notes.repair(
+                source_id,
+                "page-break-sentence",
+                f"the sentence ending {previous.parts[-1].text[-40:]!r} is interrupted by "
+                f"a page break and footnotes and continues with {para.text[:40]!r}; "
+                f"rejoined",
+                offset=para.span.start,
+                line=para.lines[0].number,
+            )
             previous.parts.append(para)
             continue
         if cut and _footnotes_between(previous, para, text):
-            notes.warn(source_id, "truncated-sentence",
-                        f"the sentence ending {previous.parts[-1].text[-50:]!r} breaks off at a "
-                        f"page break and the next page does not continue it; kept as printed",
-                        offset=previous.parts[-1].span.end, line=previous.parts[-1].lines[-1].number)
+            notes.warn(
+                source_id,
+                "truncated-sentence",
+                f"the sentence ending {previous.parts[-1].text[-50:]!r} breaks off at a "
+                f"page break and the next page does not continue it; kept as printed",
+                offset=previous.parts[-1].span.end,
+                line=previous.parts[-1].lines[-1].number,
+            )
         passages.append(Passage([para]))
     return passages
 
 
 def _footnotes_between(previous: Passage, para: Paragraph, text: str) -> bool:
-    return any(FOOTNOTE.match(line) for line in text[previous.span.end:para.span.start].split("\n"))
+    return any(FOOTNOTE.match(line) for line in text[previous.span.end : para.span.start].split("\n"))
 
 
 def read_sections(passages: list[Passage], source_id: str) -> tuple[list[Passage], list[Section]]:
@@ -168,8 +180,7 @@ def read_sections(passages: list[Passage], source_id: str) -> tuple[list[Passage
         else:
             front.append(passage)
     if len(sections) < 7:
-        raise SourceError(f"{source_id}: expected the sections 0 and I–VI, found "
-                          f"{[s.numeral for s in sections]}")
+        raise SourceError(f"{source_id}: expected the sections 0 and I–VI, found {[s.numeral for s in sections]}")
     return front, sections
 
 
@@ -206,13 +217,15 @@ class _Writer(GraphWriter):
         for passage in front:
             line = passage.text
             if match := ROUNDTABLE.match(line):
-                self.add(paper, MIG.roundtableTheme, Literal(f"Roundtable {match.group(1)}: "
-                                                             f"{match.group(2)}", lang="en"))
+                self.add(
+                    paper, MIG.roundtableTheme, Literal(f"Roundtable {match.group(1)}: {match.group(2)}", lang="en")
+                )
             elif match := SESSION.match(line):
                 self.add(paper, MIG.roundtable, Literal(match.group(1)))
         if 1 not in footnotes or not (match := PREPARATION.search(footnotes[1].text)):
-            raise SourceError(f"{self.source.id}: footnote 1 does not say who prepared the paper "
-                              f"and who co-chairs the roundtable")
+            raise SourceError(
+                f"{self.source.id}: footnote 1 does not say who prepared the paper and who co-chairs the roundtable"
+            )
         self.mention(paper, MIG.preparedBy, match.group("author"), NameKind.ACTOR)
         for prop, group in ((MIG.coChair, "chairs"), (MIG.teamMember, "members")):
             for name in split_names(match.group(group)):
@@ -251,7 +264,7 @@ class _Writer(GraphWriter):
         free = []
         for passage in section.passages:
             quoted = QUOTED_DEFINITION.search(passage.raw)
-            if quoted and "definition" in passage.raw[:quoted.start()]:
+            if quoted and "definition" in passage.raw[: quoted.start()]:
                 self.definition(passage, quoted)
             elif not is_bullet(passage.raw):
                 free.append(passage)
@@ -276,12 +289,14 @@ class _Writer(GraphWriter):
                 continue
             for line in (line for part in passage.parts for line in part.lines):
                 if not is_bullet(line.text):
-                    raise SourceError(f"{self.source.id}: line {line.number} continues a list "
-                                      f"item over a line break; the parser expects one per line")
+                    raise SourceError(
+                        f"{self.source.id}: line {line.number} continues a list "
+                        f"item over a line break; the parser expects one per line"
+                    )
                 position += 1
                 start = line.start + len(line.text) - len(line.text.lstrip("- •").lstrip())
                 span = trimmed_span(self.text, start, line.end)
-                body = self.text[span.start:span.end]
+                body = self.text[span.start : span.end]
                 bold = BOLD.search(body)
                 item_text = clean(body)
                 label = clean(bold.group(1)) if bold else item_text
@@ -293,8 +308,7 @@ class _Writer(GraphWriter):
                 self.add(iri, MIG.partOf, parent)
         return rest
 
-    def lead_phrase_items(self, section: Section, parent: URIRef, rdf_type: URIRef,
-                          segment: str) -> list[Passage]:
+    def lead_phrase_items(self, section: Section, parent: URIRef, rdf_type: URIRef, segment: str) -> list[Passage]:
         items: list[tuple[str, list[Passage]]] = []
         free = []
         for passage in section.passages:
@@ -306,8 +320,9 @@ class _Writer(GraphWriter):
             else:
                 free.append(passage)
         if not items:
-            raise SourceError(f"{self.source.id}: section {section.numeral} has no items that open "
-                              f"with a lead phrase and a colon")
+            raise SourceError(
+                f"{self.source.id}: section {section.numeral} has no items that open with a lead phrase and a colon"
+            )
         for position, (phrase, members) in enumerate(items, start=1):
             span = Span(members[0].span.start, members[-1].span.end)
             iri = self.resource(ID[f"{BASE}/{segment}/{position}"], rdf_type, span, clean(phrase))
@@ -324,24 +339,35 @@ class _Writer(GraphWriter):
         """The table of engagement levels: a header line of level names, a line of descriptions."""
         lines = [line for part in table.parts for line in part.lines]
         if len(lines) != 2:
-            raise SourceError(f"{self.source.id}: the participation table at line "
-                              f"{lines[0].number} should have a header line and one line of "
-                              f"descriptions")
+            raise SourceError(
+                f"{self.source.id}: the participation table at line "
+                f"{lines[0].number} should have a header line and one line of "
+                f"descriptions"
+            )
         names, descriptions = (cells_of(line) for line in lines)
         if len(names) != len(descriptions):
-            raise SourceError(f"{self.source.id}: the participation table at line "
-                              f"{lines[0].number} has {len(names)} levels but "
-                              f"{len(descriptions)} descriptions")
-        scheme = self.resource(ID[f"{BASE}/participation-spectrum"], SKOS.ConceptScheme, table.span,
-                               "Participation spectrum of government engagement with CSOs")
+            raise SourceError(
+                f"{self.source.id}: the participation table at line "
+                f"{lines[0].number} has {len(names)} levels but "
+                f"{len(descriptions)} descriptions"
+            )
+        scheme = self.resource(
+            ID[f"{BASE}/participation-spectrum"],
+            SKOS.ConceptScheme,
+            table.span,
+            "Participation spectrum of government engagement with CSOs",
+        )
         self.add(scheme, MIG.partOf, opportunity)
-        for position, (name, description) in enumerate(zip(names, descriptions), start=1):
-            label = self.text[name.start:name.end]
-            iri = self.resource(ID[f"{BASE}/participation-level/{label.lower()}"],
-                                MIG.ParticipationLevel, Span(name.start, description.end), label)
+        for position, (name, description) in enumerate(zip(names, descriptions, strict=False), start=1):
+            label = self.text[name.start : name.end]
+            iri = self.resource(
+                ID[f"{BASE}/participation-level/{label.lower()}"],
+                MIG.ParticipationLevel,
+                Span(name.start, description.end),
+                label,
+            )
             self.add(iri, SKOS.prefLabel, Literal(label, lang="en"))
-            self.add(iri, SKOS.definition,
-                     Literal(self.text[description.start:description.end], lang="en"))
+            self.add(iri, SKOS.definition, Literal(self.text[description.start : description.end], lang="en"))
             self.add(iri, SKOS.inScheme, scheme)
             self.add(iri, MIG.position, Literal(position, datatype=XSD.integer))
 
@@ -354,27 +380,31 @@ class _Writer(GraphWriter):
             holder = self.holder(passage.span.start)
             self.add(holder or section, MIG.relevantSDGTarget, sdg_iri(match.group(2)))
             if match.group(1) == "indicator":
-                self.notes.repair(self.source.id, "sdg-notation",
-                                   f"the text calls {match.group(2)} an 'indicator'; {match.group(2)} "
-                                   f"is an SDG target (indicators have three parts, e.g. 10.c.1), "
-                                   f"so it is linked as the target",
-                                   offset=passage.span.start + match.start())
+                self.notes.repair(
+                    self.source.id,
+                    "sdg-notation",
+                    f"the text calls {match.group(2)} an 'indicator'; {match.group(2)} "
+                    f"is an SDG target (indicators have three parts, e.g. 10.c.1), "
+                    f"so it is linked as the target",
+                    offset=passage.span.start + match.start(),
+                )
 
     def holder(self, offset: int) -> URIRef | None:
         """The innermost written resource whose span contains `offset`."""
-        containing = [(span.end - span.start, str(iri), iri) for span, iri in self.spans
-                      if span.start <= offset < span.end]
+        containing = [
+            (span.end - span.start, str(iri), iri) for span, iri in self.spans if span.start <= offset < span.end
+        ]
         return min(containing)[2] if containing else None
 
     # -- footnotes -------------------------------------------------------------------------
     def footnotes(self, notes: dict[int, Footnote], passages: list[Passage]) -> None:
         expected = list(range(1, max(notes) + 1))
         if sorted(notes) != expected:
-            raise SourceError(f"{self.source.id}: footnotes {sorted(set(expected) - set(notes))} "
-                              f"are missing")
+            raise SourceError(f"{self.source.id}: footnotes {sorted(set(expected) - set(notes))} are missing")
         for note in notes.values():
-            iri = self.resource(ID[f"{BASE}/footnote/{note.number}"], MIG.Footnote, note.span,
-                                f"Footnote {note.number}")
+            iri = self.resource(
+                ID[f"{BASE}/footnote/{note.number}"], MIG.Footnote, note.span, f"Footnote {note.number}"
+            )
             self.add(iri, MIG.number, Literal(note.number, datatype=XSD.integer))
             self.add(iri, MIG.text, Literal(note.text, lang="en"))
         markers = 0
@@ -384,15 +414,15 @@ class _Writer(GraphWriter):
                     markers += 1
                     self.cite(passage, part, match)
         if markers != len(notes):
-            self.notes.warn(self.source.id, "footnote-markers",
-                             f"{markers} footnote markers in the body for {len(notes)} footnotes")
+            self.notes.warn(
+                self.source.id, "footnote-markers", f"{markers} footnote markers in the body for {len(notes)} footnotes"
+            )
 
     def cite(self, passage: Passage, part: Paragraph, match: re.Match) -> None:
         number = superscript_to_int(match.group())
         offset = part.span.start + match.start()
         note = ID[f"{BASE}/footnote/{number}"]
-        raw_position = sum(len(p.text) + 1 for p in passage.parts[:passage.parts.index(part)]) \
-            + match.start()
+        raw_position = sum(len(p.text) + 1 for p in passage.parts[: passage.parts.index(part)]) + match.start()
         self.add(note, MIG.citingText, Literal(sentence_around(passage.raw, raw_position), lang="en"))
         self.add(self.holder(offset) or self.document.iri, MIG.hasFootnote, note)
 

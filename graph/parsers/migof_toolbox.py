@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS, XSD
 
-from migkg.graph.core.namespaces import ID, MIG, sdg_iri
 from migkg.graph.core.extraction import Extraction, NameKind
+from migkg.graph.core.namespaces import ID, MIG, sdg_iri
 from migkg.graph.core.report import Notes
 from migkg.graph.core.source import Document, SourceError
 from migkg.graph.core.text import Line, Span, clean_inline, slugify, split_lines, trimmed_span
@@ -38,11 +38,17 @@ BOLD = re.compile(r"\*\*(.+?)\*\*")
 ITALIC = re.compile(r"(?<!\*)\*([^*]+)\*(?!\*)")
 EXAMPLES_SENTENCE = re.compile(r"\s*Examples include:\s*(.+?)\.?\s*$")
 OPENING_CLAUSE = re.compile(r"^(.+?),\s+(?=[a-z])")
-SDG_GOAL = re.compile(r"\bSustainable Development Goals\b.*?[“\"]Goal (\d{1,2})[”\"]")  # "the SDGs, including “Goal 11”"
+SDG_GOAL = re.compile(
+    r"\bSustainable Development Goals\b.*?[“\"]Goal (\d{1,2})[”\"]"
+)  # "the SDGs, including “Goal 11”"
 
 FRAMEWORK = ID["migof"]
-PARTS = {"CONTENTS": "contents", "RATIONALE AND APPROACH": "rationale",
-         "WORKING DEFINITIONS": "definitions", "ESSENTIAL ELEMENTS": "elements"}
+PARTS = {
+    "CONTENTS": "contents",
+    "RATIONALE AND APPROACH": "rationale",
+    "WORKING DEFINITIONS": "definitions",
+    "ESSENTIAL ELEMENTS": "elements",
+}
 LEVELS = (  # what a block heading says → (IRI segment, governance level, label)
     ("state level", "state-level", MIG.StateLevel, "State level"),
     ("city level", "city-level", MIG.CityLevel, "city level"),
@@ -56,7 +62,7 @@ class Item:
 
     lines: list[Line]
     marker_end: int  # offset where the item's text starts (after '- ', 'a. ' …)
-    children: list["Item"] = field(default_factory=list)
+    children: list[Item] = field(default_factory=list)
 
     @property
     def span(self) -> Span:
@@ -121,8 +127,7 @@ def group_parts(blocks: list[Block], source_id: str) -> dict[str, list[Block]]:
             parts.setdefault(current, []).append(block)
     missing = set(PARTS.values()) - set(parts)
     if missing:
-        raise SourceError(f"{source_id}: parts {sorted(missing)} not found (looked for headings "
-                          f"{sorted(PARTS)})")
+        raise SourceError(f"{source_id}: parts {sorted(missing)} not found (looked for headings {sorted(PARTS)})")
     return parts
 
 
@@ -130,8 +135,11 @@ def contents_elements(blocks: list[Block], source_id: str) -> list[tuple[int, st
     """The numbered titles listed under the contents' ESSENTIAL ELEMENTS heading."""
     for block in blocks:
         if ROMAN_PREFIX.match(block.title) and part_name(block) == "elements":
-            entries = [(int(m.group(1)), clean_inline(m.group(2)), line) for line in block.lines
-                       if (m := NUMBERED.match(line.text))]
+            entries = [
+                (int(m.group(1)), clean_inline(m.group(2)), line)
+                for line in block.lines
+                if (m := NUMBERED.match(line.text))
+            ]
             if entries:
                 return entries
     raise SourceError(f"{source_id}: the contents lists no essential elements")
@@ -152,10 +160,14 @@ def read_list(lines: list[Line], source_id: str, notes: Notes) -> tuple[list[Ite
         bullet = BULLET.match(line.text)
         if bullet is None:
             if items and gap_since_item and line.stripped[0].islower():
-                notes.repair(source_id, "page-break-item",
-                              f"the list item ending {items[-1].lines[-1].stripped[-40:]!r} "
-                              f"continues after a page break with {line.stripped[:40]!r}; rejoined",
-                              offset=line.start, line=line.number)
+                notes.repair(
+                    source_id,
+                    "page-break-item",
+                    f"the list item ending {items[-1].lines[-1].stripped[-40:]!r} "
+                    f"continues after a page break with {line.stripped[:40]!r}; rejoined",
+                    offset=line.start,
+                    line=line.number,
+                )
                 _last_leaf(items).lines.append(line)
                 gap_since_item = False
             elif items and not gap_since_item:
@@ -164,13 +176,18 @@ def read_list(lines: list[Line], source_id: str, notes: Notes) -> tuple[list[Ite
                 other.append(line)
             continue
         if bullet.group(2) is None or not bullet.group(2).strip():
-            notes.repair(source_id, "empty-bullet", "an empty list bullet; ignored",
-                          offset=line.start, line=line.number)
+            notes.repair(
+                source_id, "empty-bullet", "an empty list bullet; ignored", offset=line.start, line=line.number
+            )
             continue
         if gap_since_item and not bullet.group(1):
-            notes.repair(source_id, "split-list",
-                          f"a blank line or page rule splits the list before {line.stripped[:40]!r}; "
-                          f"read as one list", offset=line.start, line=line.number)
+            notes.repair(
+                source_id,
+                "split-list",
+                f"a blank line or page rule splits the list before {line.stripped[:40]!r}; read as one list",
+                offset=line.start,
+                line=line.number,
+            )
         item = Item([line], line.start + bullet.start(2))
         if bullet.group(1) and items:
             items[-1].children.append(item)
@@ -189,14 +206,18 @@ def lettered(items: list[Item], text: str, source_id: str, notes: Notes) -> list
     """Lettered items ('a. …'), flattened: the letter, not the indentation, makes an item."""
     result = []
     for item in [i for top in items for i in (top, *top.children)]:
-        match = LETTERED.match(text[item.marker_end:item.lines[0].end])
+        match = LETTERED.match(text[item.marker_end : item.lines[0].end])
         if not match:
             raise SourceError(f"{source_id}: line {item.lines[0].number}: expected a lettered item")
         if item.lines[0].text.startswith(" "):
-            notes.repair(source_id, "indented-lettered-item",
-                          f"item {match.group(1)} is indented like a sub-item of the one before; "
-                          f"its letter makes it an item of the same list",
-                          offset=item.lines[0].start, line=item.lines[0].number)
+            notes.repair(
+                source_id,
+                "indented-lettered-item",
+                f"item {match.group(1)} is indented like a sub-item of the one before; "
+                f"its letter makes it an item of the same list",
+                offset=item.lines[0].start,
+                line=item.lines[0].number,
+            )
         result.append((match.group(1), Item(item.lines, item.marker_end + match.start(2))))
     return result
 
@@ -243,15 +264,14 @@ class _Writer(GraphWriter):
         return trimmed_span(self.text, lines[0].start if start is None else start, lines[-1].end)
 
     def clean(self, span: Span) -> str:
-        return clean_inline(self.text[span.start:span.end])
+        return clean_inline(self.text[span.start : span.end])
 
     # -- framework -------------------------------------------------------------------------
     def framework(self, blocks: list[Block]) -> None:
         """The framework the toolbox belongs to, named on its cover in bold capitals."""
         cover = next((line for line in blocks[0].lines if "MIGRATION" in line.text), None)
         if cover is None:
-            raise SourceError(f"{self.source.id}: the cover does not name the Migration "
-                              f"Governance Framework")
+            raise SourceError(f"{self.source.id}: the cover does not name the Migration Governance Framework")
         lines = [line for line in blocks[0].lines if cover.number <= line.number <= cover.number + 2]
         self.resource(FRAMEWORK, MIG.Framework, self.span_of(lines), "Migration Governance Framework")
         self.add(FRAMEWORK, SKOS.prefLabel, self.literal("Migration Governance Framework"))
@@ -269,38 +289,48 @@ class _Writer(GraphWriter):
             elif title == "goals":
                 self.lettered_items(block, MIG.Goal, "goal", "MiGOF toolbox goal")
             elif title == "policy objectives":
-                self.lettered_items(block, MIG.PolicyObjective, "policy-objective",
-                                    "MiGOF toolbox policy objective")
+                self.lettered_items(block, MIG.PolicyObjective, "policy-objective", "MiGOF toolbox policy objective")
             else:
                 self.ignore_prose(block)
                 continue
             found.add(title)
         if found != {"sources", "goals", "policy objectives"}:
-            raise SourceError(f"{self.source.id}: the rationale should have Sources, Goals and "
-                              f"Policy objectives; found {sorted(found)}")
+            raise SourceError(
+                f"{self.source.id}: the rationale should have Sources, Goals and "
+                f"Policy objectives; found {sorted(found)}"
+            )
 
     def ignore_prose(self, block: Block) -> None:
         for para in paragraphs_of(block.lines):
             if BULLET.match(para[0].text):
                 continue
-            self.notes.ignore(self.source.id, "prose",
-                               f"running text {para[0].stripped[:50]!r}… is not a modelled part",
-                               offset=para[0].start, line=para[0].number)
+            self.notes.ignore(
+                self.source.id,
+                "prose",
+                f"running text {para[0].stripped[:50]!r}… is not a modelled part",
+                offset=para[0].start,
+                line=para[0].number,
+            )
 
     def sources(self, block: Block) -> None:
         items, other = read_list(block.lines, self.source.id, self.notes)
         for para in paragraphs_of(other):
-            self.notes.ignore(self.source.id, "prose", f"running text {para[0].stripped[:50]!r}…",
-                               offset=para[0].start, line=para[0].number)
+            self.notes.ignore(
+                self.source.id,
+                "prose",
+                f"running text {para[0].stripped[:50]!r}…",
+                offset=para[0].start,
+                line=para[0].number,
+            )
         for position, item in enumerate(items, start=1):
-            raw = self.text[item.span.start:item.span.end]
+            raw = self.text[item.span.start : item.span.end]
             full = clean_inline(re.sub(r"\n\s*-{3,}\s*\n", "\n", raw))
             italic = ITALIC.search(raw)
             clause = OPENING_CLAUSE.match(full)
-            title = clean_inline(italic.group(1)) if italic else (
-                clause.group(1) if clause else full)
-            iri = self.resource(ID[f"migof/source/{position}"], MIG.Reference,
-                                self.span_of(item.lines, item.marker_end), title)
+            title = clean_inline(italic.group(1)) if italic else (clause.group(1) if clause else full)
+            iri = self.resource(
+                ID[f"migof/source/{position}"], MIG.Reference, self.span_of(item.lines, item.marker_end), title
+            )
             self.add(iri, DCTERMS.title, self.literal(title))
             self.add(iri, MIG.text, self.literal(full))
             self.add(iri, MIG.position, Literal(position, datatype=XSD.integer))
@@ -310,16 +340,16 @@ class _Writer(GraphWriter):
 
     def lettered_items(self, block: Block, rdf_type: URIRef, segment: str, label: str) -> None:
         items, _ = read_list(block.lines, self.source.id, self.notes)
-        for position, (letter, item) in enumerate(lettered(items, self.text, self.source.id,
-                                                           self.notes), start=1):
+        for position, (letter, item) in enumerate(lettered(items, self.text, self.source.id, self.notes), start=1):
             span = self.span_of(item.lines, item.marker_end)
-            bold = BOLD_LEAD.match(self.text[span.start:span.end])
+            bold = BOLD_LEAD.match(self.text[span.start : span.end])
             if bold is None:
-                raise SourceError(f"{self.source.id}: line {item.lines[0].number}: {segment} "
-                                  f"{letter} has no bold lead sentence to name it")
+                raise SourceError(
+                    f"{self.source.id}: line {item.lines[0].number}: {segment} "
+                    f"{letter} has no bold lead sentence to name it"
+                )
             name = clean_inline(bold.group(1)).rstrip(".")
-            iri = self.resource(ID[f"migof/{segment}/{letter}"], rdf_type, span,
-                                f"{label} {letter}: {name}")
+            iri = self.resource(ID[f"migof/{segment}/{letter}"], rdf_type, span, f"{label} {letter}: {name}")
             self.add(iri, SKOS.prefLabel, self.literal(name))
             self.add(iri, MIG.letter, Literal(letter))
             self.add(iri, MIG.text, self.literal(self.clean(span)))
@@ -329,8 +359,12 @@ class _Writer(GraphWriter):
     # -- working definitions ---------------------------------------------------------------
     def definitions(self, blocks: list[Block]) -> None:
         block = blocks[0]
-        scheme = self.resource(ID["migof/working-definitions"], SKOS.ConceptScheme,
-                               self.span_of([block.heading, *block.lines]), "MiGOF working definitions")
+        scheme = self.resource(
+            ID["migof/working-definitions"],
+            SKOS.ConceptScheme,
+            self.span_of([block.heading, *block.lines]),
+            "MiGOF working definitions",
+        )
         items, other = read_list(block.lines, self.source.id, self.notes)
         broader: dict[int, URIRef] = {}
         for para in paragraphs_of(other):
@@ -342,17 +376,16 @@ class _Writer(GraphWriter):
             raise SourceError(f"{self.source.id}: no working definitions found")
 
     def concept(self, span: Span, scheme: URIRef, broader: URIRef | None) -> URIRef:
-        raw = self.text[span.start:span.end]
+        raw = self.text[span.start : span.end]
         term = BOLD.search(raw)
         if term is None:
-            raise SourceError(f"{self.source.id}: a working definition at offset {span.start} "
-                              f"sets no term in bold")
+            raise SourceError(f"{self.source.id}: a working definition at offset {span.start} sets no term in bold")
         name = clean_inline(term.group(1))
         text = clean_inline(raw)
         examples = EXAMPLES_SENTENCE.search(text)
         iri = self.resource(ID[f"migof/definition/{slugify(name)}"], MIG.Definition, span, name)
         self.add(iri, SKOS.prefLabel, self.literal(name))
-        self.add(iri, SKOS.definition, self.literal(text[:examples.start()] if examples else text))
+        self.add(iri, SKOS.definition, self.literal(text[: examples.start()] if examples else text))
         self.add(iri, SKOS.inScheme, scheme)
         if examples:
             for example in re.split(r",\s*", examples.group(1)):
@@ -367,7 +400,7 @@ class _Writer(GraphWriter):
     # -- essential elements ----------------------------------------------------------------
     def elements(self, blocks: list[Block], contents: list[tuple[int, str, Line]]) -> None:
         elements = self.element_blocks(blocks)
-        for preface in blocks[:blocks.index(elements[0].blocks[0])]:
+        for preface in blocks[: blocks.index(elements[0].blocks[0])]:
             self.ignore_prose(preface)
         summary = self.summary_titles(blocks)
         self.note_heading_levels([element.heading for element in elements], "element heading")
@@ -380,13 +413,14 @@ class _Writer(GraphWriter):
         for block in blocks:
             numbered = NUMBERED.match(block.title)
             if numbered and level_of(block.title) is None:
-                elements.append(Element(int(numbered.group(1)), numbered.group(2).rstrip("."),
-                                        block.heading, [block]))
+                elements.append(Element(int(numbered.group(1)), numbered.group(2).rstrip("."), block.heading, [block]))
             elif elements:
                 elements[-1].blocks.append(block)
         if [e.number for e in elements] != list(range(1, len(elements) + 1)) or len(elements) != 6:
-            raise SourceError(f"{self.source.id}: expected the six essential elements numbered 1–6 "
-                              f"in the body, found {[e.number for e in elements]}")
+            raise SourceError(
+                f"{self.source.id}: expected the six essential elements numbered 1–6 "
+                f"in the body, found {[e.number for e in elements]}"
+            )
         return elements
 
     def summary_titles(self, blocks: list[Block]) -> dict[int, str]:
@@ -402,37 +436,54 @@ class _Writer(GraphWriter):
     def note_heading_levels(self, headings: list[Line], what: str) -> None:
         levels = [len(HEADING.match(h.text).group(1)) for h in headings]
         usual = Counter(levels).most_common(1)[0][0]
-        for heading, level in zip(headings, levels):
+        for heading, level in zip(headings, levels, strict=False):
             if level != usual:
-                self.notes.repair(self.source.id, "heading-level",
-                                   f"{what} {heading.stripped!r} is set at level {level}, the others "
-                                   f"at level {usual}; read by its meaning, not its level",
-                                   offset=heading.start, line=heading.number)
+                self.notes.repair(
+                    self.source.id,
+                    "heading-level",
+                    f"{what} {heading.stripped!r} is set at level {level}, the others "
+                    f"at level {usual}; read by its meaning, not its level",
+                    offset=heading.start,
+                    line=heading.number,
+                )
 
-    def match_contents(self, elements: list[Element],
-                       contents: list[tuple[int, str, Line]]) -> dict[int, tuple[int, str]]:
+    def match_contents(
+        self, elements: list[Element], contents: list[tuple[int, str, Line]]
+    ) -> dict[int, tuple[int, str]]:
         """Pair each contents entry with the body element whose title shares most words."""
         pairs: dict[int, tuple[int, str]] = {}
         for position, title, line in contents:
-            scores = sorted(((len(word_set(title) & word_set(e.title)), e.number) for e in elements
-                             if e.number not in pairs), reverse=True)
+            scores = sorted(
+                ((len(word_set(title) & word_set(e.title)), e.number) for e in elements if e.number not in pairs),
+                reverse=True,
+            )
             if not scores or scores[0][0] == 0:
-                raise SourceError(f"{self.source.id}: contents entry {position} {title!r} (line "
-                                  f"{line.number}) matches no element in the body")
+                raise SourceError(
+                    f"{self.source.id}: contents entry {position} {title!r} (line "
+                    f"{line.number}) matches no element in the body"
+                )
             pairs[scores[0][1]] = (position, title)
             if scores[0][1] != position:
-                self.notes.repair(self.source.id, "contents-order",
-                                   f"the contents lists {title!r} as element {position}; in the "
-                                   f"body it is element {scores[0][1]}. The body is authoritative; "
-                                   f"the contents position is kept as mig:tableOfContentsPosition",
-                                   offset=line.start, line=line.number)
+                self.notes.repair(
+                    self.source.id,
+                    "contents-order",
+                    f"the contents lists {title!r} as element {position}; in the "
+                    f"body it is element {scores[0][1]}. The body is authoritative; "
+                    f"the contents position is kept as mig:tableOfContentsPosition",
+                    offset=line.start,
+                    line=line.number,
+                )
         return pairs
 
     def element(self, element: Element, summary_title: str | None, toc: tuple[int, str]) -> None:
         iri = ID[f"migof/element/{element.number}"]
         end = max(line.end for block in element.blocks for line in block.lines if not line.is_blank)
-        self.resource(iri, MIG.EssentialElement, trimmed_span(self.text, element.heading.start, end),
-                      f"MiGOF essential element {element.number}: {element.title}")
+        self.resource(
+            iri,
+            MIG.EssentialElement,
+            trimmed_span(self.text, element.heading.start, end),
+            f"MiGOF essential element {element.number}: {element.title}",
+        )
         self.add(iri, SKOS.prefLabel, self.literal(element.title))
         self.add(iri, MIG.number, Literal(element.number, datatype=XSD.integer))
         self.add(iri, MIG.position, Literal(element.number, datatype=XSD.integer))
@@ -441,14 +492,18 @@ class _Writer(GraphWriter):
         self.add(iri, MIG.partOf, FRAMEWORK)
         if summary_title and summary_title != element.title:
             self.add(iri, SKOS.altLabel, self.literal(summary_title))
-            self.notes.warn(self.source.id, "title-variant",
-                             f"element {element.number} is headed {element.title!r} but listed as "
-                             f"{summary_title!r}; kept the heading, the list's wording as "
-                             f"skos:altLabel", resource=str(iri), line=element.heading.number)
+            self.notes.warn(
+                self.source.id,
+                "title-variant",
+                f"element {element.number} is headed {element.title!r} but listed as "
+                f"{summary_title!r}; kept the heading, the list's wording as "
+                f"skos:altLabel",
+                resource=str(iri),
+                line=element.heading.number,
+            )
         intro = paragraphs_of(element.blocks[0].lines)
         if intro:
-            self.add(iri, MIG.introduction,
-                     self.literal("\n\n".join(self.clean(self.span_of(p)) for p in intro)))
+            self.add(iri, MIG.introduction, self.literal("\n\n".join(self.clean(self.span_of(p)) for p in intro)))
         self.note_heading_levels([b.heading for b in element.blocks[1:]], "block heading")
         for block in element.blocks[1:]:
             level = level_of(block.title)
@@ -457,37 +512,50 @@ class _Writer(GraphWriter):
             elif block.title.lower().rstrip(":") == "examples":
                 self.examples(iri, element.number, block)
             else:
-                raise SourceError(f"{self.source.id}: line {block.heading.number}: unexpected "
-                                  f"heading {block.title!r} in element {element.number}")
+                raise SourceError(
+                    f"{self.source.id}: line {block.heading.number}: unexpected "
+                    f"heading {block.title!r} in element {element.number}"
+                )
 
-    def recommendations(self, element: URIRef, number: int, block: Block,
-                        level: tuple[str, URIRef, str]) -> None:
+    def recommendations(self, element: URIRef, number: int, block: Block, level: tuple[str, URIRef, str]) -> None:
         segment, governance, label = level
         section = ID[f"migof/element/{number}/{segment}"]
         last = [line for line in block.lines if not line.is_blank][-1]
-        self.resource(section, MIG.Section, trimmed_span(self.text, block.heading.start, last.end),
-                      block.title.rstrip(":"))
+        self.resource(
+            section, MIG.Section, trimmed_span(self.text, block.heading.start, last.end), block.title.rstrip(":")
+        )
         self.add(section, MIG.partOf, element)
         items, other = read_list(block.lines, self.source.id, self.notes)
         intro = paragraphs_of(other)
         if intro:
-            self.add(section, MIG.introduction,
-                     self.literal("\n\n".join(self.clean(self.span_of(p)) for p in intro)))
+            self.add(section, MIG.introduction, self.literal("\n\n".join(self.clean(self.span_of(p)) for p in intro)))
         for position, item in enumerate(items, start=1):
-            iri = self.recommendation(f"{section}/{position}", item, position, governance, section,
-                                      f"MiGOF element {number}, {label}, item {position}")
+            iri = self.recommendation(
+                f"{section}/{position}",
+                item,
+                position,
+                governance,
+                section,
+                f"MiGOF element {number}, {label}, item {position}",
+            )
             for sub_position, child in enumerate(item.children, start=1):
-                sub = self.recommendation(f"{section}/{position}/{sub_position}", child, sub_position,
-                                          governance, section,
-                                          f"MiGOF element {number}, {label}, item {position}.{sub_position}")
+                sub = self.recommendation(
+                    f"{section}/{position}/{sub_position}",
+                    child,
+                    sub_position,
+                    governance,
+                    section,
+                    f"MiGOF element {number}, {label}, item {position}.{sub_position}",
+                )
                 self.add(iri, MIG.narrowerItem, sub)
 
-    def recommendation(self, iri: str, item: Item, position: int, governance: URIRef,
-                       section: URIRef, label: str) -> URIRef:
+    def recommendation(
+        self, iri: str, item: Item, position: int, governance: URIRef, section: URIRef, label: str
+    ) -> URIRef:
         span = self.span_of(item.lines, item.marker_end)
         resource = self.resource(URIRef(iri), MIG.Recommendation, span, label)
         self.add(resource, MIG.text, self.literal(self.clean(span)))
-        bold = BOLD_LEAD.match(self.text[span.start:span.end])
+        bold = BOLD_LEAD.match(self.text[span.start : span.end])
         if bold:
             self.add(resource, MIG.leadPhrase, self.literal(clean_inline(bold.group(1)).rstrip(".")))
         self.add(resource, MIG.governanceLevel, governance)
@@ -505,8 +573,7 @@ class _Writer(GraphWriter):
             elif groups:
                 groups[-1].append(para)
             else:
-                raise SourceError(f"{self.source.id}: line {para[0].number}: an example without "
-                                  f"a bold heading")
+                raise SourceError(f"{self.source.id}: line {para[0].number}: an example without a bold heading")
         for position, paras in enumerate(groups, start=1):
             self.example(element, number, position, paras)
 
@@ -518,9 +585,14 @@ class _Writer(GraphWriter):
         span = trimmed_span(self.text, first.start, paras[-1][-1].end)
         description = "\n\n".join(
             self.clean(trimmed_span(self.text, body_start if i == 0 else p[0].start, p[-1].end))
-            for i, p in enumerate(paras))
-        iri = self.resource(ID[f"migof/element/{number}/example/{position}"], MIG.Practice, span,
-                            f"MiGOF element {number}, example {position}: {title}")
+            for i, p in enumerate(paras)
+        )
+        iri = self.resource(
+            ID[f"migof/element/{number}/example/{position}"],
+            MIG.Practice,
+            span,
+            f"MiGOF element {number}, example {position}: {title}",
+        )
         self.add(iri, DCTERMS.title, self.literal(title))
         self.add(iri, DCTERMS.description, self.literal(description))
         self.add(iri, MIG.illustrates, element)
@@ -532,5 +604,6 @@ class _Writer(GraphWriter):
     def example_countries(self, iri: URIRef, title: str) -> None:
         """The countries an example heading names ('Greece', 'Multi-country - France, Germany, …')."""
         for part in re.split(r"\s+-\s+|,\s*|\s+and\s+", title):
-            self.mention(iri, MIG.exampleCountry, re.sub(r"^the\s+", "", part.strip(), flags=re.I),
-                         NameKind.COUNTRY_IF_ANY)
+            self.mention(
+                iri, MIG.exampleCountry, re.sub(r"^the\s+", "", part.strip(), flags=re.I), NameKind.COUNTRY_IF_ANY
+            )

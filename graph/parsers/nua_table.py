@@ -13,6 +13,7 @@ every difference goes to the build report.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -34,7 +35,7 @@ SENTENCE_END = {".", ";", ":", "!", "?", '"', "”", ")"}
 BULLET = "•"
 OVERLAP_MAX_WORDS = 12
 ANCHOR_SIZE = 3  # aligned runs this long are trusted; shorter runs only near a trusted one
-NEAR = 40        # ... within this many OCR tokens
+NEAR = 40  # ... within this many OCR tokens
 LOOKALIKE = str.maketrans({"0": "o", "1": "i", "5": "s", "8": "b", "l": "i"})
 
 
@@ -84,8 +85,7 @@ def extract(document: Document) -> Extraction:
         texts, ocr_span = [], None
         for column, cell in enumerate(row.cells):
             cell_index = COLUMN_COUNT + (number - 1) * COLUMN_COUNT + column
-            reconciled, used = reconcile(cell, ocr_tokens, alignments[cell_index], claimed,
-                                         str(iri), report)
+            reconciled, used = reconcile(cell, ocr_tokens, alignments[cell_index], claimed, str(iri), report)
             texts.append(join_tokens(reconciled))
             note_interleaving(used, ocr_tokens, claimed, cell_index, str(iri), report)
             ocr_span = _widen(ocr_span, used)
@@ -122,8 +122,10 @@ def _renderings(document: Document) -> tuple[Source, Source]:
     tsv = [s for s in document.renderings if s.media_type == "text/tab-separated-values"]
     ocr = [s for s in document.renderings if s.media_type != "text/tab-separated-values"]
     if len(tsv) != 1 or len(ocr) != 1:
-        raise SourceError(f"{document.id}: expected one tab-separated and one OCR rendering, got "
-                          f"{[s.id for s in document.renderings]}")
+        raise SourceError(
+            f"{document.id}: expected one tab-separated and one OCR rendering, got "
+            f"{[s.id for s in document.renderings]}"
+        )
     return tsv[0], ocr[0]
 
 
@@ -132,17 +134,17 @@ def tokenize(text: str, start: int, end: int) -> list[Token]:
     continues that word (no space before it)."""
     tokens: list[Token] = []
     for match in TOKEN.finditer(text, start, end):
-        gap = text[tokens[-1].end:match.start()] if tokens else " "
-        joined_by_hyphen = bool(tokens) and tokens[-1].text == "-" and "\n" in gap \
-            and not text[tokens[-1].start - 1].isspace()
+        gap = text[tokens[-1].end : match.start()] if tokens else " "
+        joined_by_hyphen = (
+            bool(tokens) and tokens[-1].text == "-" and "\n" in gap and not text[tokens[-1].start - 1].isspace()
+        )
         space = bool(gap) and not joined_by_hyphen
         tokens.append(Token(match.group(), match.start(), match.end(), space))
     return tokens
 
 
 def join_tokens(tokens: list[Token]) -> str:
-    return "".join((" " if token.space_before and i else "") + token.text
-                   for i, token in enumerate(tokens))
+    return "".join((" " if token.space_before and i else "") + token.text for i, token in enumerate(tokens))
 
 
 def read_tsv(text: str, report: TableNotes) -> tuple[list[list[Token]], list[Row]]:
@@ -155,8 +157,10 @@ def read_tsv(text: str, report: TableNotes) -> tuple[list[list[Token]], list[Row
             continue
         cells = _line_cells(text, line.start, line.end)
         if len(cells) != COLUMN_COUNT:
-            raise SourceError(f"{report.tsv}: line {line.number} has {len(cells)} tab-separated "
-                              f"cells; the recommendations table has {COLUMN_COUNT} columns")
+            raise SourceError(
+                f"{report.tsv}: line {line.number} has {len(cells)} tab-separated "
+                f"cells; the recommendations table has {COLUMN_COUNT} columns"
+            )
         if header is None:
             header = cells
         elif cells[0]:
@@ -166,10 +170,10 @@ def read_tsv(text: str, report: TableNotes) -> tuple[list[list[Token]], list[Row
             row.span = Span(row.span.start, line.end)
             for column, tokens in enumerate(cells):
                 row.cells[column].extend(
-                    drop_repeated_words(row.cells[column], tokens, report.tsv, line.number, report))
+                    drop_repeated_words(row.cells[column], tokens, report.tsv, line.number, report)
+                )
         else:
-            raise SourceError(f"{report.tsv}: line {line.number} continues a row, but no row "
-                              f"has started")
+            raise SourceError(f"{report.tsv}: line {line.number} continues a row, but no row has started")
     if header is None or not rows:
         raise SourceError(f"{report.tsv}: no header line and table rows found")
     return header, rows
@@ -184,16 +188,21 @@ def _line_cells(text: str, start: int, end: int) -> list[list[Token]]:
     return cells
 
 
-def drop_repeated_words(cell: list[Token], continuation: list[Token], source_id: str, line: int,
-                        report: TableNotes) -> list[Token]:
+def drop_repeated_words(
+    cell: list[Token], continuation: list[Token], source_id: str, line: int, report: TableNotes
+) -> list[Token]:
     """The continuation of a cell minus a repetition of the words the cell ended with: the TSV
     repeats the last words of a line when a cell spills onto the next line."""
     for size in range(min(OVERLAP_MAX_WORDS, len(cell), len(continuation)), 1, -1):
         if [t.key for t in cell[-size:]] == [t.key for t in continuation[:size]]:
-            report.repair(source_id, "duplicated-text",
-                          f"the continuation line repeats the words the cell ended with "
-                          f"({join_tokens(continuation[:size])!r}); kept them once",
-                          offset=continuation[0].start, line=line)
+            report.repair(
+                source_id,
+                "duplicated-text",
+                f"the continuation line repeats the words the cell ended with "
+                f"({join_tokens(continuation[:size])!r}); kept them once",
+                offset=continuation[0].start,
+                line=line,
+            )
             return continuation[size:]
     return continuation
 
@@ -207,24 +216,32 @@ def _find_run(keys: list[str], tokens: list[Token], start: int = 0) -> int:
     return -1
 
 
-def split_header_spill(header: list[list[Token]], first_cell: list[Token], ocr: list[Token],
-                       report: TableNotes) -> tuple[list[list[Token]], list[Token]]:
+def split_header_spill(
+    header: list[list[Token]], first_cell: list[Token], ocr: list[Token], report: TableNotes
+) -> tuple[list[list[Token]], list[Token]]:
     """Move the first column's heading back from the first row, where the TSV spilled it.
 
     The OCR prints the complete heading before the second column's heading; when the first row's
     cell starts with that complete heading and the TSV's heading is its tail, the start of the
     cell is the heading."""
     second_heading = _find_run([t.key for t in header[1]], ocr)
-    full_heading = [t.key for t in ocr[:max(second_heading, 0)]]
+    full_heading = [t.key for t in ocr[: max(second_heading, 0)]]
     tsv_heading = [t.key for t in header[0]]
     spilled = len(full_heading)
-    if (second_heading <= 0 or full_heading[-len(tsv_heading):] != tsv_heading
-            or [t.key for t in first_cell[:spilled]] != full_heading):
+    if (
+        second_heading <= 0
+        or full_heading[-len(tsv_heading) :] != tsv_heading
+        or [t.key for t in first_cell[:spilled]] != full_heading
+    ):
         return header, first_cell
-    report.repair(report.tsv, "header-spill",
-                  f"the first column heading {join_tokens(first_cell[:spilled])!r} was split "
-                  f"between the header line and the first row; moved it back to the header "
-                  f"(the OCR prints it whole)", offset=first_cell[0].start)
+    report.repair(
+        report.tsv,
+        "header-spill",
+        f"the first column heading {join_tokens(first_cell[:spilled])!r} was split "
+        f"between the header line and the first row; moved it back to the header "
+        f"(the OCR prints it whole)",
+        offset=first_cell[0].start,
+    )
     return [first_cell[:spilled], *header[1:]], first_cell[spilled:]
 
 
@@ -234,25 +251,31 @@ def move_stranded_continuations(rows: list[Row], ocr: list[Token], report: Table
     A cell that stops mid-sentence, followed in the next row by a cell that opens in lower case,
     continues there up to the end of that sentence. The OCR must confirm it: there, the stranded
     words come before the next row's first cell begins."""
-    for upper, lower in zip(rows, rows[1:]):
+    for upper, lower in itertools.pairwise(rows):
         lower_start = _find_run([t.key for t in lower.cells[0][:ANCHOR_SIZE]], ocr)
         for column in range(COLUMN_COUNT):
             above, below = upper.cells[column], lower.cells[column]
-            if not above or not below or above[-1].text in SENTENCE_END \
-                    or not below[0].text[0].islower():
+            if not above or not below or above[-1].text in SENTENCE_END or not below[0].text[0].islower():
                 continue
             size = _first_sentence_length(below)
             in_ocr = _find_run([t.key for t in below[:ANCHOR_SIZE]], ocr)
             if size == 0 or not 0 <= in_ocr < lower_start:
-                report.warn(report.tsv, "stranded-continuation",
-                            f"{join_tokens(below[:8])!r}… looks like the end of the cell above, "
-                            f"but the OCR does not confirm it; left in place",
-                            offset=below[0].start)
+                report.warn(
+                    report.tsv,
+                    "stranded-continuation",
+                    f"{join_tokens(below[:8])!r}… looks like the end of the cell above, "
+                    f"but the OCR does not confirm it; left in place",
+                    offset=below[0].start,
+                )
                 continue
-            report.repair(report.tsv, "stranded-continuation",
-                          f"{join_tokens(below[:size])!r} continues the cell above (which stops "
-                          f"mid-sentence at {join_tokens(above[-3:])!r}; the OCR reads it there); "
-                          f"moved it back to that row", offset=below[0].start)
+            report.repair(
+                report.tsv,
+                "stranded-continuation",
+                f"{join_tokens(below[:size])!r} continues the cell above (which stops "
+                f"mid-sentence at {join_tokens(above[-3:])!r}; the OCR reads it there); "
+                f"moved it back to that row",
+                offset=below[0].start,
+            )
             above.extend(below[:size])
             del below[:size]
 
@@ -265,18 +288,20 @@ def _first_sentence_length(tokens: list[Token]) -> int:
     return 0
 
 
-def align_cell(cell_index: int, cell: list[Token], ocr: list[Token],
-               claimed: dict[int, int]) -> CellAlignment:
+def align_cell(cell_index: int, cell: list[Token], ocr: list[Token], claimed: dict[int, int]) -> CellAlignment:
     """Align a cell with the OCR tokens no earlier cell has claimed, and claim the matches.
 
     Short matches far from any long one are chance hits of common words and are dropped."""
-    matcher = SequenceMatcher(None, [t.key for t in cell], _masked_keys(ocr, claimed),
-                              autojunk=False)
+    matcher = SequenceMatcher(None, [t.key for t in cell], _masked_keys(ocr, claimed), autojunk=False)
     blocks = [b for b in matcher.get_matching_blocks() if b.size]
     anchor_size = min(ANCHOR_SIZE, len(cell))
     anchors = [b for b in blocks if b.size >= anchor_size]
-    kept = [b for b in blocks if b.size >= anchor_size or any(
-        abs(b.b - (a.b + a.size)) <= NEAR or abs(a.b - (b.b + b.size)) <= NEAR for a in anchors)]
+    kept = [
+        b
+        for b in blocks
+        if b.size >= anchor_size
+        or any(abs(b.b - (a.b + a.size)) <= NEAR or abs(a.b - (b.b + b.size)) <= NEAR for a in anchors)
+    ]
     alignment = CellAlignment([(b.a, b.b, b.size) for b in kept])
     _claim(alignment.blocks, cell_index, claimed)
     return alignment
@@ -292,8 +317,9 @@ def _claim(blocks: list[tuple[int, int, int]], cell_index: int, claimed: dict[in
             claimed[b + offset] = cell_index
 
 
-def align_cell_edges(cell_index: int, cell: list[Token], ocr: list[Token], alignment: CellAlignment,
-                     claimed: dict[int, int]) -> None:
+def align_cell_edges(
+    cell_index: int, cell: list[Token], ocr: list[Token], alignment: CellAlignment, claimed: dict[int, int]
+) -> None:
     """Second pass, once every cell has claimed its long matches: words at a cell's start or end
     that the OCR printed far away (after a column rule, on another row's line) are found among
     the OCR words still unclaimed, nearest to the cell's aligned text."""
@@ -303,38 +329,40 @@ def align_cell_edges(cell_index: int, cell: list[Token], ocr: list[Token], align
     last_a, last_b, last_size = alignment.blocks[-1]
     keys = _masked_keys(ocr, claimed)
     leading = [t.key for t in cell[:first_a]]
-    trailing = [t.key for t in cell[last_a + last_size:]]
+    trailing = [t.key for t in cell[last_a + last_size :]]
     if leading:
-        starts = [i for i in range(first_b - len(leading) + 1) if keys[i:i + len(leading)] == leading]
+        starts = [i for i in range(first_b - len(leading) + 1) if keys[i : i + len(leading)] == leading]
         if starts:
             alignment.blocks.insert(0, (0, starts[-1], len(leading)))
     if trailing:
         after = last_b + last_size
-        starts = [i for i in range(after, len(keys) - len(trailing) + 1)
-                  if keys[i:i + len(trailing)] == trailing]
+        starts = [i for i in range(after, len(keys) - len(trailing) + 1) if keys[i : i + len(trailing)] == trailing]
         if starts:
             alignment.blocks.append((last_a + last_size, starts[0], len(trailing)))
         else:
-            alignment.trailing_ocr = _lookalike_after(cell[last_a + last_size:], ocr, after, claimed)
+            alignment.trailing_ocr = _lookalike_after(cell[last_a + last_size :], ocr, after, claimed)
             for index in alignment.trailing_ocr:
                 claimed[index] = cell_index
     _claim(alignment.blocks, cell_index, claimed)
 
 
-def _lookalike_after(words: list[Token], ocr: list[Token], start: int,
-                     claimed: dict[int, int]) -> list[int]:
+def _lookalike_after(words: list[Token], ocr: list[Token], start: int, claimed: dict[int, int]) -> list[int]:
     """The first unclaimed OCR words after `start` if they are a misreading of `words`."""
     free = [i for i in range(start, min(len(ocr), start + NEAR)) if i not in claimed]
-    candidate = free[:len(words)]
-    if len(candidate) == len(words) and _looks_alike(join_tokens(words),
-                                                     join_tokens([ocr[i] for i in candidate])):
+    candidate = free[: len(words)]
+    if len(candidate) == len(words) and _looks_alike(join_tokens(words), join_tokens([ocr[i] for i in candidate])):
         return candidate
     return []
 
 
-def reconcile(cell: list[Token], ocr: list[Token], alignment: CellAlignment,
-              claimed: dict[int, int], resource: str,
-              report: TableNotes) -> tuple[list[Token], list[Token]]:
+def reconcile(
+    cell: list[Token],
+    ocr: list[Token],
+    alignment: CellAlignment,
+    claimed: dict[int, int],
+    resource: str,
+    report: TableNotes,
+) -> tuple[list[Token], list[Token]]:
     """The cell's reconciled tokens, and the OCR tokens it was read from.
 
     Between two aligned runs, the TSV and the OCR (minus words other cells claimed) may differ:
@@ -345,19 +373,23 @@ def reconcile(cell: list[Token], ocr: list[Token], alignment: CellAlignment,
     used: list[Token] = []
     blocks = alignment.blocks
     if not blocks:
-        report.warn(report.ocr, "unaligned-cell",
-                    f"cell {join_tokens(cell[:8])!r}… was not found in the OCR rendering",
-                    resource=resource, offset=cell[0].start if cell else None)
+        report.warn(
+            report.ocr,
+            "unaligned-cell",
+            f"cell {join_tokens(cell[:8])!r}… was not found in the OCR rendering",
+            resource=resource,
+            offset=cell[0].start if cell else None,
+        )
         return list(cell), used
-    result.extend(_tsv_only(cell[:blocks[0][0]], resource, report))
+    result.extend(_tsv_only(cell[: blocks[0][0]], resource, report))
     for index, (a, b, size) in enumerate(blocks):
         for offset in range(size):
             _note_typography(cell[a + offset], ocr[b + offset], resource, report)
-        result.extend(cell[a:a + size])
-        used.extend(ocr[b:b + size])
+        result.extend(cell[a : a + size])
+        used.extend(ocr[b : b + size])
         if index + 1 < len(blocks):
             next_a, next_b, _ = blocks[index + 1]
-            tsv_gap = cell[a + size:next_a]
+            tsv_gap = cell[a + size : next_a]
             gap_indices = [j for j in range(b + size, next_b) if j not in claimed]
             for j in gap_indices:  # explained by this cell: not left over
                 claimed[j] = -1
@@ -366,44 +398,58 @@ def reconcile(cell: list[Token], ocr: list[Token], alignment: CellAlignment,
             used.extend(ocr_gap)
     last_a, _, last_size = blocks[-1]
     trailing_ocr = [ocr[j] for j in alignment.trailing_ocr]
-    result.extend(_reconcile_gap(cell[last_a + last_size:], trailing_ocr, resource, report))
+    result.extend(_reconcile_gap(cell[last_a + last_size :], trailing_ocr, resource, report))
     used.extend(trailing_ocr)
     return result, used
 
 
-def _reconcile_gap(tsv_gap: list[Token], ocr_gap: list[Token], resource: str,
-                   report: TableNotes) -> list[Token]:
+def _reconcile_gap(tsv_gap: list[Token], ocr_gap: list[Token], resource: str, report: TableNotes) -> list[Token]:
     if not tsv_gap and not ocr_gap:
         return []
     if not ocr_gap:
         return _tsv_only(tsv_gap, resource, report)
     ocr_words = join_tokens(ocr_gap)
     if not tsv_gap:
-        report.repair(report.tsv, "dropped-words",
-                      f"the tab-separated rendering dropped {ocr_words!r}; restored from the OCR",
-                      resource=resource, offset=ocr_gap[0].start)
-        return [Token(t.text, t.start, t.end, t.space_before or i == 0)
-                for i, t in enumerate(ocr_gap)]
+        report.repair(
+            report.tsv,
+            "dropped-words",
+            f"the tab-separated rendering dropped {ocr_words!r}; restored from the OCR",
+            resource=resource,
+            offset=ocr_gap[0].start,
+        )
+        return [Token(t.text, t.start, t.end, t.space_before or i == 0) for i, t in enumerate(ocr_gap)]
     tsv_words = join_tokens(tsv_gap)
     if "".join(t.key for t in ocr_gap if t.text != "-") == "".join(t.key for t in tsv_gap):
-        report.repair(report.tsv, "lost-hyphen",
-                      f"the tab-separated rendering joins {tsv_words!r} where the OCR reads "
-                      f"{ocr_words!r} (a hyphenated compound broken at a line end); kept the hyphen",
-                      resource=resource, offset=tsv_gap[0].start)
-        return [Token(t.text, t.start, t.end, t.space_before if i else tsv_gap[0].space_before)
-                for i, t in enumerate(ocr_gap)]
+        report.repair(
+            report.tsv,
+            "lost-hyphen",
+            f"the tab-separated rendering joins {tsv_words!r} where the OCR reads "
+            f"{ocr_words!r} (a hyphenated compound broken at a line end); kept the hyphen",
+            resource=resource,
+            offset=tsv_gap[0].start,
+        )
+        return [
+            Token(t.text, t.start, t.end, t.space_before if i else tsv_gap[0].space_before)
+            for i, t in enumerate(ocr_gap)
+        ]
     kind = "ocr-misreading" if _looks_alike(tsv_words, ocr_words) else "witness-disagreement"
-    report.repair(report.ocr, kind,
-                  f"the OCR reads {ocr_words!r} where the tab-separated rendering reads "
-                  f"{tsv_words!r}; kept the tab-separated reading",
-                  resource=resource, offset=ocr_gap[0].start)
+    report.repair(
+        report.ocr,
+        kind,
+        f"the OCR reads {ocr_words!r} where the tab-separated rendering reads "
+        f"{tsv_words!r}; kept the tab-separated reading",
+        resource=resource,
+        offset=ocr_gap[0].start,
+    )
     return list(tsv_gap)
 
 
 def _looks_alike(tsv_words: str, ocr_words: str) -> bool:
     """Whether the OCR reading is the TSV's with look-alike characters confused (IOs / 10s)."""
+
     def shape(words: str) -> str:
         return words.lower().translate(LOOKALIKE)
+
     return len(tsv_words) == len(ocr_words) and shape(tsv_words) == shape(ocr_words)
 
 
@@ -412,34 +458,49 @@ def _tsv_only(tokens: list[Token], resource: str, report: TableNotes) -> list[To
     if tokens:
         words = join_tokens(tokens)
         kind = "ocr-dropped-bullet" if words == BULLET else "ocr-dropped-words"
-        report.repair(report.ocr, kind,
-                      f"the OCR rendering lacks {words!r}; kept it from the tab-separated rendering",
-                      resource=resource, offset=tokens[0].start)
+        report.repair(
+            report.ocr,
+            kind,
+            f"the OCR rendering lacks {words!r}; kept it from the tab-separated rendering",
+            resource=resource,
+            offset=tokens[0].start,
+        )
     return list(tokens)
 
 
 def _note_typography(tsv: Token, ocr: Token, resource: str, report: TableNotes) -> None:
     if tsv.text != ocr.text:
-        report.repair(report.ocr, "typography",
-                      f"the OCR prints {ocr.text!r} where the tab-separated rendering has "
-                      f"{tsv.text!r}; kept the tab-separated form", resource=resource,
-                      offset=ocr.start)
+        report.repair(
+            report.ocr,
+            "typography",
+            f"the OCR prints {ocr.text!r} where the tab-separated rendering has "
+            f"{tsv.text!r}; kept the tab-separated form",
+            resource=resource,
+            offset=ocr.start,
+        )
 
 
-def note_interleaving(used: list[Token], ocr: list[Token], claimed: dict[int, int],
-                      cell_index: int, resource: str, report: TableNotes) -> None:
+def note_interleaving(
+    used: list[Token], ocr: list[Token], claimed: dict[int, int], cell_index: int, resource: str, report: TableNotes
+) -> None:
     """Record where the OCR printed words of other columns in the middle of this cell."""
     if not used:
         return
     positions = {token.start: index for index, token in enumerate(ocr)}
     first, last = positions[min(t.start for t in used)], positions[max(t.start for t in used)]
-    foreign = [ocr[i] for i in range(first, last + 1) if claimed.get(i, cell_index) != cell_index
-               and claimed.get(i) != -1]
+    foreign = [
+        ocr[i] for i in range(first, last + 1) if claimed.get(i, cell_index) != cell_index and claimed.get(i) != -1
+    ]
     if foreign:
-        report.repair(report.ocr, "column-interleave",
-                      f"the OCR interleaves {len(foreign)} words of other cells "
-                      f"({join_tokens(foreign[:6])!r}…) with this cell's text; read the cell's "
-                      f"own words in order", resource=resource, offset=foreign[0].start)
+        report.repair(
+            report.ocr,
+            "column-interleave",
+            f"the OCR interleaves {len(foreign)} words of other cells "
+            f"({join_tokens(foreign[:6])!r}…) with this cell's text; read the cell's "
+            f"own words in order",
+            resource=resource,
+            offset=foreign[0].start,
+        )
 
 
 def _widen(span: Span | None, tokens: list[Token]) -> Span | None:
@@ -452,9 +513,12 @@ def _widen(span: Span | None, tokens: list[Token]) -> Span | None:
 def _report_unaligned(ocr: list[Token], claimed: dict[int, int], report: TableNotes) -> None:
     leftover = [token for index, token in enumerate(ocr) if index not in claimed]
     if leftover:
-        report.warn(report.ocr, "unaligned-ocr-text",
-                    f"OCR words matched to no cell: {join_tokens(leftover)!r}",
-                    offset=leftover[0].start)
+        report.warn(
+            report.ocr,
+            "unaligned-ocr-text",
+            f"OCR words matched to no cell: {join_tokens(leftover)!r}",
+            offset=leftover[0].start,
+        )
 
 
 def _describe_row(writer: GraphWriter, iri: URIRef, number: int, texts: list[str]) -> None:

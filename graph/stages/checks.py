@@ -75,8 +75,10 @@ def run_checks(store: pyoxigraph.Store, checks: list[Check]) -> list[CheckFailur
         variables = [variable.value for variable in result.variables]
         if not variables or variables[0] != "resource":
             raise ValueError(f"check {check.name}: the first variable must be ?resource, not {variables[:1]}")
-        rows = [{name: str(term) for name, term in zip(variables, solution) if term is not None}
-                for solution in result]
+        rows = [
+            {name: str(term) for name, term in zip(variables, solution, strict=True) if term is not None}
+            for solution in result
+        ]
         if rows:
             failures.append(CheckFailure(check.name, check.rule, rows))
     return failures

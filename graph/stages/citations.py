@@ -67,11 +67,11 @@ class Citation:
 
     def describe(self, text: str) -> str:
         """The citation as printed; an item of a longer parenthesis with that parenthesis."""
-        quote = text[self.span.start:self.span.end]
+        quote = text[self.span.start : self.span.end]
         if self.span == self.group:
             return repr(quote)
         read = "" if quote.startswith(self.authors) else f", read as '{self.authors}, {self.year}'"
-        return f"{quote!r} (in {text[self.group.start:self.group.end]!r}{read})"
+        return f"{quote!r} (in {text[self.group.start : self.group.end]!r}{read})"
 
 
 def link_citations(graph: Graph, texts: dict[URIRef, str], report: BuildReport) -> Graph:
@@ -90,21 +90,37 @@ def link_citations(graph: Graph, texts: dict[URIRef, str], report: BuildReport) 
         source = str(graph.value(document, MIG.sourceId) or document)
         for citation in citations_in(text):
             where = _innermost(holders, document, citation.group)
-            matches = [iri for iri, (creator, date) in references.items()
-                       if _same_date(citation.year, date) and author_matches(citation.authors, creator)]
+            matches = [
+                iri
+                for iri, (creator, date) in references.items()
+                if _same_date(citation.year, date) and author_matches(citation.authors, creator)
+            ]
             if len(matches) == 1 and where:
                 report.counts["citations"] += 1
                 for resource in where:
                     counter[resource] = counter.get(resource, 0) + 1
                     links.add((resource, DCTERMS.references, matches[0]))
-                    add_provenance(links, resource, document, text, citation.span, motivation=OA.identifying,
-                                   name=f"citation-{counter[resource]}", body=matches[0])
+                    add_provenance(
+                        links,
+                        resource,
+                        document,
+                        text,
+                        citation.span,
+                        motivation=OA.identifying,
+                        name=f"citation-{counter[resource]}",
+                        body=matches[0],
+                    )
                 continue
             report.counts["unresolved citations"] += 1
             kind, reason = _why_unresolved(citation, matches, references)
-            report.warn(source, kind, f"citation {citation.describe(text)}: {reason}; not linked",
-                        resource=str(where[0]) if where else None, offset=citation.span.start,
-                        line=text.count("\n", 0, citation.span.start) + 1)
+            report.warn(
+                source,
+                kind,
+                f"citation {citation.describe(text)}: {reason}; not linked",
+                resource=str(where[0]) if where else None,
+                offset=citation.span.start,
+                line=text.count("\n", 0, citation.span.start) + 1,
+            )
     return links
 
 
@@ -158,15 +174,19 @@ def _provenance_spans(graph: Graph) -> list[tuple[int, int, URIRef, URIRef]]:
         for selector in graph.objects(target, OA.hasSelector):
             start, end = graph.value(selector, OA.start), graph.value(selector, OA.end)
             if start is not None and end is not None:
-                spans.append((int(start), int(end), graph.value(annotation, OA.hasBody),
-                              graph.value(target, OA.hasSource)))
+                spans.append(
+                    (int(start), int(end), graph.value(annotation, OA.hasBody), graph.value(target, OA.hasSource))
+                )
     return spans
 
 
 def _innermost(holders: list[tuple[int, int, URIRef, URIRef]], document: URIRef, span: Span) -> list[URIRef]:
     """The resources whose provenance span holds `span` most narrowly (all of them on a tie)."""
-    around = [(end - start, resource) for start, end, resource, source in holders
-              if source == document and start <= span.start and span.end <= end]
+    around = [
+        (end - start, resource)
+        for start, end, resource, source in holders
+        if source == document and start <= span.start and span.end <= end
+    ]
     if not around:
         return []
     narrowest = min(length for length, _ in around)
@@ -175,14 +195,16 @@ def _innermost(holders: list[tuple[int, int, URIRef, URIRef]], document: URIRef,
 
 def _why_unresolved(citation: Citation, matches: list[URIRef], references: dict) -> tuple[str, str]:
     if len(matches) > 1:
-        return "ambiguous-citation", (f"{len(matches)} references match ("
-                                      + ", ".join(str(m) for m in sorted(matches)) + ")")
+        return "ambiguous-citation", (
+            f"{len(matches)} references match (" + ", ".join(str(m) for m in sorted(matches)) + ")"
+        )
     if len(matches) == 1:
         return "unresolved-citation", f"it resolves to {matches[0]}, but no extracted resource's text holds it"
     dates = sorted(date for creator, date in references.values() if author_matches(citation.authors, creator))
     if dates:
-        return "unresolved-citation", (f"the reference list has {citation.authors!r} only for "
-                                       + ", ".join(dates) + f", not {citation.year}")
+        return "unresolved-citation", (
+            f"the reference list has {citation.authors!r} only for " + ", ".join(dates) + f", not {citation.year}"
+        )
     return "unresolved-citation", f"no reference in the list has the author {citation.authors!r}"
 
 
@@ -209,12 +231,13 @@ def _cuts(text: str) -> list[tuple[int, int]]:
 
 def _pieces(text: str) -> list[str]:
     bounds = [0, *(b for cut in _cuts(text) for b in cut), len(text)]
-    return [text[bounds[i]:bounds[i + 1]] for i in range(0, len(bounds), 2)]
+    return [text[bounds[i] : bounds[i + 1]] for i in range(0, len(bounds), 2)]
 
 
 def _align(cited: str, cited_cuts: list, i: int, creator: str, creator_cuts: list, k: int) -> bool:
     """Whether cited pieces i… and creator pieces k… pair up, each run of cited pieces naming one
     run of creator pieces (a run, because a name may itself contain 'and')."""
+
     def start(cuts, n):
         return 0 if n == 0 else cuts[n - 1][1]
 
@@ -226,8 +249,8 @@ def _align(cited: str, cited_cuts: list, i: int, creator: str, creator_cuts: lis
         return i == cited_count and k == creator_count
     for j in range(i, cited_count):
         for m in range(k, creator_count):
-            one = cited[start(cited_cuts, i):end(cited_cuts, j, cited)]
-            other = creator[start(creator_cuts, k):end(creator_cuts, m, creator)]
+            one = cited[start(cited_cuts, i) : end(cited_cuts, j, cited)]
+            other = creator[start(creator_cuts, k) : end(creator_cuts, m, creator)]
             if _names(one, other) and _align(cited, cited_cuts, j + 1, creator, creator_cuts, m + 1):
                 return True
     return False
@@ -245,8 +268,10 @@ def _names(cited: str, organisation: str) -> bool:
     if not qualifier:
         return any(_same(cited, name) for name in names)
     words = cited.split(" ")
-    return any(any(_same(" ".join(words[:cut]), name) for name in names)
-               and _names(" ".join(words[cut:]), qualifier) for cut in range(1, len(words)))
+    return any(
+        any(_same(" ".join(words[:cut]), name) for name in names) and _names(" ".join(words[cut:]), qualifier)
+        for cut in range(1, len(words))
+    )
 
 
 def _same(cited: str, name: str) -> bool:

@@ -25,11 +25,13 @@ from migkg.graph.core.text import Span
 
 NAME_VARIANTS = (  # groups of names for one framework; a group joins the framework with any of them
     ("Global Compact for Safe, Orderly and Regular Migration", "Global Compact on Migration", "GCM"),
-    ("2030 Agenda for Sustainable Development", "2030 Agenda of Sustainable Development Goals",
-     "2030 Agenda"),
-    ("Sendai Framework for Disaster Risk Reduction 2015-2030",
-     "Sendai Framework for Disaster Risk Reduction 2015–2030",
-     "Sendai Framework for Disaster Risk Reduction (2015–2030)", "Sendai Framework"),
+    ("2030 Agenda for Sustainable Development", "2030 Agenda of Sustainable Development Goals", "2030 Agenda"),
+    (
+        "Sendai Framework for Disaster Risk Reduction 2015-2030",
+        "Sendai Framework for Disaster Risk Reduction 2015–2030",
+        "Sendai Framework for Disaster Risk Reduction (2015–2030)",
+        "Sendai Framework",
+    ),
     ("Migration Governance Framework", "MiGOF"),
 )
 NOT_A_MENTION = ("Urban Migration Governance Framework",)  # IOM's urban framework, built on MiGOF
@@ -41,8 +43,12 @@ def link_documents(dataset_graph: Graph, documents: list[Document], report: Buil
     graph holds."""
     names = framework_names(dataset_graph)
     pattern = _pattern([*names, *NOT_A_MENTION])
-    texts = {source.iri: source.text for document in documents if document.states_framework_links
-             for source in document.renderings}
+    texts = {
+        source.iri: source.text
+        for document in documents
+        if document.states_framework_links
+        for source in document.renderings
+    }
     links = Graph()
     counter: dict[tuple[URIRef, URIRef], int] = {}
     for resource, document, start, end in _quotes(dataset_graph, set(texts)):
@@ -54,9 +60,16 @@ def link_documents(dataset_graph: Graph, documents: list[Document], report: Buil
             key = (resource, framework)
             counter[key] = counter.get(key, 0) + 1
             links.add((resource, MIG.mentionsFramework, framework))
-            add_provenance(links, resource, document, texts[document],
-                           Span(start + match.start(), start + match.end()), motivation=OA.identifying,
-                           name=f"mention-framework-{_local(framework)}-{counter[key]}", body=framework)
+            add_provenance(
+                links,
+                resource,
+                document,
+                texts[document],
+                Span(start + match.start(), start + match.end()),
+                motivation=OA.identifying,
+                name=f"mention-framework-{_local(framework)}-{counter[key]}",
+                body=framework,
+            )
     report.counts["framework mentions"] = sum(counter.values())
     return links
 
@@ -64,11 +77,16 @@ def link_documents(dataset_graph: Graph, documents: list[Document], report: Buil
 def framework_names(graph: Graph) -> dict[str, URIRef]:
     """Every name (label, title, acronym, listed variant) of each framework or instrument."""
     names: dict[str, URIRef] = {}
-    frameworks = sorted(set(graph.subjects(RDF.type, MIG.Framework))
-                        | set(graph.subjects(RDF.type, MIG.LegalInstrument)))
+    frameworks = sorted(
+        set(graph.subjects(RDF.type, MIG.Framework)) | set(graph.subjects(RDF.type, MIG.LegalInstrument))
+    )
     for framework in frameworks:
-        own = {str(o) for p in (RDFS.label, SKOS.prefLabel, SKOS.altLabel, DCTERMS.title, MIG.acronym)
-               for o in graph.objects(framework, p) if isinstance(o, Literal)}
+        own = {
+            str(o)
+            for p in (RDFS.label, SKOS.prefLabel, SKOS.altLabel, DCTERMS.title, MIG.acronym)
+            for o in graph.objects(framework, p)
+            if isinstance(o, Literal)
+        }
         for group in NAME_VARIANTS:
             if own & set(group):
                 own |= set(group)

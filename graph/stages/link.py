@@ -75,8 +75,15 @@ def actors(path: Path) -> list[Entity]:
     for row in _read_tsv(path):
         if not hasattr(MIG, row["type"]) or not row["type"][0].isupper():
             raise SourceError(f"{path}: actor {row['id']!r} has unknown type {row['type']!r}")
-        entities.append(Entity(ID[f"actor/{row['id']}"], MIG[row["type"]], row["label"],
-                               tuple([row["label"], *_aliases(row)]), MIG.mentionsActor))
+        entities.append(
+            Entity(
+                ID[f"actor/{row['id']}"],
+                MIG[row["type"]],
+                row["label"],
+                (row["label"], *_aliases(row)),
+                MIG.mentionsActor,
+            )
+        )
     return entities
 
 
@@ -93,15 +100,19 @@ def countries_and_cities(path: Path) -> tuple[list[Entity], dict[URIRef, dict]]:
         iri = ID[f"place/country/{country.alpha_2}"]
         label = row["name"] if row else getattr(country, "common_name", country.name)
         entities.append(Entity(iri, MIG.Country, label, tuple(sorted(names)), MIG.mentionsPlace))
-        facts[iri] = {"alpha2": country.alpha_2, "alpha3": country.alpha_3, "m49": country.numeric,
-                      "official": getattr(country, "official_name", country.name)}
+        facts[iri] = {
+            "alpha2": country.alpha_2,
+            "alpha3": country.alpha_3,
+            "m49": country.numeric,
+            "official": getattr(country, "official_name", country.name),
+        }
     for row in rows:
         if row["kind"] != "city":
             continue
         if pycountry.countries.get(alpha_2=row["country"]) is None:
             raise SourceError(f"{path}: city {row['id']!r} names unknown country {row['country']!r}")
         iri = ID[f"place/city/{row['id']}"]
-        entities.append(Entity(iri, MIG.City, row["name"], tuple([row["name"], *_aliases(row)]), MIG.mentionsPlace))
+        entities.append(Entity(iri, MIG.City, row["name"], (row["name"], *_aliases(row)), MIG.mentionsPlace))
         facts[iri] = {"country": ID[f"place/country/{row['country']}"]}
     return entities, facts
 
@@ -130,8 +141,12 @@ def _resolve(document: Document, mention: Mention, registry: Registry) -> list[U
     if mention.kind == NameKind.COUNTRY_IF_ANY:
         country = registry.countries.get(mention.text)
         return [country] if country else []
-    return [e.iri for e in registry.actors if e.rdf_type != MIG.PopulationGroup
-            and any(re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", mention.text) for name in e.names)]
+    return [
+        e.iri
+        for e in registry.actors
+        if e.rdf_type != MIG.PopulationGroup
+        and any(re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", mention.text) for name in e.names)
+    ]
 
 
 def _pattern(names: dict[str, Entity]) -> re.Pattern:
@@ -145,7 +160,7 @@ def _in_capitals_line(quote: str, start: int, end: int) -> bool:
     """Acronyms inside a line set in capitals (headings, captions) are words, not names."""
     line_start = quote.rfind("\n", 0, start) + 1
     line_end = quote.find("\n", end)
-    line = quote[line_start: line_end if line_end >= 0 else len(quote)]
+    line = quote[line_start : line_end if line_end >= 0 else len(quote)]
     letters = [c for c in line if c.isalpha()]
     return len(letters) > 12 and all(c.isupper() for c in letters)
 
@@ -169,8 +184,9 @@ def link_mentions(dataset: Graph, texts: dict[URIRef, str], registry: Registry, 
         document = dataset.value(target, OA.hasSource)
         selectors = list(dataset.objects(target, OA.hasSelector))
         start = next(int(dataset.value(s, OA.start)) for s in selectors if dataset.value(s, OA.start) is not None)
-        quote = texts[document][start:int(next(dataset.value(s, OA.end) for s in selectors
-                                                 if dataset.value(s, OA.end) is not None))]
+        quote = texts[document][
+            start : int(next(dataset.value(s, OA.end) for s in selectors if dataset.value(s, OA.end) is not None))
+        ]
         for match in pattern.finditer(quote):
             entity = by_name[re.sub(r"\s+", " ", match.group())]
             if match.group().isupper() and _in_capitals_line(quote, match.start(), match.end()):
@@ -179,9 +195,16 @@ def link_mentions(dataset: Graph, texts: dict[URIRef, str], registry: Registry, 
             counter[key] = counter.get(key, 0) + 1
             links.add((resource, entity.link_property, entity.iri))
             name = f"mention-{entity.iri.rsplit('/', 1)[-1].lower()}-{counter[key]}"
-            add_provenance(links, resource, document, texts[document],
-                           Span(start + match.start(), start + match.end()),
-                           motivation=OA.identifying, name=name, body=entity.iri)
+            add_provenance(
+                links,
+                resource,
+                document,
+                texts[document],
+                Span(start + match.start(), start + match.end()),
+                motivation=OA.identifying,
+                name=name,
+                body=entity.iri,
+            )
             mentioned.add(entity)
     by_iri = {entity.iri: entity for entity in places}
     mentioned |= {by_iri[facts[e.iri]["country"]] for e in mentioned if e.rdf_type == MIG.City}

@@ -10,7 +10,7 @@ import json
 import os
 import shutil
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph
@@ -20,8 +20,16 @@ from rdflib.namespace import RDF
 from migkg.graph.core.namespaces import PREFIX_IRIS, bind_prefixes, curie
 from migkg.graph.core.report import BuildReport
 
-ARTEFACTS = ("migkg.trig", "migkg.nq", "migkg.ttl", "migkg.jsonld", "void.ttl", "shacl-report.ttl",
-             "build-report.json", "build-report.md")
+ARTEFACTS = (
+    "migkg.trig",
+    "migkg.nq",
+    "migkg.ttl",
+    "migkg.jsonld",
+    "void.ttl",
+    "shacl-report.ttl",
+    "build-report.json",
+    "build-report.md",
+)
 
 
 def sorted_nquads(dataset: Dataset) -> str:
@@ -47,8 +55,9 @@ def write_dumps(directory: Path, dataset: Dataset, void: Graph) -> pyoxigraph.St
 
 def write_reports(directory: Path, report: BuildReport) -> None:
     """The build report, as JSON and Markdown (once validation's warnings are in it)."""
-    (directory / "build-report.json").write_text(json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n",
-                                                encoding="utf-8")
+    (directory / "build-report.json").write_text(
+        json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     (directory / "build-report.md").write_text(markdown_report(report), encoding="utf-8")
 
 
@@ -68,7 +77,7 @@ def write_build_info(directory: Path) -> dict:
         files[name] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
     info = {
         "version": files["migkg.nq"]["sha256"],
-        "built": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "built": datetime.now(UTC).replace(microsecond=0).isoformat(),
         "files": files,
     }
     (directory / "build-info.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
@@ -108,10 +117,13 @@ def markdown_report(report: BuildReport) -> str:
             message = note.message.replace("|", "\\|").replace("\n", " ")
             lines.append(f"| {note.source} | {note.kind} | {message} | {note.resource or ''} |")
     ignored = Counter((n.source, n.kind) for n in report.ignored)
-    lines += ["", f"## Text deliberately not extracted ({len(report.ignored)})", "", "| source | kind | count |", "|---|---|---:|"]
+    lines += [
+        "",
+        f"## Text deliberately not extracted ({len(report.ignored)})",
+        "",
+        "| source | kind | count |",
+        "|---|---|---:|",
+    ]
     lines += [f"| {source} | {kind} | {count} |" for (source, kind), count in sorted(ignored.items())]
     lines += ["", "## Stage times (s)", ""] + [f"- {stage}: {seconds:.2f}" for stage, seconds in report.stages.items()]
     return "\n".join(lines) + "\n"
-
-
-

@@ -31,9 +31,9 @@ def check_consistency(ontology: Graph) -> int:
         except owlready2.OwlReadyInconsistentOntologyError as error:
             raise InconsistentOntology(f"HermiT: the ontology is inconsistent ({error})") from error
         except owlready2.OwlReadyJavaError as error:
-            message = next((l for l in str(error).splitlines() if "Exception" in l), str(error)[:300])
+            message = next((line for line in str(error).splitlines() if "Exception" in line), str(error)[:300])
             raise InconsistentOntology(f"HermiT could not reason over the ontology: {message}") from error
-        unsatisfiable = [c for c in world.inconsistent_classes()]
+        unsatisfiable = list(world.inconsistent_classes())
         if unsatisfiable:
             raise InconsistentOntology(f"HermiT: unsatisfiable classes {unsatisfiable}")
         return len(list(onto.classes()))

@@ -51,16 +51,19 @@ def _report_label_defects(graph: Graph, concepts: set, report: BuildReport) -> N
             by_language.setdefault(label.language or "", []).append(str(label))
         for language, labels in sorted(by_language.items()):
             if len(labels) > 1:
-                report.warn(SOURCE_ID, "reference-data-defect",
-                            f"{concept} has {len(labels)} skos:prefLabel values in {language!r} "
-                            f"(shortest: {min(labels, key=len)!r}); kept as published, reported here",
-                            resource=str(concept))
+                report.warn(
+                    SOURCE_ID,
+                    "reference-data-defect",
+                    f"{concept} has {len(labels)} skos:prefLabel values in {language!r} "
+                    f"(shortest: {min(labels, key=len)!r}); kept as published, reported here",
+                    resource=str(concept),
+                )
 
 
 def english_labels(kos: Graph) -> dict[URIRef, list[str]]:
     labels: dict[URIRef, list[str]] = {}
     for target in kos.subjects(RDF.type, SDGO.Target):
-        labels[target] = [str(l) for l in kos.objects(target, SKOS.prefLabel) if l.language == "en"]
+        labels[target] = [str(label) for label in kos.objects(target, SKOS.prefLabel) if label.language == "en"]
     return labels
 
 
@@ -84,21 +87,30 @@ def check_citations(document: Document, data: Graph, kos: Graph, report: BuildRe
         target = data.value(citation, MIG.citesTarget)
         printed = str(data.value(citation, MIG.printedText))
         if target not in labels:
-            report.warn(document.id, "unknown-sdg-target",
-                        f"{citation} cites {target}, which the UN SDG KOS does not have", resource=str(citation))
+            report.warn(
+                document.id,
+                "unknown-sdg-target",
+                f"{citation} cites {target}, which the UN SDG KOS does not have",
+                resource=str(citation),
+            )
             continue
         score = max(_similarity(printed, label) for label in labels[target])
         matches = score >= SAME_TEXT
         checked.add((citation, MIG.matchesUNText, Literal(matches)))
         if matches:
             continue
-        best, best_score = max(((other, max(_similarity(printed, l) for l in ls)) for other, ls in labels.items()),
-                               key=lambda pair: (pair[1], str(pair[0])))
+        best, best_score = max(
+            ((other, max(_similarity(printed, label) for label in texts)) for other, texts in labels.items()),
+            key=lambda pair: (pair[1], str(pair[0])),
+        )
         owner = f"; the text is that of {best}" if best_score >= OTHER_TARGET and best != target else ""
         if owner:
             checked.add((citation, MIG.textBelongsTo, best))
-        report.warn(document.id, "sdg-target-text-mismatch",
-                    f"{citation}: printed as {data.value(citation, MIG.printedNotation)} with text "
-                    f"{printed[:80]!r}…, which is not the UN text of {target}{owner}; kept as printed",
-                    resource=str(citation))
+        report.warn(
+            document.id,
+            "sdg-target-text-mismatch",
+            f"{citation}: printed as {data.value(citation, MIG.printedNotation)} with text "
+            f"{printed[:80]!r}…, which is not the UN text of {target}{owner}; kept as printed",
+            resource=str(citation),
+        )
     return checked

@@ -114,8 +114,11 @@ def write(directory: Path, store: pyoxigraph.Store, out=sys.stderr) -> int:
     finally:
         connection.close()
     os.replace(partial, target)
-    print(f"      search index: {len(rows)} resources → {FILE_NAME} in {time.perf_counter() - started:.2f} s",
-          file=out, flush=True)
+    print(
+        f"      search index: {len(rows)} resources → {FILE_NAME} in {time.perf_counter() - started:.2f} s",
+        file=out,
+        flush=True,
+    )
     return len(rows)
 
 
@@ -126,12 +129,18 @@ def _create(connection: sqlite3.Connection) -> None:
 
 
 def _fill(connection: sqlite3.Connection, rows: list[Document]) -> None:
-    connection.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", [
-        ("schema", str(SCHEMA_VERSION)), ("resources", str(len(rows))), ("tokenizer", TOKENIZER)])
-    connection.executemany("INSERT INTO resource (id, iri, label, types, document) VALUES (?, ?, ?, ?, ?)",
-                           [(n, r.iri, r.label, " ".join(r.types), r.document) for n, r in enumerate(rows, 1)])
-    connection.executemany("INSERT INTO resource_type (type, resource) VALUES (?, ?)",
-                           [(t, n) for n, r in enumerate(rows, 1) for t in r.types])
+    connection.executemany(
+        "INSERT INTO meta (key, value) VALUES (?, ?)",
+        [("schema", str(SCHEMA_VERSION)), ("resources", str(len(rows))), ("tokenizer", TOKENIZER)],
+    )
+    connection.executemany(
+        "INSERT INTO resource (id, iri, label, types, document) VALUES (?, ?, ?, ?, ?)",
+        [(n, r.iri, r.label, " ".join(r.types), r.document) for n, r in enumerate(rows, 1)],
+    )
+    connection.executemany(
+        "INSERT INTO resource_type (type, resource) VALUES (?, ?)",
+        [(t, n) for n, r in enumerate(rows, 1) for t in r.types],
+    )
     columns = [(n, SEPARATOR.join(r.names), SEPARATOR.join(r.texts)) for n, r in enumerate(rows, 1)]
     connection.executemany("INSERT INTO search (rowid, label, text) VALUES (?, ?, ?)", columns)
     # The unstemmed words, through a temporary FTS5 table with the same tokenizer minus Porter.
@@ -156,8 +165,11 @@ def _distinct(values: Iterable[str]) -> list[str]:
     values = [v for v in values if v]
     for index, value in enumerate(values):
         folded = value.casefold()
-        if any(folded in other.casefold() and (folded != other.casefold() or other_index < index)
-               for other_index, other in enumerate(values) if other_index != index):
+        if any(
+            folded in other.casefold() and (folded != other.casefold() or other_index < index)
+            for other_index, other in enumerate(values)
+            if other_index != index
+        ):
             continue
         kept.append(value)
     return kept

@@ -32,7 +32,6 @@ from rdflib.plugins.sparql.parser import parseQuery
 from migkg import resources
 
 
-
 @dataclass
 class ValidationOutcome:
     report_graph: Graph
@@ -58,8 +57,16 @@ class _PreparedQueries(Graph):
         super().__init__(store=graph.store, identifier=graph.identifier, namespace_manager=graph.namespace_manager)
         self._prepared: dict[tuple, Any] = {}
 
-    def query(self, query_object, processor="sparql", result="sparql", initNs=None, initBindings=None,  # noqa: N803
-              use_store_provided=True, **kwargs):
+    def query(
+        self,
+        query_object,
+        processor="sparql",
+        result="sparql",
+        initNs=None,
+        initBindings=None,
+        use_store_provided=True,
+        **kwargs,
+    ):
         if isinstance(query_object, str) and processor == "sparql" and not kwargs:
             key = (query_object, tuple(sorted((initNs or {}).items())))
             if key not in self._prepared:  # what rdflib's processor does with a text, done once
@@ -71,8 +78,9 @@ class _PreparedQueries(Graph):
 def check(data: Graph, shapes: Graph) -> ValidationOutcome:
     # inplace: pySHACL does not copy the data graph first; with no inference and no SHACL rules
     # (advanced=True would apply sh:rule) it adds nothing to it
-    _conforms, report_graph, _text = validate(_PreparedQueries(data), shacl_graph=shapes, inference="none",
-                                              inplace=True, advanced=True, allow_warnings=True)
+    _conforms, report_graph, _text = validate(
+        _PreparedQueries(data), shacl_graph=shapes, inference="none", inplace=True, advanced=True, allow_warnings=True
+    )
     violations, warnings = [], []
     for result in report_graph.subjects(RDF.type, SH.ValidationResult):
         entry = {
@@ -83,7 +91,10 @@ def check(data: Graph, shapes: Graph) -> ValidationOutcome:
         }
         severity = report_graph.value(result, SH.resultSeverity)
         (violations if severity == SH.Violation else warnings).append(entry)
-    key = lambda e: (e["focus"], e["path"], e["message"])
+
+    def key(e):
+        return (e["focus"], e["path"], e["message"])
+
     return ValidationOutcome(report_graph, sorted(violations, key=key), sorted(warnings, key=key))
 
 
@@ -105,5 +116,9 @@ def in_background(data: Callable[[], Graph]) -> Callable[[], ValidationOutcome]:
 def _check_inherited() -> tuple[str, list[dict], list[dict], float]:
     started = time.perf_counter()
     outcome = check(_inherited_data(), load_shapes())
-    return (outcome.report_graph.serialize(format="turtle"), outcome.violations, outcome.warnings,
-            round(time.perf_counter() - started, 3))
+    return (
+        outcome.report_graph.serialize(format="turtle"),
+        outcome.violations,
+        outcome.warnings,
+        round(time.perf_counter() - started, 3),
+    )

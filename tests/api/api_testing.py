@@ -56,8 +56,11 @@ def w3c_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     build = tmp_path_factory.mktemp("w3c-build")
     store = ox.Store(str(build / "store"))
     for n in (1, 2, 3):
-        store.load(path=W3C_PROTOCOL_DIR / f"data{n}.nt", format=ox.RdfFormat.N_TRIPLES,
-                   to_graph=ox.NamedNode(W3C_DATA_GRAPH.format(n)))
+        store.load(
+            path=W3C_PROTOCOL_DIR / f"data{n}.nt",
+            format=ox.RdfFormat.N_TRIPLES,
+            to_graph=ox.NamedNode(W3C_DATA_GRAPH.format(n)),
+        )
     store.flush()
     del store  # release the write lock before the server opens it read-only
     info = {"version": hashlib.sha256(b"w3c").hexdigest(), "built": datetime.now(UTC).isoformat(), "files": {}}

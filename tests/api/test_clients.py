@@ -6,11 +6,11 @@ import io
 
 import httpx
 import pytest
+from api_testing import LiveServer, free_port
 from rdflib import Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, POST, TURTLE, SPARQLWrapper
 
-from api_testing import LiveServer, free_port
 from migkg.api.settings import Settings
 
 GCM = "https://w3id.org/migkg/id/gcm"
@@ -94,8 +94,10 @@ def test_cors_allows_any_origin_without_credentials(live_server) -> None:
     response = httpx.get(f"{live_server.url}/sparql", params={"query": "ASK {}"}, headers=origin)
     assert response.headers["access-control-allow-origin"] == "*"
     assert "access-control-allow-credentials" not in response.headers
-    preflight = httpx.options(f"{live_server.url}/sparql", headers={
-        **origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type"})
+    preflight = httpx.options(
+        f"{live_server.url}/sparql",
+        headers={**origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type"},
+    )
     assert preflight.status_code == 200
     assert preflight.headers["access-control-allow-origin"] == "*"
     assert "POST" in preflight.headers["access-control-allow-methods"]

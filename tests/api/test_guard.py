@@ -10,10 +10,39 @@ from migkg.api.guard import QueryRefused, _check_parsed, _plainly_safe, check_qu
 BASE = "https://w3id.org/migkg/"
 ROOT = Path(__file__).resolve().parents[2]
 PIECES = [
-    "SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "WHERE", "*", "?s ?p ?o", "{", "}", "<x>", "<http://x#y>", ";", "'''", '"',
-    "INSERT DATA { <a> <b> <c> }", "DELETE WHERE { ?s ?p ?o }", "LOAD <http://x>", "clear all", "WITH <g>",
-    "PREFIX a: <http://x/>", "PREFIX : <y>", "BASE <http://b/>", "# a comment with select\n", "#", "\n", " ",
-    "\\u0041", "\\U00000053", "FROM <g>", "SERVICE <http://x/sparql> { }", "GRAPH ?g", "FILTER(1)", "LIMIT 1",
+    "SELECT",
+    "ASK",
+    "CONSTRUCT",
+    "DESCRIBE",
+    "WHERE",
+    "*",
+    "?s ?p ?o",
+    "{",
+    "}",
+    "<x>",
+    "<http://x#y>",
+    ";",
+    "'''",
+    '"',
+    "INSERT DATA { <a> <b> <c> }",
+    "DELETE WHERE { ?s ?p ?o }",
+    "LOAD <http://x>",
+    "clear all",
+    "WITH <g>",
+    "PREFIX a: <http://x/>",
+    "PREFIX : <y>",
+    "BASE <http://b/>",
+    "# a comment with select\n",
+    "#",
+    "\n",
+    " ",
+    "\\u0041",
+    "\\U00000053",
+    "FROM <g>",
+    "SERVICE <http://x/sparql> { }",
+    "GRAPH ?g",
+    "FILTER(1)",
+    "LIMIT 1",
 ]
 
 
@@ -25,8 +54,11 @@ def verdict(check, text):
 
 
 def corpus() -> list[str]:
-    files = [p.read_text(encoding="utf-8") for folder in ("queries", "bench/queries")
-             for p in sorted((ROOT / folder).rglob("*.rq"))]
+    files = [
+        p.read_text(encoding="utf-8")
+        for folder in ("queries", "bench/queries")
+        for p in sorted((ROOT / folder).rglob("*.rq"))
+    ]
     rng = random.Random(6)
     made = [" ".join(rng.choice(PIECES) for _ in range(rng.randint(1, 12))) for _ in range(1500)]
     prefixed = [rng.choice(PIECES) + " " + rng.choice(files) for _ in range(300)] if files else []
@@ -41,15 +73,18 @@ def test_the_shortcut_gives_the_parsers_verdict_on_every_text():
         assert verdict(check_query, text) == verdict(_check_parsed, text), text
 
 
-@pytest.mark.parametrize("text", [
-    "PREFIX a: <b>",  # a prologue alone is a (no-op) update: refused 403 by the parser
-    "# select\nPREFIX a: <b>",
-    "INSERT DATA { <a> <b> <c> }",
-    "SELECT * FROM <http://example.org/g> { ?s ?p ?o }",
-    "SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
-    "\\u0053ELECT * { ?s ?p ?o }",
-    '# \\u000AINSERT DATA { <a> <b> """\nSELECT """ }',  # an escape can end a comment: parsed, refused
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PREFIX a: <b>",  # a prologue alone is a (no-op) update: refused 403 by the parser
+        "# select\nPREFIX a: <b>",
+        "INSERT DATA { <a> <b> <c> }",
+        "SELECT * FROM <http://example.org/g> { ?s ?p ?o }",
+        "SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+        "\\u0053ELECT * { ?s ?p ?o }",
+        '# \\u000AINSERT DATA { <a> <b> """\nSELECT """ }',  # an escape can end a comment: parsed, refused
+    ],
+)
 def test_texts_that_need_the_parser_are_not_cleared_by_the_shortcut(text):
     assert not _plainly_safe(text)
 

@@ -3,9 +3,9 @@
 import os
 import threading
 
+from api_testing import ENDLESS_QUERY, app_client
 from fastapi.testclient import TestClient
 
-from api_testing import ENDLESS_QUERY, app_client
 from migkg.api.settings import Settings
 
 ROWS_QUERY = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -80,8 +80,9 @@ def test_results_are_cut_at_the_row_cap(settings: Settings) -> None:
             assert response.headers["migkg-results-truncated"] == "5"
         csv = client.get("/sparql", params={"query": ROWS_QUERY}, headers={"accept": "text/csv"})
         assert len(csv.text.strip().splitlines()) == 1 + 5
-        graph = client.get("/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"},
-                           headers={"accept": "application/n-triples"})
+        graph = client.get(
+            "/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"}, headers={"accept": "application/n-triples"}
+        )
         assert len(graph.text.strip().splitlines()) == 5
         small = client.get("/sparql", params={"query": ROWS_QUERY + " LIMIT 3"})
         assert "migkg-results-truncated" not in small.headers
@@ -147,7 +148,9 @@ def test_an_allow_listed_service_is_called(settings: Settings, loopback_trap) ->
     """The trap does see requests the guard lets through, so its silence above means something."""
     allowed = settings.model_copy(update={"service_allowlist": [loopback_trap.url], "query_timeout": 5.0})
     with app_client(allowed) as client:
-        response = client.post("/sparql", data={"query": f"SELECT * WHERE {{ SERVICE <{loopback_trap.url}> {{ ?s ?p ?o }} }}"})
+        response = client.post(
+            "/sparql", data={"query": f"SELECT * WHERE {{ SERVICE <{loopback_trap.url}> {{ ?s ?p ?o }} }}"}
+        )
     assert response.status_code in (500, 503)  # the trap answers no HTTP
     assert loopback_trap.connections and b"POST" in loopback_trap.connections[0]
 

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pyoxigraph as ox
-from markupsafe import escape
 import pytest
 from fastapi.testclient import TestClient
+from markupsafe import escape
 
 from migkg.queries import query_files
 
@@ -24,8 +24,11 @@ def _triples(response, fmt: ox.RdfFormat = ox.RdfFormat.TURTLE) -> list[ox.Tripl
 
 
 def _objects(triples, subject: str | None, predicate: str) -> list[str]:
-    return [t.object.value for t in triples
-            if t.predicate.value == predicate and (subject is None or t.subject.value == subject)]
+    return [
+        t.object.value
+        for t in triples
+        if t.predicate.value == predicate and (subject is None or t.subject.value == subject)
+    ]
 
 
 def _provenance_resource(client: TestClient) -> tuple[str, str, str]:
@@ -39,8 +42,12 @@ def _provenance_resource(client: TestClient) -> tuple[str, str, str]:
 
 @pytest.mark.parametrize(
     ("accept", "fmt"),
-    [("text/turtle", ox.RdfFormat.TURTLE), ("application/ld+json", ox.RdfFormat.JSON_LD),
-     ("application/n-triples", ox.RdfFormat.N_TRIPLES), ("application/rdf+xml", ox.RdfFormat.RDF_XML)],
+    [
+        ("text/turtle", ox.RdfFormat.TURTLE),
+        ("application/ld+json", ox.RdfFormat.JSON_LD),
+        ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+        ("application/rdf+xml", ox.RdfFormat.RDF_XML),
+    ],
 )
 def test_resource_iris_resolve_to_rdf_by_accept(client: TestClient, accept, fmt) -> None:
     iri, _, _ = _provenance_resource(client)
@@ -78,8 +85,11 @@ def test_unknown_iri_is_a_helpful_404(client: TestClient) -> None:
 
 
 def test_service_description_by_conneg(client: TestClient) -> None:
-    for accept, fmt in (("text/turtle", ox.RdfFormat.TURTLE), ("application/ld+json", ox.RdfFormat.JSON_LD),
-                        ("application/rdf+xml", ox.RdfFormat.RDF_XML)):
+    for accept, fmt in (
+        ("text/turtle", ox.RdfFormat.TURTLE),
+        ("application/ld+json", ox.RdfFormat.JSON_LD),
+        ("application/rdf+xml", ox.RdfFormat.RDF_XML),
+    ):
         response = client.get("/sparql", headers={"accept": accept})
         triples = _triples(response, fmt)
         endpoint = "http://testserver/sparql"
@@ -92,12 +102,30 @@ def test_service_description_by_conneg(client: TestClient) -> None:
 
 def test_service_description_conforms_to_its_schema(client: TestClient) -> None:
     """Every term used from the sd: namespace exists in the W3C's service description vocabulary."""
-    terms = {"Service", "endpoint", "supportedLanguage", "SPARQL11Query", "feature", "UnionDefaultGraph",
-             "BasicFederatedQuery", "resultFormat", "defaultDataset", "Dataset", "defaultGraph", "Graph",
-             "namedGraph", "NamedGraph", "name"}
+    terms = {
+        "Service",
+        "endpoint",
+        "supportedLanguage",
+        "SPARQL11Query",
+        "feature",
+        "UnionDefaultGraph",
+        "BasicFederatedQuery",
+        "resultFormat",
+        "defaultDataset",
+        "Dataset",
+        "defaultGraph",
+        "Graph",
+        "namedGraph",
+        "NamedGraph",
+        "name",
+    }
     triples = _triples(client.get("/sparql", headers={"accept": "text/turtle"}))
-    used = {term.value.removeprefix(SD) for t in triples for term in (t.predicate, t.object)
-            if isinstance(term, ox.NamedNode) and term.value.startswith(SD)}
+    used = {
+        term.value.removeprefix(SD)
+        for t in triples
+        for term in (t.predicate, t.object)
+        if isinstance(term, ox.NamedNode) and term.value.startswith(SD)
+    }
     assert used <= terms
 
 
@@ -108,7 +136,9 @@ def test_void_counts_match_the_store(client: TestClient) -> None:
     assert _objects(triples, dataset, VOID + "triples") == [total["results"]["bindings"][0]["n"]["value"]]
     assert _objects(triples, dataset, VOID + "sparqlEndpoint") == ["http://testserver/sparql"]
     assert _objects(triples, dataset, VOID + "uriSpace") == [BASE + "id/"]
-    assert _objects(triples, dataset, VOID + "classPartition") and _objects(triples, dataset, VOID + "propertyPartition")
+    assert _objects(triples, dataset, VOID + "classPartition") and _objects(
+        triples, dataset, VOID + "propertyPartition"
+    )
     assert BASE + "graph/sdg" in _objects(triples, dataset, VOID + "subset")
     assert _objects(triples, dataset, VOID + "dataDump")
 

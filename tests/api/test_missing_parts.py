@@ -4,15 +4,20 @@ route that needs a build), or no npm-installed UI assets (a 503 page saying to r
 from collections.abc import Iterator
 
 import pytest
+from api_testing import app_client
 from fastapi.testclient import TestClient
 
 from migkg.api.settings import Settings
 
-from api_testing import app_client
-
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-NEEDS_A_BUILD = ["/id/gcm", "/ontology", "/.well-known/void", "/downloads", "/downloads/migkg.nq",
-                 "/sparql?query=ASK%20%7B%7D"]
+NEEDS_A_BUILD = [
+    "/id/gcm",
+    "/ontology",
+    "/.well-known/void",
+    "/downloads",
+    "/downloads/migkg.nq",
+    "/sparql?query=ASK%20%7B%7D",
+]
 API_NEEDS_A_BUILD = ["/api/objectives/4", "/api/practices", "/api/search?q=migrants", "/api/quality"]
 
 

@@ -4,6 +4,7 @@ calls invalid must be refused with a 4xx, and every answer must match the status
 and schemas the document declares."""
 
 import schemathesis
+from api_testing import LiveServer
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -13,12 +14,16 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from api_testing import LiveServer
 from migkg.api.app import create_app
 from migkg.api.settings import Settings
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
-          negative_data_rejection]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    negative_data_rejection,
+]
 
 
 # The document comes from the app itself (no server needed to collect the tests); the requests go

@@ -25,16 +25,20 @@ def test_get_post_form_and_post_direct_give_the_same_answer(client: TestClient) 
 
 def test_default_graph_is_the_union_of_the_named_graphs(client: TestClient) -> None:
     union = client.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"})
-    per_graph = client.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { GRAPH ?g { ?s ?p ?o } } }"})
+    per_graph = client.get(
+        "/sparql", params={"query": "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { GRAPH ?g { ?s ?p ?o } } }"}
+    )
     assert _solutions(union)[0]["n"]["value"] == _solutions(per_graph)[0]["n"]["value"] != "0"
 
 
 def test_default_and_named_graph_parameters_select_graphs(client: TestClient) -> None:
     sdg = BASE + "graph/sdg"
     only_sdg = client.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", "default-graph-uri": sdg})
-    in_graph = client.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) { GRAPH <%s> { ?s ?p ?o } }" % sdg})
+    in_graph = client.get("/sparql", params={"query": f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{sdg}> {{ ?s ?p ?o }} }}"})
     assert _solutions(only_sdg) == _solutions(in_graph)
-    named = client.get("/sparql", params={"query": "SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }", "named-graph-uri": sdg})
+    named = client.get(
+        "/sparql", params={"query": "SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }", "named-graph-uri": sdg}
+    )
     assert [row["g"]["value"] for row in _solutions(named)] == [sdg]
 
 
@@ -57,7 +61,11 @@ def test_relative_iris_resolve_against_the_base(client: TestClient) -> None:
         ("application/sparql-results+xml", "application/sparql-results+xml", ox.QueryResultsFormat.XML),
         ("text/tab-separated-values", "text/tab-separated-values", ox.QueryResultsFormat.TSV),
         ("text/csv", "text/csv", None),
-        ("text/csv;q=0.5, application/sparql-results+xml;q=0.9", "application/sparql-results+xml", ox.QueryResultsFormat.XML),
+        (
+            "text/csv;q=0.5, application/sparql-results+xml;q=0.9",
+            "application/sparql-results+xml",
+            ox.QueryResultsFormat.XML,
+        ),
         ("text/*;q=0.3, */*;q=0.1", "text/csv", None),
         (None, "application/sparql-results+json", ox.QueryResultsFormat.JSON),
     ],
@@ -125,8 +133,13 @@ def test_wrong_media_type_is_415(client: TestClient, content_type) -> None:
 
 @pytest.mark.parametrize(
     "update",
-    ["INSERT DATA { <urn:a> <urn:b> <urn:c> }", "CLEAR ALL", "DROP GRAPH <https://w3id.org/migkg/graph/sdg>",
-     "LOAD <http://example.org/data.ttl>", "DELETE WHERE { ?s ?p ?o }"],
+    [
+        "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+        "CLEAR ALL",
+        "DROP GRAPH <https://w3id.org/migkg/graph/sdg>",
+        "LOAD <http://example.org/data.ttl>",
+        "DELETE WHERE { ?s ?p ?o }",
+    ],
 )
 def test_every_update_is_refused_and_changes_nothing(client: TestClient, update: str) -> None:
     before = client.get("/sparql", params={"query": COUNT_GRAPHS}).text

@@ -33,6 +33,7 @@ def get_json(client: TestClient, url: str, **headers: str) -> dict:
 
 # --- the view files ---
 
+
 def test_every_view_file_loads_with_a_summary_and_a_unique_path():
     views = load_views(VIEWS_DIR)
     assert len(views) >= 20
@@ -44,24 +45,29 @@ def test_every_view_file_loads_with_a_summary_and_a_unique_path():
 
 def test_a_view_whose_values_block_does_not_match_its_parameters_is_refused(tmp_path: Path):
     view = tmp_path / "broken.rq"
-    view.write_text("#+ summary: s\n#+ path: /broken\n#+ params:\n#+   a: {description: d, example: x}\n"
-                    "#+ columns:\n#+   id: {type: iri}\nSELECT ?id WHERE { VALUES (?b) { (UNDEF) } ?id ?p ?b }\n")
+    view.write_text(
+        "#+ summary: s\n#+ path: /broken\n#+ params:\n#+   a: {description: d, example: x}\n"
+        "#+ columns:\n#+   id: {type: iri}\nSELECT ?id WHERE { VALUES (?b) { (UNDEF) } ?id ?p ?b }\n"
+    )
     with pytest.raises(ViewError, match=r"broken\.rq: the VALUES block binds \['b'\]; the header declares \['a'\]"):
         load_view(view)
 
 
 def test_a_list_view_with_its_own_limit_is_refused(tmp_path: Path):
     view = tmp_path / "limited.rq"
-    view.write_text("#+ summary: s\n#+ path: /limited\n#+ columns:\n#+   id: {type: iri}\n"
-                    "SELECT ?id WHERE { ?id ?p ?o } LIMIT 10\n")
+    view.write_text(
+        "#+ summary: s\n#+ path: /limited\n#+ columns:\n#+   id: {type: iri}\nSELECT ?id WHERE { ?id ?p ?o } LIMIT 10\n"
+    )
     with pytest.raises(ViewError, match="paginated by the server"):
         load_view(view)
 
 
 def test_a_parameter_may_not_take_a_name_the_route_uses(tmp_path: Path):
     view = tmp_path / "paged.rq"
-    view.write_text("#+ summary: s\n#+ path: /paged\n#+ params:\n#+   offset: {description: d, example: 1}\n"
-                    "#+ columns:\n#+   id: {type: iri}\nSELECT ?id WHERE { VALUES (?offset) { (UNDEF) } ?id ?p ?offset }\n")
+    view.write_text(
+        "#+ summary: s\n#+ path: /paged\n#+ params:\n#+   offset: {description: d, example: 1}\n"
+        "#+ columns:\n#+   id: {type: iri}\nSELECT ?id WHERE { VALUES (?offset) { (UNDEF) } ?id ?p ?offset }\n"
+    )
     with pytest.raises(ViewError, match=r"paged\.rq: parameter offset: the name is reserved"):
         load_view(view)
 
@@ -75,8 +81,10 @@ def test_a_header_that_is_not_yaml_is_refused_with_the_file_name(tmp_path: Path)
 
 def test_parameter_text_is_bound_as_a_term_never_as_query_text(tmp_path: Path):
     view_file = tmp_path / "echo.rq"
-    view_file.write_text("#+ summary: s\n#+ path: /echo\n#+ params:\n#+   q: {description: d, example: x}\n"
-                         "#+ columns:\n#+   q: {type: string}\nSELECT ?q WHERE { VALUES (?q) { (UNDEF) } }\n")
+    view_file.write_text(
+        "#+ summary: s\n#+ path: /echo\n#+ params:\n#+   q: {description: d, example: x}\n"
+        "#+ columns:\n#+   q: {type: string}\nSELECT ?q WHERE { VALUES (?q) { (UNDEF) } }\n"
+    )
     view = load_view(view_file)
     hostile = '" } } ; DROP ALL ; SELECT * { "\n'
     [row] = ox.Store().query(view.query.render(view.terms({"q": hostile})))
@@ -85,11 +93,12 @@ def test_parameter_text_is_bound_as_a_term_never_as_query_text(tmp_path: Path):
 
 def test_text_that_cannot_be_an_iri_never_becomes_one():
     view = views_by_path()["/provenance/{key:path}"]
-    with pytest.raises(ParameterInvalid, match="^key: "):
+    with pytest.raises(ParameterInvalid, match=r"^key: "):
         view.terms({"key": "x> } ; DROP ALL ; SELECT * { <y"})
 
 
 # --- listing, pages, formats ---
+
 
 def test_api_index_lists_every_view(client: TestClient):
     listed = {v["path"] for v in get_json(client, "/api")["views"]}
@@ -149,13 +158,21 @@ def test_a_list_view_offers_no_format_outside_json_json_ld_and_csv(client: TestC
 
 # --- errors ---
 
-@pytest.mark.parametrize(("url", "detail", "hint"), [
-    ("/api/objectives/24", "The GCM has no objective 24.", "/api/frameworks/gcm/objectives"),
-    ("/api/frameworks/unfccc/objectives", "No framework unfccc in the graph.", "/api/frameworks"),
-    ("/api/migof/elements/7", "MiGOF has no essential element 7.", "/api/migof/elements"),
-    ("/api/provenance/gcm/objective/4/action/z", "No resource https://w3id.org/migkg/id/gcm/objective/4/action/z", "/api/search"),
-    ("/api/no-such-view", "No view at /api/no-such-view.", "/api"),
-])
+
+@pytest.mark.parametrize(
+    ("url", "detail", "hint"),
+    [
+        ("/api/objectives/24", "The GCM has no objective 24.", "/api/frameworks/gcm/objectives"),
+        ("/api/frameworks/unfccc/objectives", "No framework unfccc in the graph.", "/api/frameworks"),
+        ("/api/migof/elements/7", "MiGOF has no essential element 7.", "/api/migof/elements"),
+        (
+            "/api/provenance/gcm/objective/4/action/z",
+            "No resource https://w3id.org/migkg/id/gcm/objective/4/action/z",
+            "/api/search",
+        ),
+        ("/api/no-such-view", "No view at /api/no-such-view.", "/api"),
+    ],
+)
 def test_unknown_ids_are_404_problems_with_a_hint(client: TestClient, url: str, detail: str, hint: str):
     response = client.get(url)
     assert response.status_code == 404
@@ -165,14 +182,17 @@ def test_unknown_ids_are_404_problems_with_a_hint(client: TestClient, url: str, 
     assert detail in problem["detail"] and hint in problem["hint"]
 
 
-@pytest.mark.parametrize(("url", "parameter"), [
-    ("/api/objectives/four", "path.number"),
-    ("/api/objectives/0", "path.number"),
-    ("/api/documents?limit=0", "query.limit"),
-    ("/api/documents?offset=-1", "query.offset"),
-    ("/api/migof/elements/4?level=regional", "query.level"),
-    ("/api/provenance/..%2Fsparql", "path.key"),
-])
+@pytest.mark.parametrize(
+    ("url", "parameter"),
+    [
+        ("/api/objectives/four", "path.number"),
+        ("/api/objectives/0", "path.number"),
+        ("/api/documents?limit=0", "query.limit"),
+        ("/api/documents?offset=-1", "query.offset"),
+        ("/api/migof/elements/4?level=regional", "query.level"),
+        ("/api/provenance/..%2Fsparql", "path.key"),
+    ],
+)
 def test_invalid_parameters_are_422_problems_naming_the_parameter(client: TestClient, url: str, parameter: str):
     response = client.get(url)
     assert response.status_code == 422
@@ -181,6 +201,7 @@ def test_invalid_parameters_are_422_problems_naming_the_parameter(client: TestCl
 
 
 # --- what the views say, checked against the documents ---
+
 
 def test_frameworks_and_documents(client: TestClient):
     frameworks = {f["key"]: f for f in get_json(client, "/api/frameworks")["items"]}
@@ -244,7 +265,7 @@ def test_provenance_quotes_the_source_at_its_offsets(client: TestClient):
     provenance = get_json(client, "/api/provenance/gcm/objective/4/action/a")
     [source] = provenance["sources"]
     text = (SOURCES / source["file_name"]).read_text(encoding="utf-8")
-    assert text[source["start"]:source["end"]] == source["exact"]
+    assert text[source["start"] : source["end"]] == source["exact"]
     assert "Improve civil registry systems" in source["exact"]
 
 
@@ -253,7 +274,7 @@ def test_provenance_of_a_table_row_names_both_renderings(client: TestClient):
     assert {s["document"] for s in sources} == {f"{ID}doc/nua-table-ocr", f"{ID}doc/nua-table-tsv"}
     for source in sources:
         text = (SOURCES / source["file_name"]).read_text(encoding="utf-8")
-        assert text[source["start"]:source["end"]] == source["exact"]
+        assert text[source["start"] : source["end"]] == source["exact"]
 
 
 def test_provenance_of_an_actor_lists_the_passages_that_name_it(client: TestClient):
@@ -261,7 +282,7 @@ def test_provenance_of_an_actor_lists_the_passages_that_name_it(client: TestClie
     assert len(mentions) > 50
     for mention in mentions[:10]:
         text = (SOURCES / mention["file_name"]).read_text(encoding="utf-8")
-        assert text[mention["start"]:mention["end"]] == mention["exact"]
+        assert text[mention["start"] : mention["end"]] == mention["exact"]
         assert mention["id"].startswith(mention["named_in"] + "#mention-")
 
 
@@ -278,6 +299,7 @@ def test_quality_report(client: TestClient):
 
 # --- search ---
 
+
 def test_search_ranks_the_birth_registration_practice_near_the_top(client: TestClient):
     result = get_json(client, "/api/search?q=birth%20registration&type=Practice&limit=3")
     assert all(hit["types"] == ["Practice"] for hit in result["items"])
@@ -293,19 +315,24 @@ def test_search_pages_link_to_each_other(client: TestClient):
     assert {h["id"] for h in first.json()["items"]}.isdisjoint(h["id"] for h in second["items"])
 
 
-@pytest.mark.parametrize(("url", "parameter"), [
-    ("/api/search?q=%22%22", "query.q"),
-    ("/api/search?q=migrants&type=Spaceship", "query.type"),
-    ("/api/search?q=", "query.q"),
-    ("/api/search?q=migrants&limit=101", "query.limit"),
-])
+@pytest.mark.parametrize(
+    ("url", "parameter"),
+    [
+        ("/api/search?q=%22%22", "query.q"),
+        ("/api/search?q=migrants&type=Spaceship", "query.type"),
+        ("/api/search?q=", "query.q"),
+        ("/api/search?q=migrants&limit=101", "query.limit"),
+    ],
+)
 def test_search_refuses_what_it_cannot_search_with_a_422(client: TestClient, url: str, parameter: str):
     response = client.get(url)
     assert response.status_code == 422
     assert [e["parameter"] for e in response.json()["errors"]] == [parameter]
 
 
-@pytest.mark.parametrize("url", ["/api", "/api/objectives/4", "/api/documents", "/api/search?q=migrants", "/api/quality"])
+@pytest.mark.parametrize(
+    "url", ["/api", "/api/objectives/4", "/api/documents", "/api/search?q=migrants", "/api/quality"]
+)
 def test_head_answers_like_get_without_a_body(client: TestClient, url: str):
     head, get = client.head(url), client.get(url)
     assert head.status_code == get.status_code == 200
@@ -335,8 +362,9 @@ def test_json_ld_of_every_view_states_only_what_the_graph_holds(client: TestClie
         url = "/api" + view.path.replace(":path", "")
         for param in view.params:
             url = url.replace(f"{{{param.name}}}", str(param.example))
-        response = client.get(url, params={"limit": 20} if view.kind == "list" else {},
-                              headers={"Accept": "application/ld+json"})
+        response = client.get(
+            url, params={"limit": 20} if view.kind == "list" else {}, headers={"Accept": "application/ld+json"}
+        )
         assert response.status_code == 200, (url, response.text)
         graph = rdflib.Graph().parse(data=response.text, format="json-ld")
         assert len(graph) > 0, url

@@ -31,6 +31,7 @@ COLOMBIA_PERMIT = ID + "practice/colombia-s-special-stay-permit"
 
 # --- helpers ---
 
+
 @cache
 def view(name: str) -> View:
     return load_view(VIEWS_DIR / f"{name}.rq")
@@ -83,7 +84,7 @@ def booklet_section(start_heading: str, end_heading: str) -> str:
     """The GCM booklet's text from one objective's heading line to the next objective's."""
     text = source_text("gcm-booklet")
     start = text.index(f"\n{start_heading}\n")
-    return text[start:text.index(f"\n{end_heading}\n", start)]
+    return text[start : text.index(f"\n{end_heading}\n", start)]
 
 
 OBJECTIVE_4 = ("4 LEGAL IDENTITY AND DOCUMENTATION", "5 REGULAR PATHWAYS")
@@ -93,11 +94,14 @@ OBJECTIVE_13 = ("13 ALTERNATIVES TO DETENTION", "14 CONSULAR PROTECTION")
 def printed_actions(section: str) -> list[tuple[str, str]]:
     """(letter, text) of each action the booklet prints as "- x. text" in an objective's section."""
     actions = section.split("Associated actions", 1)[1].split("Example practices", 1)[0]
-    return [(m.group(1), m.group(2).replace("**", "").strip())
-            for m in re.finditer(r"^- ([a-z])\. (.+)$", actions, re.MULTILINE)]
+    return [
+        (m.group(1), m.group(2).replace("**", "").strip())
+        for m in re.finditer(r"^- ([a-z])\. (.+)$", actions, re.MULTILINE)
+    ]
 
 
 # --- actions ---
+
 
 def test_actions_of_objective_4_are_the_ones_the_booklet_prints_in_order(client: TestClient):
     printed = printed_actions(booklet_section(*OBJECTIVE_4))
@@ -120,8 +124,14 @@ def test_actions_text_filter_is_a_case_insensitive_substring_match(client: TestC
     assert every_row(client, "actions", "/api/actions?objective=4&q=statelessness")[0]["letter"] == "e"
 
 
-PAGED = [("actions", "/api/actions", 40), ("practices", "/api/practices", 10), ("practices", "/api/practices?sdg_target=10.7", 7),
-         ("sdg-targets", "/api/sdg-targets", 9), ("organisations", "/api/organisations", 25), ("places", "/api/places?type=country", 20)]
+PAGED = [
+    ("actions", "/api/actions", 40),
+    ("practices", "/api/practices", 10),
+    ("practices", "/api/practices?sdg_target=10.7", 7),
+    ("sdg-targets", "/api/sdg-targets", 9),
+    ("organisations", "/api/organisations", 25),
+    ("places", "/api/places?type=country", 20),
+]
 
 
 @pytest.mark.parametrize(("name", "url", "limit"), PAGED)
@@ -150,12 +160,16 @@ def test_pages_concatenate_to_the_whole_list(client: TestClient, name: str, url:
 
 # --- practices ---
 
+
 def test_practices_for_sdg_target_10_7_go_through_the_objectives_that_list_it(client: TestClient):
     objective_4, objective_13 = booklet_section(*OBJECTIVE_4), booklet_section(*OBJECTIVE_13)
     assert "10.7:" in objective_4 and "10.7" not in objective_13  # what the booklet lists
     rows = every_row(client, "practices", "/api/practices?sdg_target=10.7")
     titles = {r["title"] for r in rows}
-    assert "Identification Document of New York City (IDNYC)" in titles and "Identification Document of New York City (IDNYC)" in objective_4
+    assert (
+        "Identification Document of New York City (IDNYC)" in titles
+        and "Identification Document of New York City (IDNYC)" in objective_4
+    )
     assert "Hong Kong's program to house vulnerable individuals in the community" in objective_13
     assert "Hong Kong's program to house vulnerable individuals in the community" not in titles
     assert not any(r["illustrates"] == ID + "gcm/objective/13" for r in rows)
@@ -212,12 +226,17 @@ def test_practices_by_organisation(client: TestClient):
     assert "migof/element/4/example/8" in keys  # "… activities of IOM Rome …"
     assert "activities of IOM Rome" in source_text("migof-toolbox")
     for row in rows:
-        assert "IOM" in row["description"] or "International Organization for Migration" in row["description"] \
+        assert (
+            "IOM" in row["description"]
+            or "International Organization for Migration" in row["description"]
             or "IOM" in row["title"]
+        )
         organisations = item(client, "practice", f"/api/practices/{row['key']}")["organisations"]
         assert "iom" in {o["key"] for o in organisations}
     both = every_row(client, "practices", "/api/practices?organisation=iom&country=IT")
-    assert {r["key"] for r in both} <= keys & {r["key"] for r in every_row(client, "practices", "/api/practices?country=IT")}
+    assert {r["key"] for r in both} <= keys & {
+        r["key"] for r in every_row(client, "practices", "/api/practices?country=IT")
+    }
     assert "migof/element/4/example/8" in {r["key"] for r in both}
 
 
@@ -248,6 +267,7 @@ def test_practices_as_json_ld_state_what_the_practice_illustrates(client: TestCl
 
 # --- one practice ---
 
+
 def test_a_practice_with_its_places_organisations_and_provenance(client: TestClient):
     practice = item(client, "practice", "/api/practices/practice/colombia-s-special-stay-permit")
     assert practice["id"] == COLOMBIA_PERMIT and practice["title"] == "Colombia's Special Stay Permit"
@@ -257,7 +277,7 @@ def test_a_practice_with_its_places_organisations_and_provenance(client: TestCli
     (quote,) = practice["provenance"]
     assert quote["document"] == ID + "doc/gcm-booklet" and quote["file_name"] == "gcm-implementation-booklet-2022.txt"
     text = source_text("gcm-booklet")
-    assert text[quote["start"]:quote["end"]] == quote["exact"]
+    assert text[quote["start"] : quote["end"]] == quote["exact"]
     assert quote["exact"].startswith("Colombia's Special Stay Permit\n") and practice["description"] in quote["exact"]
 
 
@@ -271,7 +291,7 @@ def test_a_migof_example_names_its_countries_and_implementers(client: TestClient
     (quote,) = example["provenance"]
     migof = source_text("migof-toolbox")
     assert quote["file_name"] == "migof-city-resilience-toolbox.md"
-    assert migof[quote["start"]:quote["end"]] == quote["exact"] and heading in quote["exact"]
+    assert migof[quote["start"] : quote["end"]] == quote["exact"] and heading in quote["exact"]
 
 
 def test_a_practice_as_json_ld_links_its_places_and_its_provenance(client: TestClient):
@@ -292,17 +312,20 @@ def test_an_unknown_practice_is_a_404_with_a_hint(client: TestClient):
     problem(client, "/api/practices/migof/element/4/example/99", 404)
 
 
-@pytest.mark.parametrize(("url", "parameter"), [
-    ("/api/practices/colombia", "path.key"),
-    ("/api/practices?country=co", "query.country"),
-    ("/api/practices?sdg_target=10.7.1", "query.sdg_target"),
-    ("/api/practices?organisation=IOM", "query.organisation"),
-    ("/api/practices?objective=24", "query.objective"),
-    ("/api/practices?q=a", "query.q"),
-    ("/api/actions?objective=0", "query.objective"),
-    ("/api/actions?q=x", "query.q"),
-    ("/api/actions?limit=0", "query.limit"),
-])
+@pytest.mark.parametrize(
+    ("url", "parameter"),
+    [
+        ("/api/practices/colombia", "path.key"),
+        ("/api/practices?country=co", "query.country"),
+        ("/api/practices?sdg_target=10.7.1", "query.sdg_target"),
+        ("/api/practices?organisation=IOM", "query.organisation"),
+        ("/api/practices?objective=24", "query.objective"),
+        ("/api/practices?q=a", "query.q"),
+        ("/api/actions?objective=0", "query.objective"),
+        ("/api/actions?q=x", "query.q"),
+        ("/api/actions?limit=0", "query.limit"),
+    ],
+)
 def test_an_invalid_parameter_is_a_422_naming_it(client: TestClient, url: str, parameter: str):
     body = problem(client, url, 422)
     assert parameter in [e["parameter"] for e in body["errors"]]
@@ -310,8 +333,10 @@ def test_an_invalid_parameter_is_a_422_naming_it(client: TestClient, url: str, p
 
 # --- SDG targets and goals ---
 
-UN_10_7 = ("Facilitate orderly, safe, regular and responsible migration and mobility of people, including through "
-           "the implementation of planned and well-managed migration policies")
+UN_10_7 = (
+    "Facilitate orderly, safe, regular and responsible migration and mobility of people, including through "
+    "the implementation of planned and well-managed migration policies"
+)
 
 
 def test_sdg_targets_of_goal_10_with_their_objectives_and_practices(client: TestClient):
@@ -359,7 +384,9 @@ def test_an_sdg_target_lists_the_objectives_the_booklet_gives_it_for(client: Tes
 
 def test_a_target_named_only_in_prose_is_listed_without_printed_text(client: TestClient):
     # Objective 2's SDG note: "Doing so will help achieve SDG 17.14: Enhance policy coherence …"
-    assert "Doing so will help achieve SDG 17.14" in booklet_section("2 MINIMIZE ADVERSE DRIVERS", "3 INFORMATION PROVISION")
+    assert "Doing so will help achieve SDG 17.14" in booklet_section(
+        "2 MINIMIZE ADVERSE DRIVERS", "3 INFORMATION PROVISION"
+    )
     target = item(client, "sdg-target", "/api/sdg-targets/17.14")
     objective_2 = next(o for o in target["objectives"] if o["number"] == 2)
     assert objective_2["printed_text"] is None and objective_2["matches_un_text"] is None
@@ -388,7 +415,9 @@ def test_sdg_goals_roll_up_their_targets(client: TestClient):
     assert [g["notation"] for g in goals] == [str(n) for n in range(1, 18)]
     goal_10 = goals[9]
     assert goal_10["title"] == "Reduce inequality within and among countries"
-    assert goal_10["short_title"] == "Reduced inequalities" and "SDG 10: Reduced inequalities" in source_text("gcm-booklet")
+    assert goal_10["short_title"] == "Reduced inequalities" and "SDG 10: Reduced inequalities" in source_text(
+        "gcm-booklet"
+    )
     targets = every_row(client, "sdg-targets", "/api/sdg-targets?goal=10")
     assert goal_10["targets_cited"] == len(targets)
     assert goal_10["objectives"] >= max(t["objectives"] for t in targets)
@@ -396,8 +425,9 @@ def test_sdg_goals_roll_up_their_targets(client: TestClient):
     assert sum(g["targets_cited"] for g in goals) == len(every_row(client, "sdg-targets", "/api/sdg-targets"))
     # objectives 2 and 19 say every goal is relevant ("… span the entirety of the 17 Sustainable
     # Development Goals", "Accordingly, all SDGs are relevant …"): they list every goal
-    assert "entirety of the 17 Sustainable Development Goals" in booklet_section("2 MINIMIZE ADVERSE DRIVERS",
-                                                                                 "3 INFORMATION PROVISION")
+    assert "entirety of the 17 Sustainable Development Goals" in booklet_section(
+        "2 MINIMIZE ADVERSE DRIVERS", "3 INFORMATION PROVISION"
+    )
     assert "Accordingly, all SDGs are relevant" in source_text("gcm-booklet")
     assert all(g["objectives_listing_goal"] >= 2 for g in goals)
 
@@ -407,15 +437,18 @@ def test_sdg_goals_as_csv(client: TestClient):
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
     table = list(csv.reader(io.StringIO(response.text)))
     assert table[0] == [c.name for c in view("sdg-goals").columns] and len(table) == 1 + 17
-    goal_10 = dict(zip(table[0], table[10]))
+    goal_10 = dict(zip(table[0], table[10], strict=False))
     assert goal_10["notation"] == "10" and goal_10["short_title"] == "Reduced inequalities"
 
 
-@pytest.mark.parametrize(("url", "parameter"), [
-    ("/api/sdg-targets?goal=18", "query.goal"),
-    ("/api/sdg-targets?goal=ten", "query.goal"),
-    ("/api/sdg-targets/10-7", "path.notation"),
-])
+@pytest.mark.parametrize(
+    ("url", "parameter"),
+    [
+        ("/api/sdg-targets?goal=18", "query.goal"),
+        ("/api/sdg-targets?goal=ten", "query.goal"),
+        ("/api/sdg-targets/10-7", "path.notation"),
+    ],
+)
 def test_an_invalid_sdg_parameter_is_a_422_naming_it(client: TestClient, url: str, parameter: str):
     body = problem(client, url, 422)
     assert parameter in [e["parameter"] for e in body["errors"]]
@@ -423,8 +456,16 @@ def test_an_invalid_sdg_parameter_is_a_422_naming_it(client: TestClient, url: st
 
 # --- organisations ---
 
-ACTOR_TYPES = ["UNEntity", "IntergovernmentalOrganisation", "NationalGovernment", "LocalAuthority",
-               "CivilSocietyOrganisation", "PrivateSectorActor", "ForumOrProcess", "PopulationGroup"]
+ACTOR_TYPES = [
+    "UNEntity",
+    "IntergovernmentalOrganisation",
+    "NationalGovernment",
+    "LocalAuthority",
+    "CivilSocietyOrganisation",
+    "PrivateSectorActor",
+    "ForumOrProcess",
+    "PopulationGroup",
+]
 
 
 def test_organisations_by_type_partition_the_list(client: TestClient):
@@ -453,8 +494,9 @@ def test_an_organisation_with_everything_that_names_it(client: TestClient):
     assert "(IOM and JMDI, 2015)" in source_text("gcm-booklet")  # the IDNYC practice cites it
     assert mentioned[IDNYC]["type"] == "Practice" and mentioned[IDNYC]["document"] == ID + "doc/gcm-booklet"
     assert {m["document"] for m in jmdi["mentioned_in"]} >= {ID + "doc/gcm-booklet", ID + "doc/gfmd-2017-rt32"}
-    listed = next(r for r in every_row(client, "organisations", "/api/organisations?type=ForumOrProcess")
-                  if r["key"] == "jmdi")
+    listed = next(
+        r for r in every_row(client, "organisations", "/api/organisations?type=ForumOrProcess") if r["key"] == "jmdi"
+    )
     assert listed["mentioned_in"] == len(jmdi["mentioned_in"]) == len(mentioned)
 
 
@@ -466,7 +508,9 @@ def test_an_organisation_implements_what_practices_name_it_as_carrying_out(clien
     for key in implements:
         roles = {o["key"]: o["role"] for o in item(client, "practice", f"/api/practices/{key}")["organisations"]}
         assert roles["iom"] == "implementedBy"
-    listed = next(r for r in every_row(client, "organisations", "/api/organisations?type=UNEntity") if r["key"] == "iom")
+    listed = next(
+        r for r in every_row(client, "organisations", "/api/organisations?type=UNEntity") if r["key"] == "iom"
+    )
     assert listed["implements"] == len(iom["implements"])
     assert {m["type"] for m in iom["mentioned_in"]} >= {"Practice", "Action"}
 
@@ -488,16 +532,27 @@ def test_an_unknown_organisation_is_a_404_with_a_hint(client: TestClient):
 
 # --- places ---
 
+
 def test_places_countries_and_cities(client: TestClient):
     everything = every_row(client, "places", "/api/places")
     countries = every_row(client, "places", "/api/places?type=country")
     cities = every_row(client, "places", "/api/places?type=city")
     assert len(countries) + len(cities) == len(everything) == 123
-    assert all(re.fullmatch(r"[A-Z]{2}", c["iso_alpha2"]) and re.fullmatch(r"[A-Z]{3}", c["iso_alpha3"])
-               and re.fullmatch(r"[0-9]{3}", c["m49"]) and c["country"] is None for c in countries)
+    assert all(
+        re.fullmatch(r"[A-Z]{2}", c["iso_alpha2"])
+        and re.fullmatch(r"[A-Z]{3}", c["iso_alpha3"])
+        and re.fullmatch(r"[0-9]{3}", c["m49"])
+        and c["country"] is None
+        for c in countries
+    )
     assert all(c["iso_alpha2"] is None and c["type"] == "city" for c in cities)
     colombia = next(c for c in countries if c["iso_alpha2"] == "CO")
-    assert (colombia["name"], colombia["iso_alpha3"], colombia["m49"], colombia["key"]) == ("Colombia", "COL", "170", "country/CO")
+    assert (colombia["name"], colombia["iso_alpha3"], colombia["m49"], colombia["key"]) == (
+        "Colombia",
+        "COL",
+        "170",
+        "country/CO",
+    )
     assert colombia["mentioned_in"] >= len(every_row(client, "practices", "/api/practices?country=CO"))
     rome = next(c for c in cities if c["key"] == "city/rome")
     assert (rome["name"], rome["country"], rome["country_name"]) == ("Rome", ID + "place/country/IT", "Italy")
@@ -512,12 +567,15 @@ def test_places_as_json_ld(client: TestClient):
     assert (rdflib.URIRef(ID + "place/city/rome"), MIG.inCountry, rdflib.URIRef(ID + "place/country/IT")) in graph
 
 
-@pytest.mark.parametrize(("url", "parameter"), [
-    ("/api/organisations?type=University", "query.type"),
-    ("/api/organisations/IOM", "path.key"),
-    ("/api/places?type=region", "query.type"),
-    ("/api/places?limit=100000", "query.limit"),
-])
+@pytest.mark.parametrize(
+    ("url", "parameter"),
+    [
+        ("/api/organisations?type=University", "query.type"),
+        ("/api/organisations/IOM", "path.key"),
+        ("/api/places?type=region", "query.type"),
+        ("/api/places?limit=100000", "query.limit"),
+    ],
+)
 def test_an_invalid_actor_or_place_parameter_is_a_422_naming_it(client: TestClient, url: str, parameter: str):
     body = problem(client, url, 422)
     assert parameter in [e["parameter"] for e in body["errors"]]

@@ -14,14 +14,13 @@ from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph as ox
 import pytest
+from api_testing import W3C_PROTOCOL_DIR, app_client
 from fastapi.testclient import TestClient
 from rdflib import Graph, Namespace
 from rdflib.collection import Collection
 
 from migkg.api.formats import OFFERS, ResultKind
 from migkg.api.settings import Settings
-
-from api_testing import W3C_PROTOCOL_DIR, app_client
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")
@@ -48,7 +47,9 @@ class ProtocolTest:
 
 def _load_manifest() -> list[ProtocolTest]:
     path = W3C_PROTOCOL_DIR / "manifest.ttl"
-    graph = Graph().parse(path, format="turtle", publicID="http://www.w3.org/2009/sparql/docs/tests/data-sparql11/protocol/manifest.ttl")
+    graph = Graph().parse(
+        path, format="turtle", publicID="http://www.w3.org/2009/sparql/docs/tests/data-sparql11/protocol/manifest.ttl"
+    )
     manifest = next(graph.subjects(MF.entries, None))
     tests = []
     for entry in Collection(graph, graph.value(manifest, MF.entries)):
@@ -108,9 +109,12 @@ def _expected_graph(build: Path, request: ProtocolRequest) -> set[ox.Triple]:
     assert content_type == "application/sparql-query", "the RDF tests send the query as the body"
     default_graphs = parse_qs(urlsplit(request.path).query).get("default-graph-uri", [])
     store = ox.Store.read_only(str(build / "store"))
-    result = store.query(request.body.decode("utf-8"), base_iri=Settings().base_iri,
-                         default_graph=[ox.NamedNode(g) for g in default_graphs] or None,
-                         use_default_graph_as_union=not default_graphs)
+    result = store.query(
+        request.body.decode("utf-8"),
+        base_iri=Settings().base_iri,
+        default_graph=[ox.NamedNode(g) for g in default_graphs] or None,
+        use_default_graph_as_union=not default_graphs,
+    )
     return set(result)
 
 
@@ -121,7 +125,9 @@ def _check_format(response, request: ProtocolRequest, build: Path) -> None:
     ]
     assert content_type in {o.content_type.split(";")[0] for o in OFFERS[kind]}
     if kind is ResultKind.GRAPH:
-        answered = {quad.triple for quad in ox.parse(response.content, format=ox.RdfFormat.from_media_type(content_type))}
+        answered = {
+            quad.triple for quad in ox.parse(response.content, format=ox.RdfFormat.from_media_type(content_type))
+        }
         assert answered == _expected_graph(build, request)
         return
     parsed = ox.parse_query_results(response.content, ox.QueryResultsFormat.from_media_type(content_type))
@@ -145,8 +151,11 @@ def test_query_and_negative_tests(w3c_client: TestClient, w3c_build: Path, test:
 
 
 def _count_quads(client: TestClient) -> int:
-    response = client.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"},
-                          headers={"accept": "text/tab-separated-values"})
+    response = client.get(
+        "/sparql",
+        params={"query": "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"},
+        headers={"accept": "text/tab-separated-values"},
+    )
     return int(response.text.splitlines()[1].split("^^")[0].strip('"'))
 
 

@@ -41,8 +41,11 @@ def assert_untouched(previous: Path) -> None:
 def test_a_changed_source_stops_the_build_with_the_previous_build_intact(sources_copy, previous_build):
     booklet = sources_copy / "gcm-implementation-booklet-2022.txt"
     booklet.write_bytes(booklet.read_bytes()[:50_000])
-    result = subprocess.run([sys.executable, "-m", "migkg.cli", "build", "--output", str(previous_build),
-                             "--sources", str(sources_copy)], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "migkg.cli", "build", "--output", str(previous_build), "--sources", str(sources_copy)],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 1
     assert "gcm-implementation-booklet-2022.txt has sha256" in result.stderr
     assert "changed or corrupted" in result.stderr
@@ -67,8 +70,18 @@ def test_the_same_input_gives_byte_identical_sorted_nquads(build_dir, tmp_path):
 
 def test_the_build_writes_every_artefact(build_dir):
     names = {p.name for p in build_dir.iterdir()}
-    assert {"migkg.trig", "migkg.nq", "migkg.ttl", "migkg.jsonld", "void.ttl", "shacl-report.ttl",
-            "build-report.json", "build-report.md", "build-info.json", "store"} <= names
+    assert {
+        "migkg.trig",
+        "migkg.nq",
+        "migkg.ttl",
+        "migkg.jsonld",
+        "void.ttl",
+        "shacl-report.ttl",
+        "build-report.json",
+        "build-report.md",
+        "build-info.json",
+        "store",
+    } <= names
     lines = (build_dir / "migkg.nq").read_text(encoding="utf-8").splitlines()
     assert lines == sorted(lines)
 
@@ -95,19 +108,23 @@ def test_every_stage_reads_the_sources_it_is_given(sources_copy, tmp_path):
     before its first framework name) must be what every quote, the cross-document framework
     mentions included, is cut from."""
     paper = sources_copy / "gfmd-2017-rt3.2-civil-society-integration.txt"
-    text = paper.read_text(encoding="utf-8").replace("Within the context of the 2030 Agenda",
-                                                     "Within  the context of the 2030 Agenda", 1)
+    text = paper.read_text(encoding="utf-8").replace(
+        "Within the context of the 2030 Agenda", "Within  the context of the 2030 Agenda", 1
+    )
     _replace_file(sources_copy, paper, text)
     build(output=tmp_path / "edited", sources_dir=sources_copy, out=io.StringIO())
 
     store = pyoxigraph.Store.read_only(str(tmp_path / "edited" / "store"))
-    quotes = store.query("""PREFIX oa: <http://www.w3.org/ns/oa#>
+    quotes = store.query(
+        """PREFIX oa: <http://www.w3.org/ns/oa#>
         SELECT ?exact ?start ?end WHERE {
           ?target oa:hasSource <https://w3id.org/migkg/id/doc/gfmd-2017-rt32> ; oa:hasSelector ?q, ?p .
-          ?q oa:exact ?exact . ?p oa:start ?start ; oa:end ?end }""", use_default_graph_as_union=True)
+          ?q oa:exact ?exact . ?p oa:start ?start ; oa:end ?end }""",
+        use_default_graph_as_union=True,
+    )
     spans = [(row["exact"].value, int(row["start"].value), int(row["end"].value)) for row in quotes]
     assert len(spans) > 100
-    assert [span for span in spans if text[span[1]:span[2]] != span[0]] == []
+    assert [span for span in spans if text[span[1] : span[2]] != span[0]] == []
     name = "2030 Agenda for Sustainable Development"
     assert (name, text.index(name), text.index(name) + len(name)) in spans  # the framework mention
 
@@ -124,9 +141,11 @@ def _replace_file(sources: Path, path: Path, text: str) -> None:
 def test_a_failed_quality_check_stops_the_build_naming_it(previous_build, monkeypatch):
     from migkg.graph.stages import checks
 
-    every_objective = checks.Check("objective-listed", "No objective is ever listed (a rule broken on purpose).",
-                                   "PREFIX mig: <https://w3id.org/migkg/ontology#> "
-                                   "SELECT ?resource WHERE { ?resource a mig:Objective }")
+    every_objective = checks.Check(
+        "objective-listed",
+        "No objective is ever listed (a rule broken on purpose).",
+        "PREFIX mig: <https://w3id.org/migkg/ontology#> SELECT ?resource WHERE { ?resource a mig:Objective }",
+    )
     real = checks.load_checks()
     monkeypatch.setattr(checks, "load_checks", lambda: [*real, every_objective])
     with pytest.raises(BuildError, match=r"(?s)1 quality check failed.*objective-listed \(23 rows\)"):

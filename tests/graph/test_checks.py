@@ -64,21 +64,25 @@ def test_the_real_build_passes(check: Check):
 def test_a_check_without_a_header_is_rejected(tmp_path: Path):
     (tmp_path / "a-good-one.rq").write_text("# Nothing is ever wrong.\nSELECT ?resource WHERE { }\n")
     (tmp_path / "no-header.rq").write_text("SELECT ?resource WHERE { ?resource ?p ?o }\n")
-    with pytest.raises(ValueError, match="no-header.rq"):
+    with pytest.raises(ValueError, match=r"no-header\.rq"):
         load_checks(tmp_path)
 
 
 def test_a_blank_first_header_line_is_rejected(tmp_path: Path):
     (tmp_path / "blank.rq").write_text("#\n# Nothing is ever wrong.\nSELECT ?resource WHERE { }\n")
-    with pytest.raises(ValueError, match="blank.rq"):
+    with pytest.raises(ValueError, match=r"blank\.rq"):
         load_checks(tmp_path)
 
 
 def test_the_rule_is_the_first_sentence_of_the_header(tmp_path: Path):
-    (tmp_path / "b.rq").write_text("# Every thing has a name. A row is a thing\n# without one.\n\nSELECT ?resource {}\n")
+    (tmp_path / "b.rq").write_text(
+        "# Every thing has a name. A row is a thing\n# without one.\n\nSELECT ?resource {}\n"
+    )
     (tmp_path / "a.rq").write_text("# Every thing has\n# a label.\n#\n# More.\nSELECT ?resource {}\n")
     assert [(c.name, c.rule) for c in load_checks(tmp_path)] == [
-        ("a", "Every thing has a label."), ("b", "Every thing has a name.")]
+        ("a", "Every thing has a label."),
+        ("b", "Every thing has a name."),
+    ]
 
 
 def test_the_first_variable_must_be_resource():

@@ -23,8 +23,11 @@ def test_hermit_finds_the_ontology_consistent():
 
 def test_an_inconsistent_ontology_is_refused():
     graph = load()
-    graph.parse(data="""@prefix mig: <https://w3id.org/migkg/ontology#> . @prefix owl: <http://www.w3.org/2002/07/owl#> .
-        mig:Country owl:disjointWith mig:Place . mig:somewhere a mig:Country , owl:NamedIndividual .""", format="turtle")
+    graph.parse(
+        data="""@prefix mig: <https://w3id.org/migkg/ontology#> . @prefix owl: <http://www.w3.org/2002/07/owl#> .
+        mig:Country owl:disjointWith mig:Place . mig:somewhere a mig:Country , owl:NamedIndividual .""",
+        format="turtle",
+    )
     try:
         reason.check_consistency(graph)
     except reason.InconsistentOntology as error:
@@ -38,7 +41,9 @@ def test_every_mig_term_has_a_label_and_a_definition():
     kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
     terms = {s for kind in kinds for s in graph.subjects(RDF.type, kind) if str(s).startswith(str(MIG))}
     assert len(terms) > 80
-    missing = sorted(str(t) for t in terms if graph.value(t, RDFS.label) is None or graph.value(t, SKOS.definition) is None)
+    missing = sorted(
+        str(t) for t in terms if graph.value(t, RDFS.label) is None or graph.value(t, SKOS.definition) is None
+    )
     assert missing == []
 
 

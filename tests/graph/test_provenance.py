@@ -9,25 +9,34 @@ from migkg.graph.core.source import load_documents
 
 
 def test_every_quote_is_the_source_text_at_its_offsets(select):
-    texts = {str(source.iri): source.text for document in load_documents(resources.sources_dir())
-             for source in document.renderings}
-    rows = select("SELECT ?doc ?exact ?start ?end WHERE { ?t oa:hasSource ?doc ; oa:hasSelector ?q, ?p . "
-                  "?q oa:exact ?exact . ?p oa:start ?start ; oa:end ?end }")
+    texts = {
+        str(source.iri): source.text
+        for document in load_documents(resources.sources_dir())
+        for source in document.renderings
+    }
+    rows = select(
+        "SELECT ?doc ?exact ?start ?end WHERE { ?t oa:hasSource ?doc ; oa:hasSelector ?q, ?p . "
+        "?q oa:exact ?exact . ?p oa:start ?start ; oa:end ?end }"
+    )
     assert len(rows) > 1000
-    wrong = [row for row in rows if texts[row["doc"]][row["start"]:row["end"]] != row["exact"]]
+    wrong = [row for row in rows if texts[row["doc"]][row["start"] : row["end"]] != row["exact"]]
     assert wrong == []
 
 
 def test_every_extracted_resource_has_one_describing_annotation_per_source_rendering(select):
-    rows = select("SELECT ?r ?doc (COUNT(?a) AS ?n) WHERE { ?r dcterms:source ?doc . "
-                  "OPTIONAL { ?a oa:hasBody ?r ; oa:motivatedBy oa:describing ; oa:hasTarget/oa:hasSource ?doc } } "
-                  "GROUP BY ?r ?doc HAVING (COUNT(?a) != 1)")
+    rows = select(
+        "SELECT ?r ?doc (COUNT(?a) AS ?n) WHERE { ?r dcterms:source ?doc . "
+        "OPTIONAL { ?a oa:hasBody ?r ; oa:motivatedBy oa:describing ; oa:hasTarget/oa:hasSource ?doc } } "
+        "GROUP BY ?r ?doc HAVING (COUNT(?a) != 1)"
+    )
     assert rows == []
 
 
 def test_mentions_point_at_the_name(select):
-    rows = select("SELECT ?label ?exact WHERE { ?a oa:motivatedBy oa:identifying ; oa:hasBody ?actor ; oa:hasTarget ?t . "
-                  "?t oa:hasSelector ?q . ?q oa:exact ?exact . ?actor rdfs:label ?label . FILTER(?actor = id:actor\\/iom) }")
+    rows = select(
+        "SELECT ?label ?exact WHERE { ?a oa:motivatedBy oa:identifying ; oa:hasBody ?actor ; oa:hasTarget ?t . "
+        "?t oa:hasSelector ?q . ?q oa:exact ?exact . ?actor rdfs:label ?label . FILTER(?actor = id:actor\\/iom) }"
+    )
     assert rows
     assert {row["exact"] for row in rows} <= {"IOM", "International Organization for Migration"}
 

@@ -42,6 +42,7 @@ def hit(index: SearchIndex, q: str, iri: str, types=None):
 
 # ---- the index as built ----
 
+
 def test_the_build_writes_the_index_and_no_partial_file(build_dir):
     assert (build_dir / "search.sqlite").is_file()
     assert not (build_dir / "search.sqlite.partial").exists()
@@ -74,8 +75,10 @@ def test_types_are_the_materialised_mig_classes(select, database, cls):
 
 def test_an_action_is_also_a_commitment(database):
     # rdfs:subClassOf, materialised by the reason stage
-    assert database.execute("SELECT types FROM resource WHERE iri = ?",
-                            (ID + "gcm/objective/4/action/a",)).fetchone()[0] == "Action Commitment"
+    assert (
+        database.execute("SELECT types FROM resource WHERE iri = ?", (ID + "gcm/objective/4/action/a",)).fetchone()[0]
+        == "Action Commitment"
+    )
 
 
 def test_the_tokenizer_stems_and_folds_diacritics(database):
@@ -86,7 +89,9 @@ def test_the_tokenizer_stems_and_folds_diacritics(database):
 def test_a_resource_holds_its_label_and_texts(database):
     label, document, labels, text = database.execute(
         "SELECT resource.label, resource.document, search.label, search.text FROM resource "
-        "JOIN search ON search.rowid = resource.id WHERE resource.iri = ?", (ID + "gcm/objective/4",)).fetchone()
+        "JOIN search ON search.rowid = resource.id WHERE resource.iri = ?",
+        (ID + "gcm/objective/4",),
+    ).fetchone()
     assert label == "GCM objective 4: Legal identity and documentation"
     assert document == GCM_BOOKLET
     assert "Legal identity and documentation" in labels
@@ -100,6 +105,7 @@ def test_row_ids_follow_the_iris(database):
 
 
 # ---- searching ----
+
 
 def test_known_types(index):
     assert {"Practice", "Action", "Objective", "Country", "Reference"} <= set(index.known_types())
@@ -145,7 +151,7 @@ def test_the_type_filter(index):
 
 
 def test_an_unknown_type_lists_the_known_ones(index):
-    with pytest.raises(SearchQueryInvalid, match="unknown type 'Recipe'.*Practice"):
+    with pytest.raises(SearchQueryInvalid, match=r"unknown type 'Recipe'.*Practice"):
         index.search("migrants", ["Recipe"], 10, 0)
 
 
@@ -211,8 +217,17 @@ def test_pages_are_stable_and_say_whether_more_follow(index):
 
 def test_fts5_syntax_in_the_text_is_just_words(index):
     # operators, column filters, stars and parentheses are searched as text or ignored
-    for q in ('NEAR(birth registration)', 'label:birth', 'birth AND OR NOT', '"birth" *', '^birth', 'birth)(',
-              'birth - registration', "children's", 'A/RES/73/195'):
+    for q in (
+        "NEAR(birth registration)",
+        "label:birth",
+        "birth AND OR NOT",
+        '"birth" *',
+        "^birth",
+        "birth)(",
+        "birth - registration",
+        "children's",
+        "A/RES/73/195",
+    ):
         index.search(q, None, 5, 0)
     assert iris(index, "(Mexico)", ["Country"]) == iris(index, "Mexico*", ["Country"]) == [ID + "place/country/MX"]
     assert iris(index, "label:Mexico") == []  # the words "label" and "Mexico", not a column filter
@@ -223,10 +238,17 @@ def test_fts5_syntax_in_the_text_is_just_words(index):
     assert fts_query('x"y"" AND z').head == '"x" AND "y" AND " AND z" *'  # the third quote opens a phrase
 
 
-@pytest.mark.parametrize("q, reason", [
-    ("", "no words"), ("   ", "no words"), ("!!! ?? --", "no words"), ('""', "no words"), ("*", "no words"),
-    ("x" * (MAX_QUERY_LENGTH + 1), "at most 200"),
-])
+@pytest.mark.parametrize(
+    "q, reason",
+    [
+        ("", "no words"),
+        ("   ", "no words"),
+        ("!!! ?? --", "no words"),
+        ('""', "no words"),
+        ("*", "no words"),
+        ("x" * (MAX_QUERY_LENGTH + 1), "at most 200"),
+    ],
+)
 def test_invalid_text(index, q, reason):
     with pytest.raises(SearchQueryInvalid, match=reason):
         index.search(q, None, 10, 0)
@@ -244,15 +266,33 @@ def test_invalid_types(index):
             index.search("migrants", types, 10, 0)
 
 
-_NASTY = st.sampled_from(list('"*^:()-+{}[]\\\'.,;_/ \t\n\x00\ud800\udfff\ue000\ue001é\u0301ßİ𝔘﷽') +
-                         ["AND", "OR", "NOT", "NEAR", "NEAR(", "label:", "text:", "regist", "birth", '""', "x" * 60])
+_NASTY = st.sampled_from(
+    [
+        *list("\"*^:()-+{}[]\\'.,;_/ \t\n\x00��\ue000\ue001é́ßİ𝔘﷽"),
+        "AND",
+        "OR",
+        "NOT",
+        "NEAR",
+        "NEAR(",
+        "label:",
+        "text:",
+        "regist",
+        "birth",
+        '""',
+        "x" * 60,
+    ]
+)
 
 
 @settings(max_examples=600, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
-@given(q=st.one_of(st.text(max_size=220), st.lists(_NASTY, max_size=40).map(" ".join),
-                   st.lists(_NASTY, max_size=40).map("".join)),
-       types=st.one_of(st.none(), st.lists(st.sampled_from(["Practice", "Action", "Nope", ""]), max_size=3)),
-       limit=st.integers(-5, 1100), offset=st.integers(-5, 2000))
+@given(
+    q=st.one_of(
+        st.text(max_size=220), st.lists(_NASTY, max_size=40).map(" ".join), st.lists(_NASTY, max_size=40).map("".join)
+    ),
+    types=st.one_of(st.none(), st.lists(st.sampled_from(["Practice", "Action", "Nope", ""]), max_size=3)),
+    limit=st.integers(-5, 1100),
+    offset=st.integers(-5, 2000),
+)
 def test_no_input_raises_anything_but_search_query_invalid(index, q, types, limit, offset):
     try:
         page = index.search(q, types, limit, offset)

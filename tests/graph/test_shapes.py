@@ -21,9 +21,14 @@ VALID = Path(__file__).parent / "fixtures" / "core-valid.ttl"
 
 def results(data: Graph) -> list[tuple[str, str, str]]:
     _, report, _ = validate(data, shacl_graph=SHAPES, inference="none", advanced=True)
-    return [(str(report.value(r, SH.focusNode)), str(report.value(r, SH.resultPath)),
-             str(report.value(r, SH.resultSeverity)).rsplit("#", 1)[-1])
-            for r in report.subjects(RDF.type, SH.ValidationResult)]
+    return [
+        (
+            str(report.value(r, SH.focusNode)),
+            str(report.value(r, SH.resultPath)),
+            str(report.value(r, SH.resultSeverity)).rsplit("#", 1)[-1],
+        )
+        for r in report.subjects(RDF.type, SH.ValidationResult)
+    ]
 
 
 def test_the_valid_fixture_conforms():
@@ -66,7 +71,9 @@ BROKEN = [
 ]
 
 
-@pytest.mark.parametrize("node, prop, replacement, severity", BROKEN, ids=lambda v: str(v).rsplit("#", 1)[-1].rsplit("/", 1)[-1])
+@pytest.mark.parametrize(
+    "node, prop, replacement, severity", BROKEN, ids=lambda v: str(v).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+)
 def test_each_constraint_reports_its_broken_fixture(node, prop, replacement, severity):
     data = Graph().parse(VALID)
     focus = ID[node]

@@ -64,8 +64,9 @@ def shacl_results(data: Graph, shape_files: tuple[str, ...] = PARSER_SHAPES) -> 
     documents = {source.iri for document in DOCUMENTS.values() for source in document.renderings}
     for document in documents:
         data.add((document, RDF.type, MIG.Document))
-    _, report_graph, _ = validate(data, shacl_graph=shapes, ont_graph=Graph().parse(ONTOLOGY),
-                                  inference="none", allow_warnings=True)
+    _, report_graph, _ = validate(
+        data, shacl_graph=shapes, ont_graph=Graph().parse(ONTOLOGY), inference="none", allow_warnings=True
+    )
     sh = "http://www.w3.org/ns/shacl#"
     results = []
     for result in report_graph.subjects(RDF.type, URIRef(sh + "ValidationResult")):
@@ -78,8 +79,7 @@ def shacl_results(data: Graph, shape_files: tuple[str, ...] = PARSER_SHAPES) -> 
 
 
 def violations(data: Graph, shape_files: tuple[str, ...] = PARSER_SHAPES) -> list[str]:
-    return [message for severity, message in shacl_results(data, shape_files)
-            if severity == "Violation"]
+    return [message for severity, message in shacl_results(data, shape_files) if severity == "Violation"]
 
 
 @pytest.fixture(scope="session")

@@ -12,10 +12,10 @@ from collections import Counter
 
 import pycountry
 import pytest
+from conftest import ALL_SHAPES, DOCUMENTS, REGISTRY, blank_nodes, run_parser, violations
 from rdflib import Graph
 from rdflib.namespace import RDF, SKOS
 
-from conftest import ALL_SHAPES, DOCUMENTS, REGISTRY, blank_nodes, run_parser, violations
 from migkg import resources
 from migkg.graph.core.namespaces import GEOAREA, ID, MIG
 from migkg.graph.core.report import BuildReport
@@ -67,12 +67,17 @@ def test_one_actor_across_spellings_and_documents(linked):
     _, graph, _, _, _ = linked
     note_1 = ID["gfmd-2017/footnote/1"]
     assert set(graph.objects(note_1, MIG.mentionsActor)) >= {
-        ID["actor/ilo"], ID["actor/unhcr"], ID["actor/icmc"], ID["actor/iom"], ID["actor/jmdi"]}
+        ID["actor/ilo"],
+        ID["actor/unhcr"],
+        ID["actor/icmc"],
+        ID["actor/iom"],
+        ID["actor/jmdi"],
+    }
     forum = ID["actor/mayoral-forum"]
     mentioning = {str(s) for s in graph.subjects(MIG.mentionsActor, forum)}
     assert ID["migof/source/5"] in {ID[s.split("/id/")[1]] for s in mentioning}  # 'Annual Mayoral Forum …'
-    assert str(ID["nua-table/row/3"]) in mentioning                           # 'Mayoral Forum on Mobility …'
-    assert str(ID["gfmd-2017/footnote/19"]) in mentioning                     # 'Global Mayoral Forum on Human Mobility …'
+    assert str(ID["nua-table/row/3"]) in mentioning  # 'Mayoral Forum on Mobility …'
+    assert str(ID["gfmd-2017/footnote/19"]) in mentioning  # 'Global Mayoral Forum on Human Mobility …'
     assert (ID["nua-table/row/3"], MIG.mentionsActor, ID["actor/international-organizations"]) in graph
     assert graph.value(ID["actor/icmc"], RDF.type) == MIG.CivilSocietyOrganisation
     assert graph.value(ID["actor/mayoral-forum"], RDF.type) == MIG.ForumOrProcess
@@ -81,9 +86,11 @@ def test_one_actor_across_spellings_and_documents(linked):
 def test_actors_and_places_shared_with_the_booklet(linked):
     graphs, graph, _, _, _ = linked
     booklet = set(graphs["gcm-booklet"].subjects())
+
     def documents_naming(entity, prop):
         named = set(graph.subjects(prop, entity))
         return {"gcm" if s in booklet else str(s).split("/id/")[1].split("/")[0] for s in named}
+
     assert {"gcm", "migof", "gfmd-2017", "nua-table"} <= documents_naming(ID["actor/iom"], MIG.mentionsActor)
     assert {"gcm", "gfmd-2017"} <= documents_naming(ID["actor/jmdi"], MIG.mentionsActor)
     assert {"gcm", "migof"} <= documents_naming(ID["place/city/quito"], MIG.mentionsPlace)
@@ -103,8 +110,10 @@ def test_countries_with_iso_m49_and_geoarea(linked):
 
 def test_frameworks_the_texts_name(linked):
     _, _, frameworks, report, _ = linked
+
     def named(resource):
         return {str(o).split("/id/")[1] for o in frameworks.objects(ID[resource], MIG.mentionsFramework)}
+
     assert named("nua-table/row/1") == {"migof", "instrument/new-urban-agenda"}
     assert named("gfmd-2017/section/0") == {"gcm", "instrument/2030-agenda-for-sustainable-development"}
     assert "gcm" in named("gfmd-2017/section/I")  # 'Global Compact on Migration (GCM)'
@@ -122,12 +131,15 @@ def test_links_conform_and_have_no_blank_nodes(linked):
 
 
 def test_shapes_reject_unknown_implementer_and_bad_actor_iri():
-    bad = Graph().parse(data="""
+    bad = Graph().parse(
+        data="""
         @prefix mig: <https://w3id.org/migkg/ontology#> .
         @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
         <https://w3id.org/migkg/id/migof/element/1/example/9> mig:implementedBy <https://w3id.org/migkg/id/actor/nobody> .
         <https://w3id.org/migkg/id/actor/Bad_Id> a mig:UNEntity ; skos:prefLabel "Bad"@en .
-    """, format="turtle")
+    """,
+        format="turtle",
+    )
     messages = violations(bad, ALL_SHAPES)
     assert any("implementing organisation" in m for m in messages)
     assert any("id/actor/<registry id>" in m for m in messages)

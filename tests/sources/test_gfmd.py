@@ -6,10 +6,10 @@ one ('…explored in Roundtable 3.1 on') that the next page does not continue.""
 
 from collections import Counter
 
+from conftest import blank_nodes, provenance_mismatches, violations
 from rdflib import Graph
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from conftest import blank_nodes, provenance_mismatches, violations
 from migkg.graph.core.namespaces import ID, MIG, sdg_iri
 
 G = "gfmd-2017"
@@ -42,18 +42,25 @@ def test_paper_metadata_from_title_page_and_footnote_1(gfmd):
     paper = ID["doc/gfmd-2017-rt32"]
     assert str(graph.value(paper, MIG.roundtable)) == "3.2"
     assert str(graph.value(paper, MIG.roundtableTheme)) == (
-        "Roundtable 3: Migration and Development: Finding strategies beyond the State")
+        "Roundtable 3: Migration and Development: Finding strategies beyond the State"
+    )
     assert graph.value(paper, MIG.preparedBy) == ID["actor/jmdi"]
     assert set(graph.objects(paper, MIG.coChair)) == {ID["place/country/CA"], ID["place/country/MX"]}
     assert set(graph.objects(paper, MIG.teamMember)) == {ID["place/country/GR"], ID["place/country/DE"]}
-    assert set(graph.objects(paper, MIG.nonStatePartner)) == {
-        ID[f"actor/{a}"] for a in ("ilo", "unhcr", "icmc", "iom")}
+    assert set(graph.objects(paper, MIG.nonStatePartner)) == {ID[f"actor/{a}"] for a in ("ilo", "unhcr", "icmc", "iom")}
 
 
 def test_sections_by_numeral(gfmd):
     graph, _, _ = gfmd
     assert [str(graph.value(s, SKOS.notation)) for s in of_type(graph, MIG.Section)] == [
-        "0", "I", "II", "III", "IV", "V", "VI"]
+        "0",
+        "I",
+        "II",
+        "III",
+        "IV",
+        "V",
+        "VI",
+    ]
     assert str(graph.value(ID[f"{G}/section/IV"], RDFS.label)) == "Main challenges"
     assert str(graph.value(ID[f"{G}/section/VI"], RDFS.label)) == "Guiding questions for debate"
 
@@ -81,13 +88,19 @@ def test_indicators(gfmd):
 def test_lead_phrase_items(gfmd):
     graph, _, _ = gfmd
     assert labels(graph, MIG.KeyAspect) == [
-        "Special role of CSOs", "Interaction on employment and with the private sector",
-        "Local and regional authorities", "Media"]
+        "Special role of CSOs",
+        "Interaction on employment and with the private sector",
+        "Local and regional authorities",
+        "Media",
+    ]
     assert labels(graph, MIG.Challenge) == [
-        "Realising rights are essential for integration", "Politicisation of immigration",
+        "Realising rights are essential for integration",
+        "Politicisation of immigration",
         "Limited capacities of local and regional authorities and CSOs",
-        "Challenges for employment and the private sector", "Multi-actor coordination",
-        "Challenges women face to integrate"]
+        "Challenges for employment and the private sector",
+        "Multi-actor coordination",
+        "Challenges women face to integrate",
+    ]
     opportunities = labels(graph, MIG.Opportunity)
     assert len(opportunities) == 8
     assert opportunities[0] == "A multi-stakeholder, participatory and whole-of-society approach"
@@ -116,11 +129,18 @@ def test_participation_spectrum(gfmd):
     graph, _, _ = gfmd
     levels = of_type(graph, MIG.ParticipationLevel)
     assert [str(graph.value(level, SKOS.prefLabel)) for level in levels] == [
-        "Inform", "Consult", "Involve", "Collaborate", "Empower"]
+        "Inform",
+        "Consult",
+        "Involve",
+        "Collaborate",
+        "Empower",
+    ]
     assert str(graph.value(levels[0], SKOS.definition)) == (
-        "Government entities provide information to CSO on their migration and development priorities")
+        "Government entities provide information to CSO on their migration and development priorities"
+    )
     assert str(graph.value(levels[4], SKOS.definition)).endswith(
-        "and empowers CSO by providing financial and technical support")
+        "and empowers CSO by providing financial and technical support"
+    )
     tapping = ID[f"{G}/opportunity/3"]
     assert graph.value(ID[f"{G}/participation-spectrum"], MIG.partOf) == tapping
     assert "Government entities provide information" not in str(graph.value(tapping, MIG.text))
@@ -129,9 +149,11 @@ def test_participation_spectrum(gfmd):
 def test_guiding_questions(gfmd):
     graph, _, _ = gfmd
     texts = [str(graph.value(q, MIG.text)) for q in of_type(graph, MIG.Question)]
-    assert texts[0] == ("What roles and responsibilities do migrants themselves have in the "
-                        "integration process? How can authorities, civil society and employers "
-                        "further contribute to this?")
+    assert texts[0] == (
+        "What roles and responsibilities do migrants themselves have in the "
+        "integration process? How can authorities, civil society and employers "
+        "further contribute to this?"
+    )
     assert texts[2].startswith("What framework conditions need to be provided by the state")
 
 
@@ -145,7 +167,8 @@ def test_footnotes_linked_to_citing_sentences(gfmd):
     # footnote 13 sits after a page break inside key aspect 2; its sentence is the one it ends
     assert (ID[f"{G}/key-aspect/2"], MIG.hasFootnote, ID[f"{G}/footnote/13"]) in graph
     assert str(graph.value(ID[f"{G}/footnote/13"], MIG.citingText)).endswith(
-        "even for those in temporary or short-term employment.")
+        "even for those in temporary or short-term employment."
+    )
     cited = set(graph.objects(None, MIG.hasFootnote))
     assert len(cited) == 47
 
@@ -166,13 +189,16 @@ def test_provenance_blank_nodes_and_shapes(gfmd):
 
 
 def test_shapes_reject_challenge_without_lead_phrase_and_open_question():
-    bad = Graph().parse(data="""
+    bad = Graph().parse(
+        data="""
         @prefix mig: <https://w3id.org/migkg/ontology#> .
         <https://w3id.org/migkg/id/gfmd-2017/challenge/9> a mig:Challenge ;
             mig:position 9 ; mig:text "A challenge that lost its lead phrase somewhere."@en .
         <https://w3id.org/migkg/id/gfmd-2017/question/9> a mig:Question ;
             mig:position 9 ; mig:text "What framework conditions need to be provided"@en .
-    """, format="turtle")
+    """,
+        format="turtle",
+    )
     messages = violations(bad)
     assert any("mig:leadPhrase" in m for m in messages)
     assert any("question mark" in m for m in messages)
