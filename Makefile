@@ -25,15 +25,16 @@ help:  ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
 
 # ----------------------------------------
-# Install: a virtualenv with the project (editable) and its test and lint tools; Java for HermiT
+# Install: a virtualenv with the project (editable) and its test and lint tools; Java for HermiT.
+# pip runs with -qq: errors only (no backend chatter), so a failed install is what stands out.
 # ----------------------------------------
 .PHONY: install
 install: $(STAMP) java api-assets  ## install Python packages, Java (for HermiT) and the query UI
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --quiet --upgrade pip
+	$(BIN)/pip install --quiet --quiet -e '.[test]'
 	touch $@
 
 .PHONY: java
@@ -73,7 +74,7 @@ lint: $(STAMP)  ## ruff: lint and format check (configured in pyproject.toml)
 BENCH_STAMP := $(VENV)/.bench-installed
 
 $(BENCH_STAMP): $(STAMP)
-	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/pip install --quiet --quiet -e '.[test,bench]'
 	touch $@
 
 .PHONY: bench
