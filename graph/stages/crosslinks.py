@@ -4,15 +4,19 @@ paper names the GCM and the 2030 Agenda).
 
 The frameworks are the ones the graph already holds (mig:Framework and mig:LegalInstrument
 resources, with their labels, titles and acronyms), so a name links to the same IRI whichever
-document introduced it. A few spellings the sources use that no label has are listed in
-NAME_VARIANTS. Each mention is recorded as the link stage records actors and places: an
-oa:Annotation motivated by oa:identifying whose body is the framework, on the exact span of the
-name in the resource's provenance quote.
+document introduced it. The spellings the sources use that no label has are listed in
+graph/reference/framework-names.toml, and recorded as skos:altLabel where a text uses them. Each
+mention is recorded as the link stage records actors and places: an oa:Annotation motivated by
+oa:identifying whose body is the framework, on the exact span of the name in the resource's
+provenance quote.
 """
 
 from __future__ import annotations
 
 import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
@@ -20,29 +24,38 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from migkg.graph.core.namespaces import ID, MIG, OA
 from migkg.graph.core.provenance import add_provenance
 from migkg.graph.core.report import BuildReport
-from migkg.graph.core.source import Document
+from migkg.graph.core.source import Document, SourceError
 from migkg.graph.core.text import Span
 
-NAME_VARIANTS = (  # groups of names for one framework; a group joins the framework with any of them
-    ("Global Compact for Safe, Orderly and Regular Migration", "Global Compact on Migration", "GCM"),
-    ("2030 Agenda for Sustainable Development", "2030 Agenda of Sustainable Development Goals", "2030 Agenda"),
-    (
-        "Sendai Framework for Disaster Risk Reduction 2015-2030",
-        "Sendai Framework for Disaster Risk Reduction 2015–2030",
-        "Sendai Framework for Disaster Risk Reduction (2015–2030)",
-        "Sendai Framework",
-    ),
-    ("Migration Governance Framework", "MiGOF"),
-)
-NOT_A_MENTION = ("Urban Migration Governance Framework",)  # IOM's urban framework, built on MiGOF
+
+@dataclass(frozen=True)
+class FrameworkNames:
+    """The spellings of `graph/reference/framework-names.toml`."""
+
+    variants: tuple[frozenset[str], ...]  # each a group of names of one framework
+    not_mentions: tuple[str, ...]  # names that contain a framework's name but name something else
 
 
-def link_documents(dataset_graph: Graph, documents: list[Document], report: BuildReport) -> Graph:
+def load_framework_names(reference_dir: Path) -> FrameworkNames:
+    path = reference_dir / "framework-names.toml"
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return FrameworkNames(
+            tuple(frozenset(group["names"]) for group in data["variants"]), tuple(data["not_mentions"])
+        )
+    except (OSError, KeyError, TypeError, tomllib.TOMLDecodeError) as error:
+        raise SourceError(f"cannot read {path}: {error!r}") from error
+
+
+def link_documents(
+    dataset_graph: Graph, documents: list[Document], spellings: FrameworkNames, report: BuildReport
+) -> Graph:
     """mig:mentionsFramework links (with their mention annotations) from the resources of the
     documents whose manifest entry says `framework_links` to the frameworks and instruments the
-    graph holds."""
-    names = framework_names(dataset_graph)
-    pattern = _pattern([*names, *NOT_A_MENTION])
+    graph holds; a variant spelling a text uses becomes the framework's skos:altLabel."""
+    own = own_names(dataset_graph)
+    names = framework_names(own, spellings)
+    pattern = _pattern([*names, *spellings.not_mentions])
     texts = {
         source.iri: source.text
         for document in documents
@@ -54,12 +67,15 @@ def link_documents(dataset_graph: Graph, documents: list[Document], report: Buil
     for resource, document, start, end in _quotes(dataset_graph, set(texts)):
         quote = texts[document][start:end]
         for match in pattern.finditer(quote):
-            framework = names.get(re.sub(r"\s+", " ", match.group()))
+            name = re.sub(r"\s+", " ", match.group())
+            framework = names.get(name)
             if framework is None or framework == resource:
                 continue
             key = (resource, framework)
             counter[key] = counter.get(key, 0) + 1
             links.add((resource, MIG.mentionsFramework, framework))
+            if name not in own[framework]:
+                links.add((framework, SKOS.altLabel, Literal(name, lang="en")))
             add_provenance(
                 links,
                 resource,
@@ -74,23 +90,30 @@ def link_documents(dataset_graph: Graph, documents: list[Document], report: Buil
     return links
 
 
-def framework_names(graph: Graph) -> dict[str, URIRef]:
-    """Every name (label, title, acronym, listed variant) of each framework or instrument."""
-    names: dict[str, URIRef] = {}
-    frameworks = sorted(
-        set(graph.subjects(RDF.type, MIG.Framework)) | set(graph.subjects(RDF.type, MIG.LegalInstrument))
-    )
-    for framework in frameworks:
-        own = {
+def own_names(graph: Graph) -> dict[URIRef, set[str]]:
+    """Every framework or instrument with the names the graph gives it (labels, titles, acronyms)."""
+    frameworks = set(graph.subjects(RDF.type, MIG.Framework)) | set(graph.subjects(RDF.type, MIG.LegalInstrument))
+    return {
+        framework: {
             str(o)
             for p in (RDFS.label, SKOS.prefLabel, SKOS.altLabel, DCTERMS.title, MIG.acronym)
             for o in graph.objects(framework, p)
             if isinstance(o, Literal)
         }
-        for group in NAME_VARIANTS:
-            if own & set(group):
-                own |= set(group)
-        for name in sorted(own):
+        for framework in frameworks
+    }
+
+
+def framework_names(own: dict[URIRef, set[str]], spellings: FrameworkNames) -> dict[str, URIRef]:
+    """Every name of each framework, its own and the variants of a group it shares a name with; a
+    name two frameworks share goes to the first in IRI order."""
+    names: dict[str, URIRef] = {}
+    for framework in sorted(own):
+        known = set(own[framework])
+        for group in spellings.variants:
+            if known & group:
+                known |= group
+        for name in sorted(known):
             names.setdefault(name, framework)
     return names
 

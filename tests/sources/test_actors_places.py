@@ -13,7 +13,7 @@ from collections import Counter
 import pycountry
 import pytest
 from conftest import ALL_SHAPES, DOCUMENTS, REGISTRY, blank_nodes, run_parser, violations
-from rdflib import Graph
+from rdflib import Graph, Literal
 from rdflib.namespace import RDF, SKOS
 
 from migkg import resources
@@ -37,7 +37,9 @@ def linked():
         union += graph
     report = BuildReport()
     mentions = link.link_mentions(union, texts, REGISTRY, report)
-    frameworks = crosslinks.link_documents(union + mentions, list(DOCUMENTS.values()), report)
+    frameworks = crosslinks.link_documents(
+        union + mentions, list(DOCUMENTS.values()), crosslinks.load_framework_names(resources.reference_dir()), report
+    )
     ours = Graph()
     for document in DOCUMENT_IDS[1:]:
         ours += graphs[document]
@@ -120,6 +122,19 @@ def test_frameworks_the_texts_name(linked):
     assert named("migof/source/9") == {"instrument/2030-agenda-for-sustainable-development"}
     assert named("migof/source/11") == {"instrument/sendai-framework-for-disaster-risk-reduction-20152030"}
     assert report.counts["framework mentions"] >= 20
+
+
+def test_a_variant_spelling_a_text_uses_becomes_a_name_of_its_framework(linked):
+    """The GFMD paper's "Global Compact on Migration" (section I) and the toolbox's "2030 Agenda of
+    Sustainable Development Goals" (source 9) are names the graph then gives the GCM and the 2030
+    Agenda; the variants no text uses are not."""
+    _, _, frameworks, _, _ = linked
+    assert set(frameworks.objects(ID["gcm"], SKOS.altLabel)) == {Literal("Global Compact on Migration", lang="en")}
+    agenda = ID["instrument/2030-agenda-for-sustainable-development"]
+    assert Literal("2030 Agenda of Sustainable Development Goals", lang="en") in set(
+        frameworks.objects(agenda, SKOS.altLabel)
+    )
+    assert (ID["gfmd-2017/section/I"], MIG.mentionsFramework, ID["gcm"]) in frameworks
 
 
 def test_links_conform_and_have_no_blank_nodes(linked):
