@@ -8,7 +8,7 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, QueryResultsFormat, RdfFormat, Triple
 
 from migkg.api.prefixes import PREFIXES
-from migkg.queries import query_files, read_query
+from migkg.queries import header_lines, query_files, read_query
 
 RDF_TYPE = NamedNode(PREFIXES["rdf"] + "type")
 RDFS = PREFIXES["rdfs"]
@@ -95,12 +95,7 @@ def load_examples(directory: Path) -> list[ExampleQuery]:
 
 def _read_example(path: Path) -> ExampleQuery:
     text = read_query(path)
-    header = []
-    for line in text.splitlines():
-        if not line.startswith("#"):
-            break
-        header.append(line.lstrip("#").strip())
-    return ExampleQuery(path.stem, " ".join(h for h in header if h), text)
+    return ExampleQuery(path.stem, " ".join(line for line in header_lines(text) if line), text)
 
 
 def sparql_examples(examples: list[ExampleQuery], endpoint: str, site: str) -> list[Triple]:

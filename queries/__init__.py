@@ -22,6 +22,17 @@ def read_query(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
+def header_lines(text: str) -> list[str]:
+    """The `#` comment a query file starts with, one entry a line, without the `#` (blank lines of the
+    comment kept as empty strings): what every file says it answers."""
+    header = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        header.append(line.lstrip("#").strip())
+    return header
+
+
 @cache
 def load_query(folder: str, name: str) -> str:
     """The text of `queries/<folder>/<name>.rq`."""

@@ -14,6 +14,8 @@ dereference to R's own page.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
@@ -61,3 +63,34 @@ def add_provenance(
     graph.add((position, OA.start, Literal(span.start, datatype=XSD.nonNegativeInteger)))
     graph.add((position, OA.end, Literal(span.end, datatype=XSD.nonNegativeInteger)))
     return annotation
+
+
+def add_mention(
+    graph: Graph, resource: URIRef, document: URIRef, text: str, span: Span, name: str, body: URIRef
+) -> URIRef:
+    """Record that ``text[span]``, within the text of ``resource``, names or cites ``body``: the
+    annotation ``resource#<name>``, motivated by oa:identifying."""
+    return add_provenance(graph, resource, document, text, span, motivation=OA.identifying, name=name, body=body)
+
+
+@dataclass(frozen=True)
+class ExtractedSpan:
+    """Where a resource was extracted from: its document and the span of its provenance quote."""
+
+    resource: URIRef
+    document: URIRef
+    start: int
+    end: int
+
+
+def extracted_spans(graph: Graph) -> list[ExtractedSpan]:
+    """The span of every extraction annotation (oa:describing) in ``graph``, in annotation order."""
+    spans = []
+    for annotation in sorted(graph.subjects(OA.motivatedBy, OA.describing)):
+        target = graph.value(annotation, OA.hasTarget)
+        for selector in graph.objects(target, OA.hasSelector):
+            start, end = graph.value(selector, OA.start), graph.value(selector, OA.end)
+            if start is not None and end is not None:
+                resource, document = graph.value(annotation, OA.hasBody), graph.value(target, OA.hasSource)
+                spans.append(ExtractedSpan(resource, document, int(start), int(end)))
+    return spans

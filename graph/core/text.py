@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 MARKUP = re.compile(r"\*+")
@@ -78,3 +79,10 @@ def slugify(text: str, max_words: int = 12) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     words = re.findall(r"[a-z0-9]+", ascii_text.lower())
     return "-".join(words[:max_words])
+
+
+def names_pattern(names: Iterable[str]) -> re.Pattern:
+    """Any of ``names`` as a whole word, a space standing for any run of whitespace (names wrap
+    across lines); longest first, so that 'Mexico City' wins over 'Mexico'."""
+    body = "|".join(r"\s+".join(map(re.escape, name.split())) for name in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pyoxigraph
 
-from migkg.queries import QUERIES_DIR, query_files, read_query
+from migkg.queries import QUERIES_DIR, header_lines, query_files, read_query
 
 FIRST_SENTENCE = re.compile(r"^(.+?[.!?])(?:\s|$)")
 SHOWN_ROWS = 5  # rows per failed check in `describe`; the rest are counted
@@ -45,13 +45,8 @@ def load_checks(directory: Path = QUERIES_DIR / "checks") -> list[Check]:
 
 def _load(path: Path) -> Check:
     text = read_query(path)
-    header = []
-    for line in text.splitlines():
-        if not line.startswith("#"):
-            break
-        header.append(line.lstrip("#").strip())
     paragraph = []
-    for line in header:
+    for line in header_lines(text):
         if not line:
             break
         paragraph.append(line)

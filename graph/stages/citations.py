@@ -43,8 +43,8 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
-from migkg.graph.core.namespaces import MIG, OA
-from migkg.graph.core.provenance import add_provenance
+from migkg.graph.core.namespaces import MIG
+from migkg.graph.core.provenance import ExtractedSpan, add_mention, extracted_spans
 from migkg.graph.core.report import BuildReport
 from migkg.graph.core.text import Span
 
@@ -83,9 +83,9 @@ def link_citations(graph: Graph, texts: dict[URIRef, str], report: BuildReport) 
     report.counts.setdefault("unresolved citations", 0)
     if not references:
         return links  # no author–year reference list to resolve against
-    holders = _provenance_spans(graph)
+    holders = extracted_spans(graph)
     counter: dict[URIRef, int] = {}
-    for document in sorted({document for _, _, _, document in holders}):
+    for document in sorted({holder.document for holder in holders}):
         text = texts[document]
         source = str(graph.value(document, MIG.sourceId) or document)
         for citation in citations_in(text):
@@ -100,15 +100,8 @@ def link_citations(graph: Graph, texts: dict[URIRef, str], report: BuildReport) 
                 for resource in where:
                     counter[resource] = counter.get(resource, 0) + 1
                     links.add((resource, DCTERMS.references, matches[0]))
-                    add_provenance(
-                        links,
-                        resource,
-                        document,
-                        text,
-                        citation.span,
-                        motivation=OA.identifying,
-                        name=f"citation-{counter[resource]}",
-                        body=matches[0],
+                    add_mention(
+                        links, resource, document, text, citation.span, f"citation-{counter[resource]}", matches[0]
                     )
                 continue
             report.counts["unresolved citations"] += 1
@@ -166,26 +159,12 @@ def _references(graph: Graph) -> dict[URIRef, tuple[str, str]]:
     return found
 
 
-def _provenance_spans(graph: Graph) -> list[tuple[int, int, URIRef, URIRef]]:
-    """(start, end, resource, document) of every extraction annotation in the graph."""
-    spans = []
-    for annotation in sorted(graph.subjects(OA.motivatedBy, OA.describing)):
-        target = graph.value(annotation, OA.hasTarget)
-        for selector in graph.objects(target, OA.hasSelector):
-            start, end = graph.value(selector, OA.start), graph.value(selector, OA.end)
-            if start is not None and end is not None:
-                spans.append(
-                    (int(start), int(end), graph.value(annotation, OA.hasBody), graph.value(target, OA.hasSource))
-                )
-    return spans
-
-
-def _innermost(holders: list[tuple[int, int, URIRef, URIRef]], document: URIRef, span: Span) -> list[URIRef]:
+def _innermost(holders: list[ExtractedSpan], document: URIRef, span: Span) -> list[URIRef]:
     """The resources whose provenance span holds `span` most narrowly (all of them on a tie)."""
     around = [
-        (end - start, resource)
-        for start, end, resource, source in holders
-        if source == document and start <= span.start and span.end <= end
+        (holder.end - holder.start, holder.resource)
+        for holder in holders
+        if holder.document == document and holder.start <= span.start and span.end <= holder.end
     ]
     if not around:
         return []

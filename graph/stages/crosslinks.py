@@ -21,11 +21,11 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
-from migkg.graph.core.namespaces import ID, MIG, OA
-from migkg.graph.core.provenance import add_provenance
+from migkg.graph.core.namespaces import ID, MIG
+from migkg.graph.core.provenance import add_mention, extracted_spans
 from migkg.graph.core.report import BuildReport
 from migkg.graph.core.source import Document, SourceError
-from migkg.graph.core.text import Span
+from migkg.graph.core.text import Span, names_pattern
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ def link_documents(
     graph holds; a variant spelling a text uses becomes the framework's skos:altLabel."""
     own = own_names(dataset_graph)
     names = framework_names(own, spellings)
-    pattern = _pattern([*names, *spellings.not_mentions])
+    pattern = names_pattern([*names, *spellings.not_mentions])
     texts = {
         source.iri: source.text
         for document in documents
@@ -64,8 +64,11 @@ def link_documents(
     }
     links = Graph()
     counter: dict[tuple[URIRef, URIRef], int] = {}
-    for resource, document, start, end in _quotes(dataset_graph, set(texts)):
-        quote = texts[document][start:end]
+    for extracted in extracted_spans(dataset_graph):
+        resource, document, start = extracted.resource, extracted.document, extracted.start
+        if document not in texts:
+            continue
+        quote = texts[document][start : extracted.end]
         for match in pattern.finditer(quote):
             name = re.sub(r"\s+", " ", match.group())
             framework = names.get(name)
@@ -76,16 +79,9 @@ def link_documents(
             links.add((resource, MIG.mentionsFramework, framework))
             if name not in own[framework]:
                 links.add((framework, SKOS.altLabel, Literal(name, lang="en")))
-            add_provenance(
-                links,
-                resource,
-                document,
-                texts[document],
-                Span(start + match.start(), start + match.end()),
-                motivation=OA.identifying,
-                name=f"mention-framework-{_local(framework)}-{counter[key]}",
-                body=framework,
-            )
+            span = Span(start + match.start(), start + match.end())
+            annotation = f"mention-framework-{_local(framework)}-{counter[key]}"
+            add_mention(links, resource, document, texts[document], span, annotation, framework)
     report.counts["framework mentions"] = sum(counter.values())
     return links
 
@@ -116,25 +112,6 @@ def framework_names(own: dict[URIRef, set[str]], spellings: FrameworkNames) -> d
         for name in sorted(known):
             names.setdefault(name, framework)
     return names
-
-
-def _quotes(graph: Graph, documents: set[URIRef]):
-    """(resource, document, start, end) of every extraction annotation into these documents."""
-    for annotation in sorted(graph.subjects(OA.motivatedBy, OA.describing)):
-        target = graph.value(annotation, OA.hasTarget)
-        document = graph.value(target, OA.hasSource)
-        if document not in documents:
-            continue
-        for selector in graph.objects(target, OA.hasSelector):
-            start, end = graph.value(selector, OA.start), graph.value(selector, OA.end)
-            if start is not None and end is not None:
-                yield graph.value(annotation, OA.hasBody), document, int(start), int(end)
-
-
-def _pattern(names: list[str]) -> re.Pattern:
-    """Longest names first, so that 'Urban Migration Governance Framework' wins over its tail."""
-    body = "|".join(r"\s+".join(map(re.escape, name.split())) for name in sorted(names, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])")
 
 
 def _local(iri: URIRef) -> str:

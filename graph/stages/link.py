@@ -22,11 +22,11 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import FOAF, RDF, RDFS, SKOS
 
 from migkg.graph.core.extraction import Mention, NameKind
-from migkg.graph.core.namespaces import GEOAREA, ID, MIG, OA
-from migkg.graph.core.provenance import add_provenance
+from migkg.graph.core.namespaces import GEOAREA, ID, MIG
+from migkg.graph.core.provenance import add_mention, extracted_spans
 from migkg.graph.core.report import BuildReport
 from migkg.graph.core.source import Document, SourceError
-from migkg.graph.core.text import Span
+from migkg.graph.core.text import Span, names_pattern
 
 
 @dataclass(frozen=True)
@@ -149,13 +149,6 @@ def _resolve(document: Document, mention: Mention, registry: Registry) -> list[U
     ]
 
 
-def _pattern(names: dict[str, Entity]) -> re.Pattern:
-    """One alternation, longest names first, so 'Mexico City' wins over 'Mexico'."""
-    alternatives = sorted(names, key=len, reverse=True)
-    body = "|".join(r"\s+".join(map(re.escape, name.split())) for name in alternatives)
-    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])")
-
-
 def _in_capitals_line(quote: str, start: int, end: int) -> bool:
     """Acronyms inside a line set in capitals (headings, captions) are words, not names."""
     line_start = quote.rfind("\n", 0, start) + 1
@@ -172,21 +165,13 @@ def link_mentions(dataset: Graph, texts: dict[URIRef, str], registry: Registry, 
     for entity in [*entities, *places]:
         for name in entity.names:
             by_name.setdefault(name, entity)
-    pattern = _pattern(by_name)
+    pattern = names_pattern(by_name)
     links = Graph()
     mentioned: set[Entity] = set()
     counter: dict[tuple[URIRef, URIRef], int] = {}
-    for annotation in sorted(dataset.subjects(RDF.type, OA.Annotation)):
-        if dataset.value(annotation, OA.motivatedBy) != OA.describing:
-            continue
-        resource = dataset.value(annotation, OA.hasBody)
-        target = dataset.value(annotation, OA.hasTarget)
-        document = dataset.value(target, OA.hasSource)
-        selectors = list(dataset.objects(target, OA.hasSelector))
-        start = next(int(dataset.value(s, OA.start)) for s in selectors if dataset.value(s, OA.start) is not None)
-        quote = texts[document][
-            start : int(next(dataset.value(s, OA.end) for s in selectors if dataset.value(s, OA.end) is not None))
-        ]
+    for extracted in extracted_spans(dataset):
+        resource, document, start = extracted.resource, extracted.document, extracted.start
+        quote = texts[document][start : extracted.end]
         for match in pattern.finditer(quote):
             entity = by_name[re.sub(r"\s+", " ", match.group())]
             if match.group().isupper() and _in_capitals_line(quote, match.start(), match.end()):
@@ -195,16 +180,8 @@ def link_mentions(dataset: Graph, texts: dict[URIRef, str], registry: Registry, 
             counter[key] = counter.get(key, 0) + 1
             links.add((resource, entity.link_property, entity.iri))
             name = f"mention-{entity.iri.rsplit('/', 1)[-1].lower()}-{counter[key]}"
-            add_provenance(
-                links,
-                resource,
-                document,
-                texts[document],
-                Span(start + match.start(), start + match.end()),
-                motivation=OA.identifying,
-                name=name,
-                body=entity.iri,
-            )
+            span = Span(start + match.start(), start + match.end())
+            add_mention(links, resource, document, texts[document], span, name, entity.iri)
             mentioned.add(entity)
     by_iri = {entity.iri: entity for entity in places}
     mentioned |= {by_iri[facts[e.iri]["country"]] for e in mentioned if e.rdf_type == MIG.City}
