@@ -14,10 +14,11 @@ from pathlib import Path
 from rdflib import Dataset, Graph
 
 from migkg import resources
+from migkg.graph.core.extraction import Extraction
 from migkg.graph.core.namespaces import GRAPH, bind_prefixes
 from migkg.graph.core.report import BuildReport
 from migkg.graph.core.source import Document, SourceError, describe_document, load_documents
-from migkg.graph.parsers import PARSERS
+from migkg.graph.parsers import PARSERS, Parser
 from migkg.graph.stages import checks, crosslinks, link, publish, reason, sdg, search_index, validate, void
 from migkg.graph.stages.citations import link_citations
 
@@ -131,7 +132,7 @@ def _run(staging: Path, sources_dir: Path, report: BuildReport, progress: Progre
     publish.write_build_info(staging)
 
 
-def _link(dataset: Dataset, documents: list[Document], extractions: list, report: BuildReport) -> None:
+def _link(dataset: Dataset, documents: list[Document], extractions: list[Extraction], report: BuildReport) -> None:
     """The link stage: SDG goals and targets, names resolved to actors and places, frameworks the
     texts name, citations resolved to reference lists."""
     reference_dir = resources.reference_dir()
@@ -156,7 +157,7 @@ def _link(dataset: Dataset, documents: list[Document], extractions: list, report
         _add(graph, link_citations(graph, texts, report))
 
 
-def _parser(document: Document):
+def _parser(document: Document) -> Parser:
     try:
         return PARSERS[document.parser]
     except KeyError:
