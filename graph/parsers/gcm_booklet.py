@@ -64,8 +64,15 @@ TRAILING_ACRONYM = re.compile(r"\s*\(([A-Z]{2,})\)$")
 LEADING_ACRONYM = re.compile(r"^The ([A-Z]{3,})\b")
 IN_FORCE = re.compile(r"\(in force (\d{4})\)")
 YEAR_IN_DESCRIPTION = re.compile(r"\b(entered into force|[Aa]dopted)\b[^.]*?\b((?:19|20)\d\d)\b")
+ITALIC = re.compile(r"\*([^*]+)\*")
+ITALIC_AT_START = re.compile(r"^\*([^*]+)\*")
 REFERENCE_ENTRY = re.compile(r"^(?:-\s+)?(N\.D\.\s?[a-z]?|\d{4}[a-z]?)\s+(.+)$")
 URL = re.compile(r"\[?<?((?:https?://|www\.)[^\s<>\]\)]+)")
+# A web address whole: parentheses inside it are kept where they are balanced (``EPRS_STU(2020)642840``).
+WHOLE_URL = re.compile(r"(?:https?://|www\.)(?:[^\s<>\[\]()]|\([^\s<>\[\]()]*\))+")
+MARKDOWN_LINK = re.compile(r"\[((?:[^\[\]\\]|\\.)*)\]\(((?:[^\s()]|\([^\s()]*\))+)\)")
+AUTOLINK = re.compile(r"<((?:https?://|www\.)[^\s<>]+)>")
+MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>])")
 ADOPTION = re.compile(
     r"\(GCM\) was adopted by United Nations Member States on (\d{1,2} \w+ \d{4}) and endorsed by "
     r"the UN General Assembly on (\d{1,2} \w+ \d{4})"
@@ -531,7 +538,8 @@ class BookletReader:
     def instruments(self) -> list[dict]:
         start = self._index_of("HUMAN RIGHTS LEGAL INSTRUMENTS")
         end = self._index_of("GCM 23 Objectives")
-        category = "Human rights legal instruments"
+        category: str | None = "Human rights legal instruments"
+        empty_heading: str | None = None
         found: list[dict] = []
         descriptions: list[str] = []
         paras = paragraphs(self.lines[start + 1 : end])
@@ -541,6 +549,18 @@ class BookletReader:
             next_para = paras[index + 1] if index + 1 < len(paras) else None
             if is_all_caps(text):
                 category = text.capitalize()
+                if self._category_is_empty(para, paras[index + 1 :]):
+                    self.notes.warn(
+                        self.source_id,
+                        "empty-category",
+                        f"the heading {category!r} announces items that are not in the text (blank "
+                        f"lines follow it, and nothing after it is of the kind it names); it has no "
+                        f"members, and the frameworks after it have no printed category",
+                        offset=para.start,
+                        line=para.lines[0].number,
+                    )
+                    empty_heading = category
+                    category = None
             elif year_title:
                 found.append(self._dated_instrument(year_title, para, category, descriptions))
             elif IN_FORCE.search(text):
@@ -567,7 +587,29 @@ class BookletReader:
                 raise SourceError(f"{self.source_id}: cannot read framework paragraph at line {para.lines[0].number}")
         for instrument in found:
             self._complete_instrument(instrument)
+            if instrument["category"] is None and empty_heading:
+                self.notes.repair(
+                    self.source_id,
+                    "instrument-without-category",
+                    f"{instrument['title']!r} follows the heading {empty_heading!r}, whose items are not "
+                    f"in the text; it is not one of them, and the text prints no category of its own for it",
+                    offset=instrument["spans"][0].start,
+                )
         return found
+
+    def _category_is_empty(self, heading: Paragraph, following: list[Paragraph]) -> bool:
+        """Whether a heading's items are missing from the text: a gap of blank lines follows it (the
+        list was not rendered) and no title before the next heading names the kind it announces
+        (its plural nouns: "… CONVENTIONS ON …" announces conventions)."""
+        if not following or following[0].lines[0].number - heading.lines[-1].number - 1 < 2:
+            return False
+        kinds = {word[:-1].lower() for word in re.findall(r"[A-Z]{5,}S\b", heading.text) if word != "RIGHTS"}
+        for para in following:
+            if is_all_caps(para.text):
+                break
+            if para.is_single_line and any(kind in para.text.lower() for kind in kinds):
+                return False
+        return bool(kinds)
 
     def _dated_instrument(self, match: re.Match, para: Paragraph, category: str, descriptions: list[str]) -> dict:
         title = match.group(2).strip()
@@ -682,7 +724,7 @@ class BookletReader:
             next_is_url = index + 1 < len(paras) and URL.match(paras[index + 1].text)
             footnote = FOOTNOTE.match(text)
             if URL.match(text) and found:
-                found[-1]["urls"].extend(URL.findall(text))
+                found[-1]["urls"].extend(_without_markdown(text)[1])
                 found[-1]["spans"].append(para.span)
             elif footnote and found and int(footnote.group(1)) in self.footnote_markers:
                 found[-1]["footnotes"].append((int(footnote.group(1)), text[footnote.end() :], para.span))
@@ -702,9 +744,20 @@ class BookletReader:
             elif found:
                 found[-1]["description"].append(clean_inline(text))
                 found[-1]["spans"].append(para.span)
-        for resource in found:
-            resource["urls"] = [SUPERSCRIPT.sub("", url).rstrip(".") for url in resource["urls"]]
         return found
+
+    @staticmethod
+    def _continues_address(text: str, line: str) -> bool:
+        """Whether a line is the rest of a web address that a page break cut: the entry so far ends
+        in an address without its closing full stop, and the line is one word, a path that does."""
+        last = text.split()[-1] if text.split() else ""
+        return (
+            bool(WHOLE_URL.match(last.lstrip("<")))
+            and not last.endswith(".")
+            and " " not in line
+            and line.endswith(".")
+            and ("/" in line or "." in line[:-1])
+        )
 
     def references(self) -> list[dict]:
         start = self._index_of("References", last=True)
@@ -723,6 +776,21 @@ class BookletReader:
                         "text": entry.group(2),
                         "spans": [self._line_span(line)],
                     }
+                )
+            elif found and self._continues_address(found[-1]["text"], stripped):
+                cut = found[-1]["text"]
+                if cut.endswith(">"):  # the address was closed at the break: close it after its rest
+                    found[-1]["text"] = f"{cut[:-1]}{stripped[:-1]}>."
+                else:
+                    found[-1]["text"] = cut + stripped
+                found[-1]["spans"].append(self._line_span(line))
+                self.notes.repair(
+                    self.source_id,
+                    "address-cut-by-page-break",
+                    f"reference {found[-1]['author']} ({found[-1]['date']}): a page break cut its web address "
+                    f"after {cut.split()[-1]!r}; the address continues with {stripped!r}",
+                    offset=line.start,
+                    line=line.number,
                 )
             elif found and (stripped[:1].islower() or stripped.startswith("Available")):
                 found[-1]["text"] += ("" if found[-1]["text"].endswith("-") else " ") + stripped
@@ -891,9 +959,19 @@ class _Writer(GraphWriter):
         self.add(iri, RDF.type, MIG.Footnote)
         self.add(iri, MIG.number, Literal(number))
         self.add(iri, RDFS.label, Literal(f"GCM booklet footnote {number}", lang="en"))
-        self.add(iri, MIG.text, Literal(clean_inline(note), lang="en"))
-        for url in URL.findall(note):
-            self.add(iri, MIG.url, Literal(url.rstrip("."), datatype=XSD.anyURI))
+        text, urls = _without_markdown(note)
+        if text != clean_inline(note):
+            self.notes.repair(
+                self.source.id,
+                "markdown-in-text",
+                f"footnote {number}: Markdown link markup removed from its text (the link text kept, "
+                f"the address as mig:url, whole: {', '.join(urls)})",
+                resource=str(iri),
+                offset=span.start,
+            )
+        self.add(iri, MIG.text, Literal(text, lang="en"))
+        for url in urls:
+            self.add(iri, MIG.url, Literal(url, datatype=XSD.anyURI))
         self.provenance(iri, span)
 
     def citation(self, objective_iri: URIRef, objective: Objective, citation: TargetCitation) -> None:
@@ -936,7 +1014,8 @@ class _Writer(GraphWriter):
         self.add(iri, RDF.type, MIG.LegalInstrument)
         self.add(iri, DCTERMS.title, Literal(instrument["title"], lang="en"))
         self.add(iri, RDFS.label, Literal(instrument["title"], lang="en"))
-        self.add(iri, MIG.instrumentCategory, Literal(instrument["category"], lang="en"))
+        if instrument["category"]:
+            self.add(iri, MIG.instrumentCategory, Literal(instrument["category"], lang="en"))
         if instrument["acronym"]:
             self.add(iri, MIG.acronym, Literal(instrument["acronym"]))
         if instrument["year"]:
@@ -971,26 +1050,88 @@ class _Writer(GraphWriter):
             seen[key] = seen.get(key, 0) + 1
             iri = ID[f"reference/{key}" + (f"-{seen[key]}" if seen[key] > 1 else "")]
             text = clean_inline(reference["text"])
+            urls = _without_markdown(reference["text"])[1]
             self.add(iri, RDF.type, MIG.Reference)
             self.add(iri, DCTERMS.creator, Literal(reference["author"]))
             self.add(iri, DCTERMS.date, Literal(reference["date"]))
             if reference["date"][:4].isdigit():
                 self.add(iri, MIG.year, Literal(reference["date"][:4], datatype=XSD.gYear))
-            self.add(iri, DCTERMS.title, Literal(_reference_title(reference["text"]), lang="en"))
+            title, container, italic_later = _reference_title(reference["text"])
+            self.add(iri, DCTERMS.title, Literal(title, lang="en"))
+            if container:
+                self.add(iri, MIG.containerTitle, Literal(container, lang="en"))
+            if italic_later and "*" in reference["text"]:
+                self.notes.repair(
+                    self.source.id,
+                    "reference-italic-not-title",
+                    f"reference {reference['author']} ({reference['date']}): the italic part is not at the "
+                    f"entry's start, so it is not the title; the title is the entry's first sentence {title!r}"
+                    + (f", the italic {container!r} its container (journal, series or outlet)" if container else ""),
+                    resource=str(iri),
+                    offset=reference["spans"][0].start,
+                )
             self.add(iri, RDFS.label, Literal(f"{reference['author']} ({reference['date']})", lang="en"))
             self.add(iri, DCTERMS.bibliographicCitation, Literal(f"{reference['author']} {reference['date']} {text}"))
-            for url in URL.findall(text):
-                self.add(iri, MIG.url, Literal(url.rstrip("."), datatype=XSD.anyURI))
+            for url in urls:
+                self.add(iri, MIG.url, Literal(url, datatype=XSD.anyURI))
             self.add(iri, MIG.partOf, self.source.iri)
             self.provenance(iri, merge_spans(reference["spans"]))
 
 
-def _reference_title(text: str) -> str:
-    """The italic title where the entry sets one, else the entry up to its first full stop."""
-    italic = re.search(r"\*([^*]+)\*", text)
-    if italic:
-        return clean_inline(italic.group(1)).rstrip(".")
-    return clean_inline(re.split(r"\.\s", text, maxsplit=1)[0])
+def _reference_title(text: str) -> tuple[str, str | None, bool]:
+    """An entry's title, its container (the journal, series or outlet it appeared in) and whether
+    its italic part is anything but its start.
+
+    An entry that opens in italics has the italic part as its title (a book or report). Any other
+    entry's title is its first sentence, italics inside it included ("The Signing Ceremony of the
+    *Memorandum …*"); an italic part after that sentence is the container ("… xenofobia. *El
+    Comercio*.", "In *Global Cities …*")."""
+    opening = ITALIC_AT_START.match(text)
+    if opening:
+        return clean_inline(opening.group(1)).rstrip(". "), None, False
+    end = _first_sentence_end(text)
+    title = clean_inline(text[:end]).rstrip(". ")
+    container = ITALIC.search(text, end)
+    return title, (clean_inline(container.group(1)).rstrip(". ") if container else None), True
+
+
+def _first_sentence_end(text: str) -> int:
+    """The offset of the first full stop followed by a space (or the end), outside italics."""
+    italic = False
+    for index, char in enumerate(text):
+        if char == "*":
+            italic = not italic
+        elif char == "." and not italic and (index + 1 == len(text) or text[index + 1].isspace()):
+            return index
+    return len(text)
+
+
+def _without_markdown(text: str) -> tuple[str, list[str]]:
+    """A run of Markdown as plain text, with the web addresses it gives, each whole and once.
+
+    ``[text](address)`` becomes its text, ``<address>`` its address, ``\\(`` a parenthesis; the
+    addresses are the links' targets and the bare addresses of the text (with balanced
+    parentheses kept, a closing full stop dropped). A link text that is the target's own address
+    without its scheme is not a second address."""
+    urls: list[str] = []
+
+    def link(match: re.Match) -> str:
+        urls.append(match.group(2))
+        return match.group(1)
+
+    plain = MARKDOWN_LINK.sub(link, text)
+    plain = AUTOLINK.sub(lambda match: match.group(1), plain)
+    plain = MARKDOWN_ESCAPE.sub(lambda match: match.group(1), plain)
+    plain = clean_inline(plain)
+    for match in WHOLE_URL.finditer(plain):
+        urls.append(match.group().rstrip(".,;"))
+    seen: list[str] = []
+    for url in urls:
+        url = SUPERSCRIPT.sub("", url)
+        bare = re.sub(r"^https?://", "", url)
+        if url not in seen and not any(re.sub(r"^https?://", "", other) == bare for other in seen):
+            seen.append(url)
+    return plain, seen
 
 
 def _iso_date(printed: str) -> str:
