@@ -42,6 +42,7 @@ SDG_GOAL = re.compile(
     r"\bSustainable Development Goals\b.*?[“\"]Goal (\d{1,2})[”\"]"
 )  # "the SDGs, including “Goal 11”"
 
+LIST_HEADING_MAX_WORDS = 3  # 'Cross-cutting:'; 'Enhance data collection, particularly:' is a recommendation
 FRAMEWORK = ID["migof"]
 PARTS = {
     "CONTENTS": "contents",
@@ -241,6 +242,12 @@ def level_of(title: str) -> tuple[str, URIRef, str] | None:
         if words in lowered:
             return segment, level, label
     return None
+
+
+def is_list_heading(text: str) -> bool:
+    """A label and a colon, not a sentence: at most three words before the colon, no comma."""
+    label = text.removesuffix(":")
+    return text.endswith(":") and "," not in label and len(label.split()) <= LIST_HEADING_MAX_WORDS
 
 
 def word_set(title: str) -> set[str]:
@@ -529,7 +536,7 @@ class _Writer(GraphWriter):
         intro = paragraphs_of(other)
         if intro:
             self.add(section, MIG.introduction, self.literal("\n\n".join(self.clean(self.span_of(p)) for p in intro)))
-        for position, item in enumerate(items, start=1):
+        for position, item in enumerate(self.without_list_headings(items, label), start=1):
             iri = self.recommendation(
                 f"{section}/{position}",
                 item,
@@ -548,6 +555,38 @@ class _Writer(GraphWriter):
                     f"MiGOF element {number}, {label}, item {position}.{sub_position}",
                 )
                 self.add(iri, MIG.narrowerItem, sub)
+
+    def without_list_headings(self, items: list[Item], level: str) -> list[Item]:
+        """The items of a level's list, with each list heading replaced by the items under it.
+
+        A list heading is an item that is only a short label and a colon ('Cross-cutting:') with
+        sub-items: it says what the items under it have in common, it recommends nothing. The
+        ontology has no term for such a group, so the heading is left out and its sub-items are
+        read as recommendations of the level, in their place."""
+        result: list[Item] = []
+        for item in items:
+            text = self.clean(self.span_of(item.lines, item.marker_end))
+            if not (item.children and is_list_heading(text)):
+                result.append(item)
+                continue
+            self.notes.ignore(
+                self.source.id,
+                "list-heading",
+                f"the list item {text!r} is a heading over the {len(item.children)} items under it, "
+                f"not a recommendation; not modelled",
+                offset=item.marker_end,
+                line=item.lines[0].number,
+            )
+            self.notes.repair(
+                self.source.id,
+                "list-heading",
+                f"the {len(item.children)} items under the list heading {text!r} are read as "
+                f"recommendations of the {level}, in its place",
+                offset=item.children[0].marker_end,
+                line=item.children[0].lines[0].number,
+            )
+            result += item.children
+        return result
 
     def recommendation(
         self, iri: str, item: Item, position: int, governance: URIRef, section: URIRef, label: str
