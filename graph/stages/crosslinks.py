@@ -34,6 +34,7 @@ class FrameworkNames:
 
     variants: tuple[frozenset[str], ...]  # each a group of names of one framework
     not_mentions: tuple[str, ...]  # names that contain a framework's name but name something else
+    other_names: tuple[str, ...] = ()  # names that contain an actor's or a place's name but name something else
 
 
 def load_framework_names(reference_dir: Path) -> FrameworkNames:
@@ -41,7 +42,9 @@ def load_framework_names(reference_dir: Path) -> FrameworkNames:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         return FrameworkNames(
-            tuple(frozenset(group["names"]) for group in data["variants"]), tuple(data["not_mentions"])
+            tuple(frozenset(group["names"]) for group in data["variants"]),
+            tuple(data["not_mentions"]),
+            tuple(data.get("other_names", ())),
         )
     except (OSError, KeyError, TypeError, tomllib.TOMLDecodeError) as error:
         raise SourceError(f"cannot read {path}: {error!r}") from error

@@ -7,6 +7,12 @@ for countries, from pycountry's names. Two kinds of name are resolved:
 - every registry name in every resource's provenance quote (its exact source text, with known
   offsets), each recorded as an `oa:Annotation` with the exact position of the name in the
   document, motivated by `oa:identifying`, whose body is the actor or place.
+
+A name inside a longer proper name is not a mention: "Sendai" in "Sendai Framework", "Mexico" in
+"Embassy of Mexico", "Quito" in "Quito Local Agenda". Before matching, the longer names the graph
+and the registries know are found in the quote (the frameworks' and instruments' names, with the
+variants and other names of `graph/reference/framework-names.toml`, and the actors' names), and a
+match that lies strictly inside one of them is skipped.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from migkg.graph.core.provenance import add_mention, extracted_spans
 from migkg.graph.core.report import BuildReport
 from migkg.graph.core.source import Document, SourceError
 from migkg.graph.core.text import Span, names_pattern
+from migkg.graph.stages.crosslinks import FrameworkNames, framework_names, load_framework_names, own_names
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,7 @@ class Registry:
     actors: list[Entity]
     places: list[Entity]
     facts: dict[URIRef, dict]  # codes of each country, the country of each city
+    spellings: FrameworkNames  # framework variants, and the names that contain a name but are not it
 
     @cached_property
     def countries(self) -> dict[str, URIRef]:
@@ -55,7 +63,7 @@ class Registry:
 
 def load_registry(reference_dir: Path) -> Registry:
     places, facts = countries_and_cities(reference_dir / "places.tsv")
-    return Registry(actors(reference_dir / "actors.tsv"), places, facts)
+    return Registry(actors(reference_dir / "actors.tsv"), places, facts, load_framework_names(reference_dir))
 
 
 def _read_tsv(path: Path) -> list[dict[str, str]]:
@@ -158,6 +166,26 @@ def _in_capitals_line(quote: str, start: int, end: int) -> bool:
     return len(letters) > 12 and all(c.isupper() for c in letters)
 
 
+def _longer_names(dataset: Graph, registry: Registry) -> set[str]:
+    """The proper names inside which an actor's or place's name is not a mention of it: every name
+    of the frameworks and instruments the graph holds (with their variants), the names that contain
+    a framework's, an actor's or a place's name but name something else, and the actors' names."""
+    spellings = registry.spellings
+    frameworks = framework_names(own_names(dataset), spellings)
+    return {
+        *frameworks,
+        *spellings.not_mentions,
+        *spellings.other_names,
+        *(n for a in registry.actors for n in a.names),
+    }
+
+
+def _inside(span: tuple[int, int], names: list[tuple[int, int]]) -> bool:
+    """Whether ``span`` lies strictly inside one of ``names`` (within it and not all of it)."""
+    start, end = span
+    return any(s <= start and end <= e and (s, e) != span for s, e in names)
+
+
 def link_mentions(dataset: Graph, texts: dict[URIRef, str], registry: Registry, report: BuildReport) -> Graph:
     """Find every registry name in every provenance quote; returns the links graph."""
     entities, places, facts = registry.actors, registry.places, registry.facts
@@ -166,16 +194,22 @@ def link_mentions(dataset: Graph, texts: dict[URIRef, str], registry: Registry, 
         for name in entity.names:
             by_name.setdefault(name, entity)
     pattern = names_pattern(by_name)
+    longer = names_pattern(_longer_names(dataset, registry))
     links = Graph()
     mentioned: set[Entity] = set()
     counter: dict[tuple[URIRef, URIRef], int] = {}
+    occurrences: set[tuple[URIRef, int, int]] = set()
     for extracted in extracted_spans(dataset):
         resource, document, start = extracted.resource, extracted.document, extracted.start
         quote = texts[document][start : extracted.end]
+        names = [match.span() for match in longer.finditer(quote)]
         for match in pattern.finditer(quote):
             entity = by_name[re.sub(r"\s+", " ", match.group())]
             if match.group().isupper() and _in_capitals_line(quote, match.start(), match.end()):
                 continue
+            if _inside(match.span(), names):
+                continue
+            occurrences.add((document, start + match.start(), start + match.end()))
             key = (resource, entity.iri)
             counter[key] = counter.get(key, 0) + 1
             links.add((resource, entity.link_property, entity.iri))
@@ -188,6 +222,7 @@ def link_mentions(dataset: Graph, texts: dict[URIRef, str], registry: Registry, 
     for entity in sorted(mentioned, key=lambda e: str(e.iri)):
         _describe(links, entity, facts.get(entity.iri, {}))
     report.counts["mentions"] = sum(counter.values())
+    report.counts["distinct name occurrences"] = len(occurrences)
     return links
 
 
