@@ -41,6 +41,18 @@ class GraphWriter:
         source = source or self.source
         add_provenance(self.graph, resource, source.iri, source.text, span, name=name)
 
+    def provenances(
+        self, resource: URIRef, spans: list[Span], source: Source | None = None, name: str = "provenance"
+    ) -> list[Span]:
+        """Record that ``resource`` was extracted from ``spans`` of a rendering's text, one
+        annotation per stretch of its own text (``own_stretches``): ``R#<name>`` for the first,
+        ``R#<name>-2``, … for the following ones. Returns the stretches."""
+        source = source or self.source
+        stretches = own_stretches(source.text, spans)
+        for number, stretch in enumerate(stretches, start=1):
+            self.provenance(resource, stretch, source, name if number == 1 else f"{name}-{number}")
+        return stretches
+
     def resource(self, iri: URIRef, rdf_type: URIRef, span: Span, label: str) -> URIRef:
         """A typed resource with an English label and its provenance."""
         self.add(iri, RDF.type, rdf_type)
@@ -124,3 +136,17 @@ def is_all_caps(text: str) -> bool:
 
 def merge_spans(spans: list[Span]) -> Span:
     return Span(min(s.start for s in spans), max(s.end for s in spans))
+
+
+def own_stretches(text: str, spans: list[Span]) -> list[Span]:
+    """The stretches of a resource's own text: its spans in order, merged where only whitespace
+    lies between them. Where anything else lies between two spans (footnotes printed inside a
+    passage, the other cells of a table), the stretches stay apart, so that no provenance quote
+    claims text that is not the resource's own."""
+    stretches: list[Span] = []
+    for span in sorted(spans, key=lambda s: (s.start, s.end)):
+        if stretches and not text[stretches[-1].end : span.start].strip():
+            stretches[-1] = Span(stretches[-1].start, max(stretches[-1].end, span.end))
+        else:
+            stretches.append(span)
+    return stretches

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import SKOS, XSD
+from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 from migkg.graph.core.extraction import Extraction, NameKind
 from migkg.graph.core.namespaces import ID, MIG, sdg_iri
@@ -60,6 +61,11 @@ class Passage:
     @property
     def span(self) -> Span:
         return Span(self.parts[0].span.start, self.parts[-1].span.end)
+
+    @property
+    def spans(self) -> list[Span]:
+        """The spans of its own paragraphs (not of the footnotes printed between them)."""
+        return [part.span for part in self.parts]
 
     @property
     def raw(self) -> str:
@@ -107,6 +113,7 @@ def extract(document: Document) -> Extraction:
     (source,) = document.renderings
     writer = _Writer(document, source)
     body, footnotes = split_footnotes(paragraphs(split_lines(source.text)))
+    writer.footnote_spans = {number: note.span for number, note in footnotes.items()}
     passages = rejoin_passages(body, source.text, source.id, writer.notes)
     front, sections = read_sections(passages, source.id)
     writer.paper(front, footnotes)
@@ -205,11 +212,36 @@ def sentence_around(raw: str, position: int) -> str:
 
 @dataclass
 class _Writer(GraphWriter):
-    spans: list[tuple[Span, URIRef]] = field(default_factory=list)  # every resource's span, for footnotes
+    spans: list[tuple[Span, URIRef]] = field(default_factory=list)  # every resource's stretches, for footnotes
+    footnote_spans: dict[int, Span] = field(default_factory=dict)
 
-    def resource(self, iri: URIRef, rdf_type: URIRef, span: Span, label: str) -> URIRef:
-        self.spans.append((span, super().resource(iri, rdf_type, span, label)))
+    def resource(
+        self, iri: URIRef, rdf_type: URIRef, span: Span | list[Span], label: str, between: str | None = None
+    ) -> URIRef:
+        """A typed resource with a label and one provenance annotation per stretch of its own text;
+        ``between`` says what separates the stretches, if not footnotes."""
+        self.add(iri, RDF.type, rdf_type)
+        self.add(iri, RDFS.label, Literal(label, lang="en"))
+        stretches = self.provenances(iri, span if isinstance(span, list) else [span])
+        self.spans += [(stretch, iri) for stretch in stretches]
+        if len(stretches) > 1:
+            self.note_split(iri, stretches, between)
         return iri
+
+    def note_split(self, iri: URIRef, stretches: list[Span], between: str | None) -> None:
+        """Record that a resource's text is interrupted by text not its own, and by what."""
+        gaps = [Span(a.end, b.start) for a, b in pairwise(stretches)]
+        numbers = [n for n, s in sorted(self.footnote_spans.items()) if any(g.start <= s.start < g.end for g in gaps)]
+        if between is None:
+            between = f"footnote{'s' if len(numbers) > 1 else ''} {', '.join(map(str, numbers))}"
+        self.notes.repair(
+            self.source.id,
+            "provenance-own-text",
+            f"the text of {iri.removeprefix(ID)} is interrupted by {between}; its provenance is "
+            f"{len(stretches)} annotations, one per stretch of its own text, so that no quote claims what lies between",
+            resource=str(iri),
+            offset=gaps[0].start,
+        )
 
     # -- the paper -------------------------------------------------------------------------
     def paper(self, front: list[Passage], footnotes: dict[int, Footnote]) -> None:
@@ -236,8 +268,8 @@ class _Writer(GraphWriter):
     # -- sections --------------------------------------------------------------------------
     def section(self, section: Section) -> None:
         iri = ID[f"{BASE}/section/{section.numeral}"]
-        end = section.passages[-1].span.end if section.passages else section.heading.span.end
-        self.resource(iri, MIG.Section, Span(section.heading.span.start, end), section.title)
+        spans = [section.heading.span, *(span for passage in section.passages for span in passage.spans)]
+        self.resource(iri, MIG.Section, spans, section.title)
         self.add(iri, SKOS.notation, Literal(section.numeral))
         self.add(iri, MIG.number, Literal(section.number, datatype=XSD.integer))
         self.add(iri, MIG.position, Literal(section.number + 1, datatype=XSD.integer))
@@ -324,8 +356,8 @@ class _Writer(GraphWriter):
                 f"{self.source.id}: section {section.numeral} has no items that open with a lead phrase and a colon"
             )
         for position, (phrase, members) in enumerate(items, start=1):
-            span = Span(members[0].span.start, members[-1].span.end)
-            iri = self.resource(ID[f"{BASE}/{segment}/{position}"], rdf_type, span, clean(phrase))
+            spans = [span for member in members for span in member.spans]
+            iri = self.resource(ID[f"{BASE}/{segment}/{position}"], rdf_type, spans, clean(phrase))
             self.add(iri, MIG.leadPhrase, Literal(clean(phrase), lang="en"))
             self.add(iri, MIG.position, Literal(position, datatype=XSD.integer))
             self.add(iri, MIG.partOf, parent)
@@ -354,7 +386,7 @@ class _Writer(GraphWriter):
         scheme = self.resource(
             ID[f"{BASE}/participation-spectrum"],
             SKOS.ConceptScheme,
-            table.span,
+            table.spans,
             "Participation spectrum of government engagement with CSOs",
         )
         self.add(scheme, MIG.partOf, opportunity)
@@ -363,8 +395,9 @@ class _Writer(GraphWriter):
             iri = self.resource(
                 ID[f"{BASE}/participation-level/{label.lower()}"],
                 MIG.ParticipationLevel,
-                Span(name.start, description.end),
+                [name, description],
                 label,
+                between="the table's other cells",
             )
             self.add(iri, SKOS.prefLabel, Literal(label, lang="en"))
             self.add(iri, SKOS.definition, Literal(self.text[description.start : description.end], lang="en"))
