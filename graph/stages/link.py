@@ -53,7 +53,7 @@ class Registry:
 
     actors: list[Entity]
     places: list[Entity]
-    facts: dict[URIRef, dict]  # codes of each country, the country of each city
+    facts: dict[URIRef, dict]  # codes of each country, the country of each city and subdivision
     spellings: FrameworkNames  # framework variants, and the names that contain a name but are not it
 
     @cached_property
@@ -96,7 +96,8 @@ def actors(path: Path) -> list[Entity]:
 
 
 def countries_and_cities(path: Path) -> tuple[list[Entity], dict[URIRef, dict]]:
-    """Every country (pycountry's names plus the registry's aliases) and the registry's cities."""
+    """Every country (pycountry's names plus the registry's aliases), and the registry's first-level
+    subdivisions (checked against pycountry's ISO 3166-2) and cities."""
     rows = _read_tsv(path)
     aliases = {row["id"]: row for row in rows if row["kind"] == "country"}
     entities, facts = [], {}
@@ -115,6 +116,17 @@ def countries_and_cities(path: Path) -> tuple[list[Entity], dict[URIRef, dict]]:
             "official": getattr(country, "official_name", country.name),
         }
     for row in rows:
+        if row["kind"] == "subdivision":
+            code = row["id"].upper()
+            subdivision = pycountry.subdivisions.get(code=code)
+            if subdivision is None or subdivision.parent_code or subdivision.country_code != row["country"]:
+                raise SourceError(
+                    f"{path}: {row['id']!r} is not a first-level ISO 3166-2 subdivision of {row['country']!r}"
+                )
+            iri = ID[f"place/subdivision/{row['id']}"]
+            entities.append(Entity(iri, MIG.Subdivision, row["name"], (row["name"], *_aliases(row)), MIG.mentionsPlace))
+            facts[iri] = {"country": ID[f"place/country/{row['country']}"], "code": code}
+            continue
         if row["kind"] != "city":
             continue
         if pycountry.countries.get(alpha_2=row["country"]) is None:
@@ -218,7 +230,7 @@ def link_mentions(dataset: Graph, texts: dict[URIRef, str], registry: Registry, 
             add_mention(links, resource, document, texts[document], span, name, entity.iri)
             mentioned.add(entity)
     by_iri = {entity.iri: entity for entity in places}
-    mentioned |= {by_iri[facts[e.iri]["country"]] for e in mentioned if e.rdf_type == MIG.City}
+    mentioned |= {by_iri[facts[e.iri]["country"]] for e in mentioned if e.rdf_type in (MIG.City, MIG.Subdivision)}
     for entity in sorted(mentioned, key=lambda e: str(e.iri)):
         _describe(links, entity, facts.get(entity.iri, {}))
     report.counts["mentions"] = sum(counter.values())
@@ -240,6 +252,9 @@ def _describe(graph: Graph, entity: Entity, facts: dict) -> None:
         graph.add((entity.iri, SKOS.exactMatch, GEOAREA[facts["m49"]]))
     elif entity.rdf_type == MIG.City:
         graph.add((entity.iri, MIG.inCountry, facts["country"]))
+    elif entity.rdf_type == MIG.Subdivision:
+        graph.add((entity.iri, MIG.inCountry, facts["country"]))
+        graph.add((entity.iri, MIG.isoSubdivisionCode, Literal(facts["code"])))
     else:
         graph.add((entity.iri, FOAF.name, Literal(entity.label, lang="en")))
         for name in entity.names:

@@ -151,3 +151,31 @@ def test_distinct_name_occurrences_beside_the_annotations(linked):
     assert report.counts["mentions"] == len(found)
     assert report.counts["distinct name occurrences"] == len({(d, s, e) for *_, d, s, e in found})
     assert report.counts["distinct name occurrences"] < report.counts["mentions"]
+
+
+@pytest.mark.parametrize(
+    ("code", "name", "country"),
+    [
+        ("FM-KSA", "Kosrae", "FM"),
+        ("FM-PNI", "Pohnpei", "FM"),
+        ("FM-TRK", "Chuuk", "FM"),
+        ("FM-YAP", "Yap", "FM"),
+        ("NE-1", "Agadez", "NE"),
+    ],
+)
+def test_first_level_subdivisions(linked, code, name, country):
+    """The toolbox's 'six main population centres (i.e. Majuro, Ebeye, Kosrae, Pohnpei, Chuuk and
+    Yap)': the last four are the states of the Federated States of Micronesia (ISO 3166-2), Majuro
+    and Ebeye towns of the Marshall Islands; the booklet's 'the region of Agadez' is a region of
+    Niger."""
+    import pycountry
+
+    _, links, _, _ = linked
+    subdivision = ID[f"place/subdivision/{code.lower()}"]
+    assert pycountry.subdivisions.get(code=code).name == name
+    assert links.value(subdivision, RDF.type) == MIG.Subdivision
+    assert str(links.value(subdivision, MIG.isoSubdivisionCode)) == code
+    assert links.value(subdivision, MIG.inCountry) == ID[f"place/country/{country}"]
+    assert (None, MIG.mentionsPlace, subdivision) in links
+    assert (None, None, ID[f"place/city/{name.lower()}"]) not in links
+    assert links.value(ID["place/city/majuro"], RDF.type) == MIG.City
