@@ -150,8 +150,7 @@ def _link(dataset: Dataset, documents: list[Document], extractions: list[Extract
     extracted = _union(dataset, exclude=set(SHARED_GRAPHS))
     links = dataset.graph(GRAPH["links"])
     _add(links, link.link_mentions(extracted, texts, registry, report))
-    spellings = crosslinks.load_framework_names(reference_dir)
-    _add(links, crosslinks.link_documents(extracted + links, documents, spellings, report))
+    _add(links, crosslinks.link_documents(extracted + links, documents, registry.spellings, report))
     for document in documents:
         graph = dataset.graph(document.graph)
         _add(graph, link_citations(graph, texts, report))

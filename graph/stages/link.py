@@ -28,12 +28,12 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import FOAF, RDF, RDFS, SKOS
 
 from migkg.graph.core.extraction import Mention, NameKind
+from migkg.graph.core.frameworks import FrameworkNames, framework_names, load_framework_names, own_names
 from migkg.graph.core.namespaces import GEOAREA, ID, MIG
 from migkg.graph.core.provenance import add_mention, extracted_spans
 from migkg.graph.core.report import BuildReport
 from migkg.graph.core.source import Document, SourceError
 from migkg.graph.core.text import Span, names_pattern
-from migkg.graph.stages.crosslinks import FrameworkNames, framework_names, load_framework_names, own_names
 
 
 @dataclass(frozen=True)

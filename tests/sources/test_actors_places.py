@@ -37,9 +37,7 @@ def linked():
         union += graph
     report = BuildReport()
     mentions = link.link_mentions(union, texts, REGISTRY, report)
-    frameworks = crosslinks.link_documents(
-        union + mentions, list(DOCUMENTS.values()), crosslinks.load_framework_names(resources.reference_dir()), report
-    )
+    frameworks = crosslinks.link_documents(union + mentions, list(DOCUMENTS.values()), REGISTRY.spellings, report)
     ours = Graph()
     for document in DOCUMENT_IDS[1:]:
         ours += graphs[document]

@@ -23,10 +23,11 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from migkg import resources
+from migkg.graph.core import frameworks
 from migkg.graph.core.namespaces import ID, MIG, OA
 from migkg.graph.core.report import BuildReport
 from migkg.graph.core.text import names_pattern
-from migkg.graph.stages import crosslinks, link
+from migkg.graph.stages import link
 
 DOCUMENT_IDS = ("gcm-booklet", "migof-toolbox", "gfmd-2017-rt32", "nua-table")
 
@@ -82,8 +83,8 @@ def test_no_place_or_actor_inside_a_framework_name(linked):
     """General: no actor or place mention lies strictly inside a name of a framework or instrument
     the graph holds."""
     union, links, _, texts = linked
-    spellings = crosslinks.load_framework_names(resources.reference_dir())
-    names = crosslinks.framework_names(crosslinks.own_names(union), spellings)
+    spellings = frameworks.load_framework_names(resources.reference_dir())
+    names = frameworks.framework_names(frameworks.own_names(union), spellings)
     pattern = names_pattern([*names, *spellings.not_mentions, *spellings.other_names])
     spans = {document: [m.span() for m in pattern.finditer(text)] for document, text in texts.items()}
     inside = [
