@@ -21,6 +21,7 @@ from migkg.graph.core.source import Document, SourceError, describe_document, lo
 from migkg.graph.parsers import PARSERS, Parser
 from migkg.graph.stages import checks, crosslinks, link, publish, reason, sdg, search_index, validate, void
 from migkg.graph.stages.citations import link_citations
+from migkg.graph.stages.implementation import implementation_places
 
 STAGES = ("sources", "extract", "link", "reason", "validate", "publish")
 SHARED_GRAPHS = {GRAPH["ontology"]: "ontology", GRAPH["sdg"]: "sdg", GRAPH["links"]: "links"}
@@ -150,6 +151,7 @@ def _link(dataset: Dataset, documents: list[Document], extractions: list[Extract
     extracted = _union(dataset, exclude=set(SHARED_GRAPHS))
     links = dataset.graph(GRAPH["links"])
     _add(links, link.link_mentions(extracted, texts, registry, report))
+    _add(links, implementation_places(extracted + links, texts, report))
     _add(links, crosslinks.link_documents(extracted + links, documents, registry.spellings, report))
     for document in documents:
         graph = dataset.graph(document.graph)

@@ -1,7 +1,7 @@
 """/id/…: every resource IRI resolves, as an HTML page for browsers and as RDF for machines."""
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from migkg.api.conneg import choose, prefers_html
 from migkg.api.deps import Built
@@ -26,10 +26,19 @@ async def resource(request: Request, state: Built, path: str) -> Response:
         return not_acceptable(request, OFFERS[ResultKind.GRAPH])
     if not await ask(state.store, state.settings, "resource-exists", resource=iri):
         return await _not_found(request, state, iri, html)
+    replaced_by = await select(state.store, state.settings, "resource-replaced-by", resource=iri)
+    if replaced_by:
+        return _moved(state, replaced_by[0]["current"]["value"])
     if html:
         return await _html_page(request, state, iri)
     answer = await construct(state.store, state.settings, "resource", request.headers.get("accept"), resource=iri)
     return Response(answer.body, media_type=answer.content_type, headers={"Vary": "Accept"})
+
+
+def _moved(state: AppState, current: str) -> Response:
+    """A permanent redirect from an IRI of earlier releases to the resource's current page."""
+    location = "/id/" + current.removeprefix(f"{state.settings.base_iri}id/")
+    return RedirectResponse(location, status_code=301, headers={"Vary": "Accept"})
 
 
 async def _html_page(request: Request, state: AppState, iri: str) -> Response:

@@ -25,7 +25,7 @@ class Source:
 
     id: str
     document_id: str
-    title: str
+    label: str  # the display label; the title as printed is the parser's to read
     publisher: str
     date: str
     file: str
@@ -95,7 +95,7 @@ def _source(entry: dict, directory: Path, manifest: Path) -> Source:
     return Source(
         id=source_id,
         document_id=entry["document"],
-        title=_field(entry, "title", manifest),
+        label=_field(entry, "label", manifest),
         publisher=_field(entry, "publisher", manifest),
         date=_field(entry, "date", manifest),
         file=_field(entry, "file", manifest),
@@ -138,8 +138,7 @@ def describe_document(document: Document) -> Graph:
     graph = Graph()
     for source in document.renderings:
         graph.add((source.iri, RDF.type, MIG.Document))
-        graph.add((source.iri, DCTERMS.title, Literal(source.title, lang="en")))
-        graph.add((source.iri, RDFS.label, Literal(source.title, lang="en")))
+        graph.add((source.iri, RDFS.label, Literal(source.label, lang="en")))
         graph.add((source.iri, DCTERMS.publisher, Literal(source.publisher)))
         graph.add((source.iri, DCTERMS.issued, Literal(source.date)))
         graph.add((source.iri, DCTERMS.format, Literal(source.media_type)))
@@ -150,11 +149,9 @@ def describe_document(document: Document) -> Graph:
             graph.add((source.iri, DCTERMS.isFormatOf, document.iri))
             graph.add((document.iri, MIG.rendering, source.iri))
     if len(document.renderings) > 1:
-        # the renderings' common title, without what tells them apart ("(OCR rendering)")
+        # the renderings' common label, without what tells them apart ("(OCR rendering)")
         first = document.renderings[0]
-        title = Literal(first.title.split(" (")[0], lang="en")
         graph.add((document.iri, RDF.type, MIG.Document))
-        graph.add((document.iri, RDFS.label, title))
-        graph.add((document.iri, DCTERMS.title, title))
+        graph.add((document.iri, RDFS.label, Literal(first.label.split(" (")[0], lang="en")))
         graph.add((document.iri, DCTERMS.publisher, Literal(first.publisher)))
     return graph

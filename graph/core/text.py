@@ -74,15 +74,29 @@ def clean_inline(text: str) -> str:
     return text.strip()
 
 
-def slugify(text: str, max_words: int = 12) -> str:
-    """A readable IRI segment: lower case ASCII words joined by hyphens."""
+def slugify(text: str, max_words: int | None = None) -> str:
+    """A readable IRI segment: the lower-case ASCII words of ``text`` (all of them unless
+    ``max_words``) joined by hyphens; a dash of any kind separates words ("2015–2030" is
+    "2015-2030")."""
+    spaced = "".join(" " if unicodedata.category(char) == "Pd" else char for char in text)
+    return "-".join(_ascii_words(spaced)[:max_words])
+
+
+def earlier_slug(text: str, max_words: int) -> str:
+    """The IRI segment that earlier releases made of a name: its first ``max_words`` words, with
+    dashes other than the hyphen dropped ("2015–2030" ran together as "20152030"). Kept so that
+    the IRIs they published still resolve (as owl:sameAs the whole-name IRI)."""
+    return "-".join(_ascii_words(text)[:max_words])
+
+
+def _ascii_words(text: str) -> list[str]:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
-    return "-".join(words[:max_words])
+    return re.findall(r"[a-z0-9]+", ascii_text.lower())
 
 
 def names_pattern(names: Iterable[str]) -> re.Pattern:
     """Any of ``names`` as a whole word, a space standing for any run of whitespace (names wrap
-    across lines); longest first, so that 'Mexico City' wins over 'Mexico'."""
+    across lines); longest first, so that 'Mexico City' wins over 'Mexico'. A footnote marker may
+    follow a name ("the Paris Agreement⁴"): superscript digits end a word."""
     body = "|".join(r"\s+".join(map(re.escape, name.split())) for name in sorted(names, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])")
+    return re.compile(rf"(?<![\w-])(?:{body})(?!-|[^\W{SUPERSCRIPT_DIGITS}])")

@@ -6,13 +6,13 @@ import re
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
 from migkg.graph.core.extraction import Extraction, Mention, NameKind
 from migkg.graph.core.provenance import add_provenance
 from migkg.graph.core.report import Notes
 from migkg.graph.core.source import Document, Source
-from migkg.graph.core.text import Line, Span
+from migkg.graph.core.text import Line, Span, clean_inline
 
 BULLET = re.compile(r"^\s*[-•▪■]\s+")
 TERMINAL = (".", ")", '"', "”", "!", "?", ":", ";")
@@ -59,6 +59,28 @@ class GraphWriter:
         self.add(iri, RDFS.label, Literal(label, lang="en"))
         self.provenance(iri, span)
         return iri
+
+    def document_title(self, span: Span) -> None:
+        """The document's title as its text prints it (markup and line breaks aside), with the
+        title's own provenance; the manifest gives only the display label."""
+        title = clean_inline(self.text[span.start : span.end])
+        self.add(self.source.iri, DCTERMS.title, Literal(title, lang="en"))
+        self.provenance(self.source.iri, span, name="provenance-title")
+
+    def keep_earlier_iri(self, earlier: URIRef, current: URIRef, name: str) -> None:
+        """Where earlier releases named ``current`` by another IRI (a name cut after a few words,
+        or a dash dropped), that IRI stays as nothing but ``owl:sameAs`` the current one, so that
+        links from outside still resolve; recorded as a repair."""
+        if earlier == current:
+            return
+        self.add(earlier, OWL.sameAs, current)
+        self.notes.repair(
+            self.source.id,
+            "iri-whole-name",
+            f"{name!r}: its IRI is made from its whole name; the IRI earlier releases gave it, "
+            f"<{earlier}>, is kept as owl:sameAs it",
+            resource=str(current),
+        )
 
     def mention(self, subject: URIRef, predicate: URIRef, text: str, kind: NameKind) -> None:
         """A name for the link stage to resolve into ``subject predicate <its IRI>``."""

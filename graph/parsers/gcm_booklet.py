@@ -33,7 +33,16 @@ from migkg.graph.core.extraction import Extraction
 from migkg.graph.core.namespaces import FABIO, ID, MIG, sdg_iri
 from migkg.graph.core.report import Notes
 from migkg.graph.core.source import Document, Source, SourceError
-from migkg.graph.core.text import SUPERSCRIPT, Line, Span, clean_inline, slugify, split_lines, superscript_to_int
+from migkg.graph.core.text import (
+    SUPERSCRIPT,
+    Line,
+    Span,
+    clean_inline,
+    earlier_slug,
+    slugify,
+    split_lines,
+    superscript_to_int,
+)
 from migkg.graph.parsers.common import (
     GraphWriter,
     Paragraph,
@@ -46,6 +55,7 @@ from migkg.graph.parsers.common import (
 )
 
 FRAMEWORK = ID["gcm"]
+GCM_TITLE = "Global Compact for Safe, Orderly and Regular Migration"
 OBJECTIVE_COUNT = 23
 
 TOC_OBJECTIVE = re.compile(r"^(\d{1,2})\. (.+?)\t(\d+)$")
@@ -77,7 +87,12 @@ ADOPTION = re.compile(
     r"\(GCM\) was adopted by United Nations Member States on (\d{1,2} \w+ \d{4}) and endorsed by "
     r"the UN General Assembly on (\d{1,2} \w+ \d{4})"
 )
+TITLE = re.compile(r"^Implementing the Global Compact\b.*$", re.MULTILINE)  # the cover's title line
 RESOLUTION = re.compile(r"\((A/RES/\d+/\d+)\)")
+# A listed resource whose title is one such proper name names an instrument ("Paris Agreement",
+# "Global Compact on Refugees"); one that joins two names with "and" lists two things.
+INSTRUMENT_NAME = re.compile(r"\b(?:Agreement|Agenda|Compact|Convention|Covenant|Declaration|Framework|Protocol)\b")
+NAME_QUALIFIER = re.compile(r"\s*\((?:[A-Z]{2,}|[\d\s–-]+)\)$")  # "(GCM)", "(2015–2030)"
 MONTHS = [
     "January",
     "February",
@@ -612,8 +627,14 @@ class BookletReader:
         return bool(kinds)
 
     def _dated_instrument(self, match: re.Match, para: Paragraph, category: str, descriptions: list[str]) -> dict:
-        title = match.group(2).strip()
-        title = self._strip_contamination(title, descriptions, para)
+        printed = match.group(2).strip()
+        title = self._strip_contamination(printed, descriptions, para)
+        spans = [para.span]
+        if title != printed:
+            # the instrument's text is its year and its title, not the description copied between them
+            year = para.span.start
+            kept = re.compile(r"\s+".join(map(re.escape, title.split())))
+            spans = [Span(year, year + len(match.group(1))), Span(kept.search(self.text, year).start(), para.span.end)]
         acronym = TRAILING_ACRONYM.search(title)
         return {
             "title": TRAILING_ACRONYM.sub("", title),
@@ -622,7 +643,7 @@ class BookletReader:
             "year_meaning": "adopted",
             "category": category,
             "description": [],
-            "spans": [para.span],
+            "spans": spans,
             "open": True,
         }
 
@@ -811,22 +832,28 @@ def extract(document: Document) -> Extraction:
     (source,) = document.renderings
     writer = _Writer(document, source)
     reader = BookletReader(source, writer.notes)
+    writer.title()
     writer.framework()
     objectives = reader.objectives()
     practice_ids = _practice_ids(objectives, source.id, writer.notes)
     for objective in objectives:
         writer.objective(reader, objective, practice_ids)
+    instruments = {_name_key(GCM_TITLE): FRAMEWORK}
     for instrument in reader.instruments():
-        writer.instrument(instrument)
+        instruments[_name_key(instrument["title"])] = writer.instrument(instrument)
     for resource in reader.resources():
-        writer.resource(resource)
+        writer.resource(resource, instruments)
     writer.references(reader.references())
     return writer.extraction()
 
 
-def _practice_ids(objectives: list[Objective], source_id: str, notes: Notes) -> dict[tuple[int, int], URIRef]:
-    """One IRI per practice; titles that repeat are told apart by their objective."""
+def _practice_ids(
+    objectives: list[Objective], source_id: str, notes: Notes
+) -> dict[tuple[int, int], tuple[URIRef, URIRef]]:
+    """One IRI per practice, from its whole title, with the IRI earlier releases gave it (from
+    the title's first twelve words); titles that repeat are told apart by their objective."""
     by_slug: dict[str, list[tuple[int, int]]] = {}
+    objectives_by_number = {objective.number: objective for objective in objectives}
     for objective in objectives:
         for index, practice in enumerate(objective.practices):
             by_slug.setdefault(slugify(practice.title), []).append((objective.number, index))
@@ -841,12 +868,24 @@ def _practice_ids(objectives: list[Objective], source_id: str, notes: Notes) -> 
             )
         for number, index in places:
             suffix = f"-objective-{number}" if len(places) > 1 else ""
-            ids[(number, index)] = ID[f"practice/{slug}{suffix}"]
+            title = objectives_by_number[number].practices[index].title
+            ids[(number, index)] = (
+                ID[f"practice/{slug}{suffix}"],
+                ID[f"practice/{earlier_slug(title, 12)}{suffix}"],
+            )
     return ids
 
 
 class _Writer(GraphWriter):
-    # -- framework ---------------------------------------------------------------------------
+    # -- title and framework -----------------------------------------------------------------
+
+    def title(self) -> None:
+        """The booklet's title: the cover's first line naming the Compact it implements (above
+        the subtitle "Guidance for governments and all relevant stakeholders")."""
+        title = TITLE.search(self.text)
+        if title is None:
+            raise SourceError(f"{self.source.id}: the cover's title line was not found")
+        self.document_title(Span(title.start(), title.end()))
 
     def framework(self) -> None:
         adoption = ADOPTION.search(self.text)
@@ -856,8 +895,8 @@ class _Writer(GraphWriter):
         start = self.text.rfind("\n", 0, adoption.start()) + 1
         end = self.text.find(".", adoption.end()) + 1
         self.add(FRAMEWORK, RDF.type, MIG.Framework)
-        self.add(FRAMEWORK, DCTERMS.title, Literal("Global Compact for Safe, Orderly and Regular Migration", lang="en"))
-        self.add(FRAMEWORK, RDFS.label, Literal("Global Compact for Safe, Orderly and Regular Migration", lang="en"))
+        self.add(FRAMEWORK, DCTERMS.title, Literal(GCM_TITLE, lang="en"))
+        self.add(FRAMEWORK, RDFS.label, Literal(GCM_TITLE, lang="en"))
         self.add(FRAMEWORK, MIG.acronym, Literal("GCM"))
         self.add(FRAMEWORK, MIG.resolution, Literal(resolution.group(1)))
         self.add(FRAMEWORK, MIG.adoptionDate, Literal(_iso_date(adoption.group(1)), datatype=XSD.date))
@@ -868,7 +907,10 @@ class _Writer(GraphWriter):
     # -- objectives --------------------------------------------------------------------------
 
     def objective(
-        self, reader: BookletReader, objective: Objective, practice_ids: dict[tuple[int, int], URIRef]
+        self,
+        reader: BookletReader,
+        objective: Objective,
+        practice_ids: dict[tuple[int, int], tuple[URIRef, URIRef]],
     ) -> None:
         iri = ID[f"gcm/objective/{objective.number}"]
         self.add(iri, RDF.type, MIG.Objective)
@@ -890,7 +932,9 @@ class _Writer(GraphWriter):
         for position, action in enumerate(objective.actions, start=1):
             self.action(reader, iri, objective, action, position, groups)
         for index, practice in enumerate(objective.practices):
-            self.practice(practice_ids[(objective.number, index)], iri, practice, index + 1)
+            current, earlier = practice_ids[(objective.number, index)]
+            self.practice(current, iri, practice, index + 1)
+            self.keep_earlier_iri(earlier, current, practice.title)
         for citation in objective.citations:
             self.citation(iri, objective, citation)
         self.sdg_notes(iri, objective)
@@ -1008,9 +1052,11 @@ class _Writer(GraphWriter):
 
     # -- frameworks, resources, references ----------------------------------------------------
 
-    def instrument(self, instrument: dict) -> None:
-        slug = slugify(instrument["acronym"] or instrument["title"], max_words=8)
-        iri = ID[f"instrument/{slug}"]
+    def instrument(self, instrument: dict) -> URIRef:
+        """An instrument of the booklet's list, named by its own acronym or its whole title."""
+        name = instrument["acronym"] or instrument["title"]
+        iri = ID[f"instrument/{slugify(name)}"]
+        self.keep_earlier_iri(ID[f"instrument/{earlier_slug(name, 8)}"], iri, instrument["title"])
         self.add(iri, RDF.type, MIG.LegalInstrument)
         self.add(iri, DCTERMS.title, Literal(instrument["title"], lang="en"))
         self.add(iri, RDFS.label, Literal(instrument["title"], lang="en"))
@@ -1024,10 +1070,26 @@ class _Writer(GraphWriter):
         if instrument["description"]:
             self.add(iri, DCTERMS.description, Literal(clean_inline(" ".join(instrument["description"])), lang="en"))
         self.add(iri, MIG.partOf, self.source.iri)
-        self.provenance(iri, merge_spans(instrument["spans"]))
+        self.provenances(iri, instrument["spans"])
+        return iri
 
-    def resource(self, resource: dict) -> None:
-        iri = ID[f"gcm/resource/{slugify(resource['title'], max_words=10)}"]
+    def resource(self, resource: dict, instruments: dict[str, URIRef]) -> None:
+        """An entry of the resources list: the framework or instrument it names where it names one
+        (one resource, with the entry's addresses), else a web resource of its own."""
+        title = resource["title"]
+        earlier = ID[f"gcm/resource/{earlier_slug(title, 10)}"]
+        listed = instruments.get(_name_key(title))
+        if listed is None and INSTRUMENT_NAME.search(title) and " and " not in title:
+            listed = ID[f"instrument/{slugify(title)}"]
+            self.add(listed, RDF.type, MIG.LegalInstrument)
+            self.add(listed, RDFS.label, Literal(title, lang="en"))
+            self.add(listed, DCTERMS.title, Literal(title, lang="en"))
+            self.add(listed, MIG.partOf, self.source.iri)
+        if listed is not None:
+            self._listed_instrument(listed, resource, earlier)
+            return
+        iri = ID[f"gcm/resource/{slugify(title)}"]
+        self.keep_earlier_iri(earlier, iri, title)
         self.add(iri, RDF.type, MIG.Reference)
         self.add(iri, RDF.type, FABIO.WebPage)
         self.add(iri, DCTERMS.title, Literal(resource["title"], lang="en"))
@@ -1043,14 +1105,29 @@ class _Writer(GraphWriter):
         for number, note, span in resource["footnotes"]:
             self.footnote(iri, number, note, span)
 
+    def _listed_instrument(self, iri: URIRef, resource: dict, earlier: URIRef) -> None:
+        """The resources list's entry for an instrument: its addresses and (where it differs) its
+        name join the instrument, with a provenance annotation of their own. The list's heading is
+        a kind of resource, not an instrument category."""
+        labels = {str(label) for label in self.graph.objects(iri, RDFS.label)}
+        if resource["title"] not in labels and not is_all_caps(resource["title"]):
+            self.add(iri, SKOS.altLabel, Literal(resource["title"], lang="en"))
+        for url in resource["urls"]:
+            self.add(iri, MIG.url, Literal(url, datatype=XSD.anyURI))
+        if resource["description"]:
+            self.add(iri, DCTERMS.description, Literal(" ".join(resource["description"]), lang="en"))
+        self.provenance(iri, merge_spans(resource["spans"]), name="provenance-listed")
+        for number, note, span in resource["footnotes"]:
+            self.footnote(iri, number, note, span)
+        self.keep_earlier_iri(earlier, iri, resource["title"])
+
     def references(self, references: list[dict]) -> None:
         seen: dict[str, int] = {}
         for reference in references:
             key = f"{slugify(reference['author'], max_words=6)}-{slugify(reference['date'])}"
             seen[key] = seen.get(key, 0) + 1
             iri = ID[f"reference/{key}" + (f"-{seen[key]}" if seen[key] > 1 else "")]
-            text = clean_inline(reference["text"])
-            urls = _without_markdown(reference["text"])[1]
+            text, urls = _without_markdown(reference["text"])
             self.add(iri, RDF.type, MIG.Reference)
             self.add(iri, DCTERMS.creator, Literal(reference["author"]))
             self.add(iri, DCTERMS.date, Literal(reference["date"]))
@@ -1076,6 +1153,13 @@ class _Writer(GraphWriter):
                 self.add(iri, MIG.url, Literal(url, datatype=XSD.anyURI))
             self.add(iri, MIG.partOf, self.source.iri)
             self.provenance(iri, merge_spans(reference["spans"]))
+
+
+def _name_key(title: str) -> str:
+    """A name compared without case, punctuation and a closing acronym or period in parentheses:
+    the resources list's "Sendai Framework for Disaster Risk Reduction" is the instrument list's
+    "Sendai Framework for Disaster Risk Reduction (2015–2030)"."""
+    return " ".join(re.findall(r"\w+", NAME_QUALIFIER.sub("", title).casefold()))
 
 
 def _reference_title(text: str) -> tuple[str, str | None, bool]:

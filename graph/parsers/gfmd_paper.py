@@ -39,6 +39,7 @@ SDG_GOAL = re.compile(r"\b(?:[Gg]oal|SDG)\s+(\d{1,2})\b(?![.]\w)")
 SDG_TARGET = re.compile(r"\b(target|SDG|indicator)\s+(\d{1,2}\.[0-9a-z]{1,2})\b")
 ROUNDTABLE = re.compile(r"^Roundtable (\d+): (.+)$")
 SESSION = re.compile(r"^Roundtable Session (\d+\.\d+)$")
+PAPER_KIND = re.compile(r"^Background Paper\W*$")  # "Background Paper¹", above the roundtable lines
 PREPARATION = re.compile(
     r"prepared by the (?P<author>.+?) for the discussion of the RT [\d.]+ co-chaired by "
     r"(?P<chairs>.+?), and other RT [\d.]+ Government Team members, (?P<members>.+?), and "
@@ -245,7 +246,10 @@ class _Writer(GraphWriter):
 
     # -- the paper -------------------------------------------------------------------------
     def paper(self, front: list[Passage], footnotes: dict[int, Footnote]) -> None:
+        """The front matter: the paper's kind, its roundtable and session, and its title (the one
+        front line that is none of these)."""
         paper = self.document.iri
+        titles = []
         for passage in front:
             line = passage.text
             if match := ROUNDTABLE.match(line):
@@ -254,6 +258,11 @@ class _Writer(GraphWriter):
                 )
             elif match := SESSION.match(line):
                 self.add(paper, MIG.roundtable, Literal(match.group(1)))
+            elif not PAPER_KIND.match(line):
+                titles.append(passage)
+        if len(titles) != 1:
+            raise SourceError(f"{self.source.id}: expected one title line before section 0, found {len(titles)}")
+        self.document_title(titles[0].span)
         if 1 not in footnotes or not (match := PREPARATION.search(footnotes[1].text)):
             raise SourceError(
                 f"{self.source.id}: footnote 1 does not say who prepared the paper and who co-chairs the roundtable"

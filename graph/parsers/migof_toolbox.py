@@ -275,12 +275,14 @@ class _Writer(GraphWriter):
 
     # -- framework -------------------------------------------------------------------------
     def framework(self, blocks: list[Block]) -> None:
-        """The framework the toolbox belongs to, named on its cover in bold capitals."""
-        cover = next((line for line in blocks[0].lines if "MIGRATION" in line.text), None)
-        if cover is None:
-            raise SourceError(f"{self.source.id}: the cover does not name the Migration Governance Framework")
-        lines = [line for line in blocks[0].lines if cover.number <= line.number <= cover.number + 2]
-        self.resource(FRAMEWORK, MIG.Framework, self.span_of(lines), "Migration Governance Framework")
+        """The framework the toolbox belongs to, named on its cover in bold capitals, and the
+        toolbox's own title, the cover's next bold paragraph."""
+        bold = [lines for lines in paragraphs_of(blocks[0].lines) if lines[0].text.startswith("**")]
+        if len(bold) < 2 or "MIGRATION" not in bold[0][0].text:
+            raise SourceError(f"{self.source.id}: the cover does not name the framework and the toolbox in bold")
+        self.resource(FRAMEWORK, MIG.Framework, self.span_of(bold[0]), "Migration Governance Framework")
+        title = self.span_of(bold[1])
+        self.document_title(Span(title.start + len("**"), title.end - len("**")))
         self.add(FRAMEWORK, SKOS.prefLabel, self.literal("Migration Governance Framework"))
         self.add(FRAMEWORK, DCTERMS.title, self.literal("Migration Governance Framework"))
         self.add(FRAMEWORK, SKOS.altLabel, self.literal("MiGOF"))

@@ -8,7 +8,9 @@ So: rows and cells are read from the TSV; each cell is aligned word by word agai
 (tokens already claimed by another cell are masked, which is how the interleaving is undone); the
 gaps between aligned stretches are classified and reconciled (words only the OCR has are restored,
 a hyphen the TSV lost is restored, OCR misreadings and typography are overruled by the TSV), and
-every difference goes to the build report.
+every difference goes to the build report. A row's provenance into the TSV quotes only its own
+words: where reconciliation moved words from one row to another, the giving row's quote is split
+around them and the receiving row has a quote on them where they physically are.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from operator import attrgetter
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
@@ -25,8 +28,8 @@ from migkg.graph.core.extraction import Extraction
 from migkg.graph.core.namespaces import ID, MIG
 from migkg.graph.core.report import Notes
 from migkg.graph.core.source import Document, Source, SourceError
-from migkg.graph.core.text import Span, split_lines
-from migkg.graph.parsers.common import GraphWriter
+from migkg.graph.core.text import Span, split_lines, trimmed_span
+from migkg.graph.parsers.common import GraphWriter, own_stretches
 
 COLUMN_COUNT = 3
 TOKEN = re.compile(r"\w+(?:['’]\w+)*|[^\w\s|]")  # '|' is the OCR's column rule, not text
@@ -90,7 +93,13 @@ def extract(document: Document) -> Extraction:
             note_interleaving(used, ocr_tokens, claimed, cell_index, str(iri), report)
             ocr_span = _widen(ocr_span, used)
         _describe_row(writer, iri, number, texts)
-        writer.provenance(iri, own_span(row), name="provenance-tsv")
+        moved_out = words_moved_out(row, [header, *(other.cells for other in rows if other is not row)])
+        moved_in = words_moved_in(row)
+        stretches = writer.provenances(
+            iri, tsv_stretches(row, moved_out, moved_in, tsv_source.text), name="provenance-tsv"
+        )
+        if len(stretches) > 1:
+            note_moved_text(number, str(iri), stretches, moved_out, moved_in, report)
         writer.provenance(iri, ocr_span, source=ocr_source, name="provenance-ocr")
     _report_unaligned(ocr_tokens, claimed, report)
     return writer.extraction()
@@ -116,6 +125,68 @@ def own_span(row: Row) -> Span:
     spilled into it) to its last, leaving out words moved in from another row's line."""
     own = [t for cell in row.cells for t in cell if row.span.start <= t.start < row.span.end]
     return Span(min(t.start for t in own), max(t.end for t in own))
+
+
+def words_moved_out(row: Row, elsewhere: list[list[list[Token]]]) -> list[Token]:
+    """Words that physically sit within the row's own span of the TSV but were moved to another
+    row (or to the header)."""
+    own = own_span(row)
+    return sorted(
+        (t for cells in elsewhere for cell in cells for t in cell if own.start <= t.start < own.end),
+        key=attrgetter("start"),
+    )
+
+
+def words_moved_in(row: Row) -> list[Token]:
+    """The row's words that physically sit on another row's lines of the TSV."""
+    return sorted(
+        (t for cell in row.cells for t in cell if not row.span.start <= t.start < row.span.end), key=attrgetter("start")
+    )
+
+
+def tsv_stretches(row: Row, moved_out: list[Token], moved_in: list[Token], text: str) -> list[Span]:
+    """Where the row's text physically is in the TSV: its own span split around the words moved
+    out of it, and each run of words moved in from another row's lines, where that run is. So no
+    quote claims a sentence reconciliation gave to another row, and the row's quotes hold all of
+    its own."""
+    own = own_span(row)
+    stretches, start = [], own.start
+    for gap in own_stretches(text, _token_spans(moved_out)):
+        stretches.append(trimmed_span(text, start, gap.start))
+        start = gap.end
+    stretches.append(trimmed_span(text, start, own.end))
+    return stretches + own_stretches(text, _token_spans(moved_in))
+
+
+def _token_spans(tokens: list[Token]) -> list[Span]:
+    return [Span(t.start, t.end) for t in tokens]
+
+
+def note_moved_text(
+    number: int, resource: str, stretches: list[Span], moved_out: list[Token], moved_in: list[Token], report: TableNotes
+) -> None:
+    """Record why a row's TSV provenance is more than one annotation."""
+    reasons = []
+    if moved_out:
+        reasons.append(f"its own text is interrupted by words moved to another row ({_excerpt(moved_out)})")
+    if moved_in:
+        reasons.append(
+            f"it holds words moved in from another row's lines ({_excerpt(moved_in)}), quoted where they are"
+        )
+    report.repair(
+        report.tsv,
+        "provenance-moved-text",
+        f"row {number}: {'; '.join(reasons)}; its TSV provenance is {len(stretches)} annotations, one per "
+        f"stretch, so that no quote claims another row's words",
+        resource=resource,
+        offset=(moved_out or moved_in)[0].start,
+    )
+
+
+def _excerpt(tokens: list[Token]) -> str:
+    if len(tokens) <= 6:
+        return repr(join_tokens(tokens))
+    return f"{join_tokens(tokens[:3])!r} … {join_tokens(tokens[-3:])!r}"
 
 
 def _renderings(document: Document) -> tuple[Source, Source]:

@@ -11,13 +11,22 @@ for countries, from pycountry's names. Two kinds of name are resolved:
 A name inside a longer proper name is not a mention: "Sendai" in "Sendai Framework", "Mexico" in
 "Embassy of Mexico", "Quito" in "Quito Local Agenda". Before matching, the longer names the graph
 and the registries know are found in the quote (the frameworks' and instruments' names, with the
-variants and other names of `graph/reference/framework-names.toml`, and the actors' names), and a
-match that lies strictly inside one of them is skipped.
+variants and other names of `graph/reference/framework-names.toml` and the frameworks of
+`frameworks.tsv`, and the actors' names), and a match that lies strictly inside one of them is
+skipped. Two more rules keep a name to what it names:
+- an organisation's name followed on the same line by a place's ("IOM Greece", "UNICEF Mexico",
+  "IOM Rome") names the organisation's office there: it is a mention of the organisation, and the
+  place is part of the office's name, not a mention of the place;
+- a group whose name is also a common word ("migrants", "cities", "communities"; `in a list` in
+  the `matches` column of actors.tsv) is named only as an item of a list of actors, one of which
+  has a name of its own ("civil society, the private sector, local city governments and
+  communities, migrants, diaspora groups"): elsewhere the word means the people or places.
 """
 
 from __future__ import annotations
 
 import csv
+import itertools
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -35,6 +44,12 @@ from migkg.graph.core.report import BuildReport
 from migkg.graph.core.source import Document, SourceError
 from migkg.graph.core.text import Span, names_pattern
 
+LISTED = "in a list"  # the `matches` of a group named only as an item of a list of actors
+# What joins the items of a list: a comma or semicolon, "and", "or", "as well as", then "the".
+LIST_SEPARATOR = re.compile(r"\s*(?:[,;]|,?\s+(?:and|or|as well as))\s+(?:the\s+)?")
+POSSESSIVE = re.compile(r"['’]")  # "migrants' rights": the word qualifies what follows
+OFFICE_GAP = re.compile(r"[^\S\n]+")  # between an organisation's name and its office's place
+
 
 @dataclass(frozen=True)
 class Entity:
@@ -45,6 +60,11 @@ class Entity:
     label: str
     names: tuple[str, ...]
     link_property: URIRef
+    listed_only: bool = False  # named only as an item of a list of actors
+
+    @property
+    def is_place(self) -> bool:
+        return self.link_property == MIG.mentionsPlace
 
 
 @dataclass(frozen=True)
@@ -90,9 +110,17 @@ def actors(path: Path) -> list[Entity]:
                 row["label"],
                 (row["label"], *_aliases(row)),
                 MIG.mentionsActor,
+                _listed_only(path, row),
             )
         )
     return entities
+
+
+def _listed_only(path: Path, row: dict[str, str]) -> bool:
+    matches = row.get("matches") or ""
+    if matches not in ("", LISTED):
+        raise SourceError(f"{path}: actor {row['id']!r} has matches {matches!r}; leave it empty or write {LISTED!r}")
+    return matches == LISTED
 
 
 def countries_and_cities(path: Path) -> tuple[list[Entity], dict[URIRef, dict]]:
@@ -180,13 +208,13 @@ def _in_capitals_line(quote: str, start: int, end: int) -> bool:
 
 def _longer_names(dataset: Graph, registry: Registry) -> set[str]:
     """The proper names inside which an actor's or place's name is not a mention of it: every name
-    of the frameworks and instruments the graph holds (with their variants), the names that contain
-    a framework's, an actor's or a place's name but name something else, and the actors' names."""
+    of the frameworks and instruments the graph holds (with their variants) and of those the
+    framework registry adds, the names that contain a framework's, an actor's or a place's name
+    but name something else, and the actors' names."""
     spellings = registry.spellings
     frameworks = framework_names(own_names(dataset), spellings)
     return {
         *frameworks,
-        *spellings.not_mentions,
         *spellings.other_names,
         *(n for a in registry.actors for n in a.names),
     }
@@ -196,6 +224,57 @@ def _inside(span: tuple[int, int], names: list[tuple[int, int]]) -> bool:
     """Whether ``span`` lies strictly inside one of ``names`` (within it and not all of it)."""
     start, end = span
     return any(s <= start and end <= e and (s, e) != span for s, e in names)
+
+
+Found = list[tuple[re.Match, Entity]]
+
+
+def _naming(found: Found, quote: str) -> Found:
+    """The matches that name what they match: not the place of an organisation's office, and not
+    a listed-only group's word outside a list of actors."""
+    offices = _office_places(found, quote)
+    listed = _listed_groups(found, quote)
+    return [
+        (match, entity)
+        for match, entity in found
+        if match.span() not in offices and (not entity.listed_only or match.span() in listed)
+    ]
+
+
+def _office_places(found: Found, quote: str) -> set[tuple[int, int]]:
+    """The places that follow an organisation's name on its line ("IOM Greece")."""
+    return {
+        place.span()
+        for (name, actor), (place, entity) in itertools.pairwise(found)
+        if not actor.is_place
+        and actor.rdf_type != MIG.PopulationGroup
+        and entity.is_place
+        and OFFICE_GAP.fullmatch(quote, name.end(), place.start())
+    }
+
+
+def _listed_groups(found: Found, quote: str) -> set[tuple[int, int]]:
+    """The listed-only groups' matches that are items of a list of actors with one item named by a
+    name of its own: runs of actor names joined by list separators (a word in the possessive is
+    no item: it qualifies the noun after it)."""
+    actors = [
+        (match, entity)
+        for match, entity in found
+        if not entity.is_place and not (entity.listed_only and POSSESSIVE.match(quote, match.end()))
+    ]
+    runs: list[Found] = []
+    for item in actors:
+        if runs and LIST_SEPARATOR.fullmatch(quote, runs[-1][-1][0].end(), item[0].start()):
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    return {
+        match.span()
+        for run in runs
+        if any(not entity.listed_only for _, entity in run)
+        for match, entity in run
+        if entity.listed_only
+    }
 
 
 def link_mentions(dataset: Graph, texts: dict[URIRef, str], registry: Registry, report: BuildReport) -> Graph:
@@ -215,12 +294,13 @@ def link_mentions(dataset: Graph, texts: dict[URIRef, str], registry: Registry, 
         resource, document, start = extracted.resource, extracted.document, extracted.start
         quote = texts[document][start : extracted.end]
         names = [match.span() for match in longer.finditer(quote)]
-        for match in pattern.finditer(quote):
-            entity = by_name[re.sub(r"\s+", " ", match.group())]
-            if match.group().isupper() and _in_capitals_line(quote, match.start(), match.end()):
-                continue
-            if _inside(match.span(), names):
-                continue
+        found = [
+            (match, by_name[re.sub(r"\s+", " ", match.group())])
+            for match in pattern.finditer(quote)
+            if not (match.group().isupper() and _in_capitals_line(quote, match.start(), match.end()))
+            and not _inside(match.span(), names)
+        ]
+        for match, entity in _naming(found, quote):
             occurrences.add((document, start + match.start(), start + match.end()))
             key = (resource, entity.iri)
             counter[key] = counter.get(key, 0) + 1

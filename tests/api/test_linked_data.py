@@ -35,7 +35,8 @@ def _provenance_resource(client: TestClient) -> tuple[str, str, str]:
     """A resource of the build with a provenance quote: (IRI, quote, document IRI)."""
     query = """PREFIX oa: <http://www.w3.org/ns/oa#>
         SELECT ?r ?quote ?doc WHERE { ?a oa:hasBody ?r ; oa:motivatedBy oa:describing ; oa:hasTarget ?t . ?t oa:hasSource ?doc ;
-        oa:hasSelector/oa:exact ?quote FILTER STRSTARTS(STR(?r), "https://w3id.org/migkg/id/") } ORDER BY ?r LIMIT 1"""
+        oa:hasSelector/oa:exact ?quote FILTER(STRSTARTS(STR(?r), "https://w3id.org/migkg/id/") && STR(?a) = CONCAT(STR(?r), "#provenance")) }
+        ORDER BY ?r LIMIT 1"""
     row = client.get("/sparql", params={"query": query}).json()["results"]["bindings"][0]
     return row["r"]["value"], row["quote"]["value"], row["doc"]["value"]
 
@@ -180,3 +181,21 @@ def test_a_browser_on_sparql_gets_yasgui_with_the_examples(client: TestClient) -
     assert "gcm-objectives" in page.text
     script = client.get("/static/node_modules/@zazuko/yasgui/build/yasgui.min.js")
     assert script.status_code == 200 and len(script.content) > 100_000, "YASGUI is served from the project"
+
+
+def test_an_iri_of_earlier_releases_redirects_permanently_to_the_whole_name(client: TestClient) -> None:
+    # The Sendai Framework's earlier IRI ran "2015–2030" together; its resources-list entry had one too.
+    for earlier in (
+        "/id/instrument/sendai-framework-for-disaster-risk-reduction-20152030",
+        "/id/gcm/resource/sendai-framework-for-disaster-risk-reduction",
+    ):
+        for accept in ("text/turtle", "text/html"):
+            response = client.get(earlier, headers={"Accept": accept}, follow_redirects=False)
+            assert response.status_code == 301, (earlier, accept)
+            assert (
+                response.headers["location"] == "/id/instrument/sendai-framework-for-disaster-risk-reduction-2015-2030"
+            )
+    page = client.get(
+        "/id/instrument/sendai-framework-for-disaster-risk-reduction-2015-2030", headers={"Accept": "text/turtle"}
+    )
+    assert page.status_code == 200 and "www.unisdr.org/we/coordinate/sendai-framework" in page.text

@@ -450,6 +450,9 @@ UNCATEGORISED = [
     "Sendai Framework for Disaster Risk Reduction (2015–2030)",
     "New Urban Agenda",
 ]
+# The two frameworks that only the resources list ("OTHER RELEVANT RESOURCES") names; its heading
+# is a kind of resource, not an instrument category.
+LISTED_ONLY = {"paris-agreement": "Paris Agreement", "global-compact-on-refugees": "Global Compact on Refugees"}
 
 
 def test_instruments_per_printed_category(select):
@@ -461,7 +464,7 @@ def test_instruments_per_printed_category(select):
     assert counts == {
         "Human rights legal instruments": 10,
         "Other international conventions and frameworks": 6,
-        None: 5,
+        None: 5 + len(LISTED_ONLY),
     }
 
 
@@ -470,7 +473,7 @@ def test_frameworks_after_the_empty_ilo_heading_have_no_category(select):
         f"SELECT ?title WHERE {{ GRAPH <{GRAPH}> {{ ?i a mig:LegalInstrument ; dcterms:title ?title "
         "FILTER NOT EXISTS { ?i mig:instrumentCategory ?c } } }"
     )
-    assert sorted(row["title"] for row in rows) == sorted(UNCATEGORISED)
+    assert sorted(row["title"] for row in rows) == sorted(UNCATEGORISED + list(LISTED_ONLY.values()))
     assert not select("SELECT ?i WHERE { ?i mig:instrumentCategory ?c FILTER(CONTAINS(LCASE(?c), 'labour')) }")
 
 
@@ -479,3 +482,118 @@ def test_the_empty_category_and_each_uncategorised_framework_are_reported(report
     assert "International labour organization conventions" in empty["message"]
     repairs = [r for r in report["repairs"] if r["kind"] == "instrument-without-category"]
     assert len(repairs) == len(UNCATEGORISED)
+
+
+# Entries of the resources list that name an instrument of the instruments list, or the GCM: the
+# entry's IRI of earlier releases, and the one resource it is (read off the booklet's last pages).
+LISTED_INSTRUMENTS = {
+    "addis-ababa-action-agenda": (
+        "instrument/addis-ababa-action-agenda",
+        "www.un.org/esa/ffd/wp-content/uploads/2015/08/AAAA_Outcome.pdf",
+    ),
+    "international-convention-on-the-protection-of-the-rights-of-all": (
+        "instrument/icrmw",
+        "www.ohchr.org/EN/ProfessionalInterest/Pages/CMW.aspx",
+    ),
+    "new-urban-agenda": ("instrument/new-urban-agenda", "http://habitat3.org/the-new-urban-agenda"),
+    "sendai-framework-for-disaster-risk-reduction": (
+        "instrument/sendai-framework-for-disaster-risk-reduction-2015-2030",
+        "www.unisdr.org/we/coordinate/sendai-framework",
+    ),
+    "global-compact-for-safe-orderly-and-regular-migration-gcm": (
+        "gcm",
+        "https://refugeesmigrants.un.org/sites/default/files/180713_agreed_outcome_global_compact_for_migration.pdf",
+    ),
+    "paris-agreement": (
+        "instrument/paris-agreement",
+        "https://unfccc.int/process-and-meetings/the-paris-agreement/the-paris-agreement",
+    ),
+    "global-compact-on-refugees": ("instrument/global-compact-on-refugees", "www.unhcr.org/gcr/GCR_English.pdf"),
+}
+
+
+@pytest.mark.parametrize("earlier, expected", LISTED_INSTRUMENTS.items())
+def test_a_listed_resource_that_names_an_instrument_is_that_instrument(select, earlier, expected):
+    current, url = expected
+    [row] = select(f"SELECT ?current WHERE {{ <{ID}gcm/resource/{earlier}> owl:sameAs ?current }}")
+    assert row["current"] == ID + current
+    assert not select(f"SELECT ?p WHERE {{ <{ID}gcm/resource/{earlier}> ?p ?o FILTER(?p != owl:sameAs) }}")
+    assert url in {r["url"] for r in select(f"SELECT ?url WHERE {{ <{ID}{current}> mig:url ?url }}")}
+    [listed] = select(
+        f"SELECT ?quote WHERE {{ <{ID}{current}#provenance-listed> oa:hasTarget/oa:hasSelector/oa:exact ?quote }}"
+    )
+    assert url in listed["quote"].replace("<", "").replace(">", "")
+
+
+def test_the_sendai_framework_is_one_resource_with_both_its_printed_names(select):
+    rows = select(
+        "SELECT DISTINCT ?f WHERE { ?f a mig:LegalInstrument ; rdfs:label|skos:altLabel ?name "
+        "FILTER(STRSTARTS(STR(?name), 'Sendai Framework')) }"
+    )
+    assert rows == [{"f": ID + "instrument/sendai-framework-for-disaster-risk-reduction-2015-2030"}]
+    names = {r["n"] for r in select(f"SELECT ?n WHERE {{ <{rows[0]['f']}> rdfs:label|skos:altLabel ?n }}")}
+    assert {
+        "Sendai Framework for Disaster Risk Reduction (2015–2030)",
+        "Sendai Framework for Disaster Risk Reduction",
+    } <= names
+
+
+def test_an_entry_naming_two_things_stays_a_resource_of_its_own(select):
+    """'New York Declaration on Refugees and Migrants and United Nations Summit for Refugees and
+    Migrants 2016' lists the declaration and the summit's pages: a resource, under its whole name."""
+    whole = "gcm/resource/new-york-declaration-on-refugees-and-migrants-and-united-nations-summit-for-refugees-and-migrants-2016"
+    assert select(f"SELECT ?t WHERE {{ <{ID}{whole}> a mig:Reference ; dcterms:title ?t }}")
+    [row] = select(
+        f"SELECT ?c WHERE {{ <{ID}gcm/resource/new-york-declaration-on-refugees-and-migrants-and-united-nations> owl:sameAs ?c }}"
+    )
+    assert row["c"] == ID + whole
+
+
+def test_instrument_iris_are_whole_names_or_acronyms(select):
+    """No instrument IRI stops mid-title: each ends in its title's last word or is its acronym."""
+    rows = select(
+        f"SELECT ?i ?title ?acronym WHERE {{ GRAPH <{GRAPH}> {{ ?i a mig:LegalInstrument ; dcterms:title ?title "
+        "OPTIONAL { ?i mig:acronym ?acronym } } }"
+    )
+    assert len(rows) == 21 + len(LISTED_ONLY)
+    for row in rows:
+        local = row["i"].removeprefix(ID + "instrument/")
+        if "acronym" in row:
+            assert local == row["acronym"].lower(), row
+        else:
+            last_word = row["title"].replace("–", " ").rstrip(")").split()[-1].lower()
+            assert local.endswith(last_word), row
+    declaration = "new-york-declaration-for-refugees-and-migrants-and-the-global-compact-for-safe-orderly-and-regular-migration-and-the-global-compact-for-refugees"
+    [row] = select(
+        f"SELECT ?c WHERE {{ <{ID}instrument/new-york-declaration-for-refugees-and-migrants-and> owl:sameAs ?c }}"
+    )
+    assert row["c"] == ID + "instrument/" + declaration
+
+
+def test_practice_iris_keep_their_whole_title_and_their_earlier_iri(select):
+    """'Counter-Smuggling Work Plan 2019–2025' ran its years together; the Central Mediterranean
+    practice of objective 9 was cut after twelve words."""
+    for earlier, current in (
+        ("counter-smuggling-work-plan-20192025", "counter-smuggling-work-plan-2019-2025"),
+        (
+            "minimum-standards-for-the-protection-of-refugees-and-migrants-living-in-refugee",
+            "minimum-standards-for-the-protection-of-refugees-and-migrants-living-in-refugee-centres",
+        ),
+    ):
+        [row] = select(f"SELECT ?c WHERE {{ <{ID}practice/{earlier}> owl:sameAs ?c }}")
+        assert row["c"] == f"{ID}practice/{current}"
+        assert select(f"SELECT ?t WHERE {{ <{ID}practice/{current}> a mig:Practice ; dcterms:title ?t }}")
+
+
+def test_each_earlier_iri_is_reported(report, select):
+    repairs = [r for r in report["repairs"] if r["kind"] == "iri-whole-name"]
+    [row] = select("SELECT (COUNT(?e) AS ?n) WHERE { ?e owl:sameAs ?c }")
+    assert len(repairs) == row["n"] == 20
+
+
+def test_a_reference_citation_is_plain_text_with_its_whole_address(select):
+    rows = select("SELECT ?c WHERE { ?r a mig:Reference ; dcterms:bibliographicCitation ?c }")
+    assert len(rows) == 86
+    assert not [r["c"] for r in rows if any(mark in r["c"] for mark in ("<", ">", "](", "*", "\\"))]
+    unsc = "https://unstats.un.org/unsd/statcom/50th-session/side-events/20190304-1M-high-level-panel-migration"
+    assert any(r["c"].endswith(f"Available at {unsc}.") for r in rows)

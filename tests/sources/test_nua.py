@@ -4,8 +4,10 @@ Facts checked here were read off both files by hand: three rows; the TSV repeats
 as registration and' at a line break, drops 'service delivery areas, especially those who', puts
 'share both … cultural mediators.' at the start of row 2, spells 'gendersensitive' and spills the
 first heading into row 1; the OCR interleaves the columns, prints 'Relevant' after a column rule
-on row 3's first line, misreads 'IOs' as '10s' and has no bullets."""
+on row 3's first line, misreads 'IOs' as '10s' and has no bullets. Row 1's provenance into the
+TSV quotes that sentence where it is, and row 2's is split around it."""
 
+import re
 from collections import Counter
 
 from conftest import blank_nodes, provenance_mismatches, violations
@@ -13,8 +15,11 @@ from rdflib import Graph
 from rdflib.namespace import DCTERMS, RDF
 
 from migkg.graph.core.namespaces import ID, MIG, OA
+from migkg.graph.core.provenance import extracted_spans
 
 ROW = [ID[f"nua-table/row/{n}"] for n in (1, 2, 3)]
+TSV, OCR = ID["doc/nua-table-tsv"], ID["doc/nua-table-ocr"]
+MOVED = "share both a linguistic and cultural familiarity with target populations who can serve as cultural mediators."
 
 
 def cell(graph, row, prop):
@@ -99,6 +104,7 @@ def test_every_difference_recorded(nua):
             ("nua-table-ocr", "ocr-misreading"): 1,
             ("nua-table-ocr", "typography"): 6,
             ("nua-table-ocr", "column-interleave"): 7,
+            ("nua-table-tsv", "provenance-moved-text"): 2,
         }
     )
     messages = " ".join(note.message for note in report.repairs)
@@ -138,3 +144,79 @@ def test_shape_rejects_row_without_partnerships_or_ocr_provenance():
     messages = violations(bad)
     assert any("'Partnerships' cell" in m for m in messages)
     assert any("both renderings" in m for m in messages)
+
+
+def describing_quotes(graph, row, rendering):
+    """(start, end, exact) of each describing annotation of a row into one rendering, in text order."""
+    quotes = []
+    for annotation in graph.subjects(OA.hasBody, ROW[row - 1]):
+        target = graph.value(annotation, OA.hasTarget)
+        if graph.value(annotation, OA.motivatedBy) != OA.describing or graph.value(target, OA.hasSource) != rendering:
+            continue
+        selectors = list(graph.objects(target, OA.hasSelector))
+        exact = next(str(graph.value(s, OA.exact)) for s in selectors if graph.value(s, OA.exact) is not None)
+        start = next(int(graph.value(s, OA.start)) for s in selectors if graph.value(s, OA.start) is not None)
+        end = next(int(graph.value(s, OA.end)) for s in selectors if graph.value(s, OA.end) is not None)
+        quotes.append((start, end, exact))
+    return sorted(quotes)
+
+
+def moved_sentence_in_tsv(texts) -> tuple[int, int]:
+    """Where the sentence that continues row 1 physically is: on row 2's line of the TSV."""
+    tsv = texts[TSV]
+    assert tsv.count(MOVED) == 1
+    start = tsv.index(MOVED)
+    line_start = tsv.rindex("\n", 0, start) + 1
+    assert tsv[line_start:start] == "Enhance the socioeconomic well-being of migrants and society\t"
+    return start, start + len(MOVED)
+
+
+def test_moved_sentence_is_quoted_for_row_one_where_it_is(nua):
+    graph, _, texts = nua
+    start, end = moved_sentence_in_tsv(texts)
+    quotes = describing_quotes(graph, 1, TSV)
+    assert len(quotes) == 2 and quotes[1] == (start, end, MOVED)
+    assert quotes[0][2].startswith("Promote and foster successful integration")
+    exact = str(graph.value(ID["nua-table/row/1#provenance-tsv-2-quote"], OA.exact))
+    assert exact == MOVED
+
+
+def test_row_two_no_longer_quotes_the_moved_sentence(nua):
+    graph, _, texts = nua
+    start, end = moved_sentence_in_tsv(texts)
+    quotes = describing_quotes(graph, 2, TSV)
+    assert [exact for _, _, exact in quotes if "share both" in exact or "cultural mediators" in exact] == []
+    assert all(e <= start or end <= s for s, e, _ in quotes)
+    # ... and still quotes all of its own text, on either side of the sentence
+    assert quotes[0][2] == "Enhance the socioeconomic well-being of migrants and society"
+    assert quotes[1][2].startswith("• provide migrants access to education")
+    assert quotes[1][2].endswith("special rights and needs.\tMunicipalities, social service providers")
+
+
+def test_ocr_quotes_hold_the_sentence_for_row_one_only(nua):
+    """The OCR prints the sentence at the end of row 1 (the columns interleave only within a row),
+    so each row's one OCR quote holds its own cells and no other row's words."""
+    graph, _, _ = nua
+    ((_, _, row_1),) = describing_quotes(graph, 1, OCR)
+    ((_, _, row_2),) = describing_quotes(graph, 2, OCR)
+    assert re.sub(r"\s+", " ", row_1).endswith(MOVED)
+    assert "share both" not in row_2 and "cultural mediators" not in row_2
+
+
+def test_names_are_looked_for_where_each_row_is(nua):
+    """The link stage finds actors, places and frameworks in the describing quotes: the moved
+    sentence is scanned as row 1's text, and not as row 2's."""
+    graph, _, texts = nua
+    start, end = moved_sentence_in_tsv(texts)
+    scanned = {(s.resource, s.start, s.end) for s in extracted_spans(graph) if s.document == TSV}
+    assert (ROW[0], start, end) in scanned
+    assert [s for s in scanned if s[0] == ROW[1] and s[1] < end and start < s[2]] == []
+
+
+def test_split_provenance_recorded(nua):
+    _, report, _ = nua
+    moved = {note.resource: note for note in report.repairs if note.kind == "provenance-moved-text"}
+    assert set(moved) == {str(ROW[0]), str(ROW[1])}
+    assert "moved in from another row" in moved[str(ROW[0])].message
+    assert "moved to another row" in moved[str(ROW[1])].message
+    assert all("'share both a'" in note.message and note.source == "nua-table-tsv" for note in moved.values())
