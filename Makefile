@@ -43,7 +43,7 @@ java:  ## make sure a Java runtime is there (owlready2 runs HermiT on it)
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless; }
 
 # ----------------------------------------
-# Build: sources → extract → link → reason → validate → publish (atomic, into build/)
+# Build: sources → extract → link → crosswalk → reason → validate → publish (atomic, into build/)
 # ----------------------------------------
 .PHONY: build
 build: $(BUILD)/build-info.json  ## build the graph into build/

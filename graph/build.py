@@ -1,4 +1,4 @@
-"""The build: sources → extract → link → reason → validate → publish, into a build directory
+"""The build: sources → extract → link → crosswalk → reason → validate → publish, into a build directory
 atomically. Each stage gets the same `Document`s, read and verified once from the manifest."""
 
 from __future__ import annotations
@@ -21,10 +21,17 @@ from migkg.graph.core.source import Document, SourceError, describe_document, lo
 from migkg.graph.parsers import PARSERS, Parser
 from migkg.graph.stages import checks, crosslinks, link, publish, reason, sdg, search_index, validate, void
 from migkg.graph.stages.citations import link_citations
+from migkg.graph.stages.crosswalk import SSSOM_FILE, JudgementError, crosswalk
 from migkg.graph.stages.implementation import implementation_places
 
-STAGES = ("sources", "extract", "link", "reason", "validate", "publish")
-SHARED_GRAPHS = {GRAPH["ontology"]: "ontology", GRAPH["sdg"]: "sdg", GRAPH["links"]: "links"}
+SSSOM_SET_ID = "https://w3id.org/migkg/" + SSSOM_FILE  # served under /downloads
+STAGES = ("sources", "extract", "link", "crosswalk", "reason", "validate", "publish")
+SHARED_GRAPHS = {
+    GRAPH["ontology"]: "ontology",
+    GRAPH["sdg"]: "sdg",
+    GRAPH["links"]: "links",
+    GRAPH["crosswalk"]: "crosswalk",
+}
 
 
 class BuildError(Exception):
@@ -67,7 +74,7 @@ def build(output: Path, sources_dir: Path | None = None, out=sys.stderr) -> Buil
     try:
         _run(staging, sources_dir or resources.sources_dir(), report, progress)
         publish.swap_in(staging, output)
-    except (SourceError, reason.InconsistentOntology, BuildError) as error:
+    except (SourceError, JudgementError, reason.InconsistentOntology, BuildError) as error:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildError(str(error)) from error
     except BaseException:
@@ -93,6 +100,11 @@ def _run(staging: Path, sources_dir: Path, report: BuildReport, progress: Progre
             extractions.append(extraction)
     with progress.stage("link"):
         _link(dataset, documents, extractions, report)
+    with progress.stage("crosswalk"):
+        mapped = crosswalk(
+            _union(dataset, exclude={GRAPH["ontology"]}), resources.reference_dir(), SSSOM_SET_ID, report
+        )
+        _add(dataset.graph(GRAPH["crosswalk"]), mapped.graph)
     with progress.stage("reason"):
         classes = reason.check_consistency(ontology)
         closure = reason.superclasses(ontology)
@@ -118,6 +130,7 @@ def _run(staging: Path, sources_dir: Path, report: BuildReport, progress: Progre
         if failures:
             raise BuildError(checks.describe(failures))
         report.counts["search_index_resources"] = search_index.write(staging, store, out=progress.out)
+        publish.write_text(staging, SSSOM_FILE, mapped.sssom)
         del store  # release the store's lock before the build directory is swapped in
     outcome = validation()
     progress.finished("validate", outcome.seconds)

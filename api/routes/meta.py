@@ -90,6 +90,7 @@ def _media_type(name: str) -> str:
         ".ttl": "text/turtle",
         ".jsonld": "application/ld+json",
         ".md": "text/markdown",
+        ".sssom.tsv": "text/tab-separated-values",
         ".json": "application/json",
     }
     for extension, media_type in by_extension.items():

@@ -39,6 +39,7 @@ SCHEMA = Namespace("http://schema.org/")
 VOID = Namespace("http://rdfs.org/ns/void#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
+SEMAPV = Namespace("https://w3id.org/semapv/vocab/")  # how a mapping was justified (SSSOM)
 
 PREFIXES: dict[str, Namespace] = {
     "mig": MIG,
@@ -52,6 +53,7 @@ PREFIXES: dict[str, Namespace] = {
     "void": VOID,
     "sd": SD,
     "sh": SH,
+    "semapv": SEMAPV,
     "skos": SKOS,
     "dcterms": DCTERMS,
     "prov": PROV,

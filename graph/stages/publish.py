@@ -27,6 +27,7 @@ ARTEFACTS = (
     "migkg.jsonld",
     "void.ttl",
     "shacl-report.ttl",
+    "crosswalk.sssom.tsv",
     "build-report.json",
     "build-report.md",
 )
@@ -36,6 +37,11 @@ def sorted_nquads(dataset: Dataset) -> str:
     """N-Quads with lines sorted: the same input gives byte-identical output."""
     text = dataset.serialize(format="nquads")
     return "".join(sorted(line + "\n" for line in text.splitlines() if line.strip()))
+
+
+def write_text(directory: Path, name: str, text: str) -> None:
+    """A text file of the build (the SSSOM mapping set), beside the dumps."""
+    (directory / name).write_text(text, encoding="utf-8")
 
 
 def write_dumps(directory: Path, dataset: Dataset, void: Graph) -> pyoxigraph.Store:

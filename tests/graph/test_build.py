@@ -65,7 +65,7 @@ def test_the_same_input_gives_byte_identical_sorted_nquads(build_dir, tmp_path):
     progress = io.StringIO()
     build(output=tmp_path / "again", sources_dir=SOURCES, out=progress)
     assert (tmp_path / "again" / "migkg.nq").read_bytes() == (build_dir / "migkg.nq").read_bytes()
-    assert "[6/6] publish done" in progress.getvalue()
+    assert "[7/7] publish done" in progress.getvalue()
 
 
 def test_the_build_writes_every_artefact(build_dir):
@@ -77,6 +77,7 @@ def test_the_build_writes_every_artefact(build_dir):
         "migkg.jsonld",
         "void.ttl",
         "shacl-report.ttl",
+        "crosswalk.sssom.tsv",
         "build-report.json",
         "build-report.md",
         "build-info.json",
