@@ -22,13 +22,14 @@ def features(
     """The features of the subject against each of ``objects`` (all of one kind)."""
     lexical = {o.iri: tfidf.cosine(subject.iri, o.iri) for o in objects}
     best = max(lexical.values(), default=0.0) or 1.0
+    parents = _parents_lexical(subject, objects, items, tfidf)
     return {
         o.iri: {
             "lexical": lexical[o.iri],
             "lexical_relative": lexical[o.iri] / best,
             "shared_targets": _shared(signals.get("target", {}), subject.iri, o.iri, o.kind == "target"),
             "shared_actors": _shared(signals.get("actor", {}), subject.iri, o.iri, False),
-            "parents_lexical": _parents(subject, o, items, tfidf),
+            "parents_lexical": parents.get(o.iri, 0.0),
         }
         for o in objects
     }
@@ -43,7 +44,12 @@ def _shared(signal: dict[URIRef, frozenset[URIRef]], subject: URIRef, object_: U
     return len(mine & theirs) / len(mine | theirs) if mine and theirs else 0.0
 
 
-def _parents(subject: Item, object_: Item, items: dict[URIRef, Item], tfidf: TfIdf) -> float:
-    if subject.parent in items and object_.parent in items:
-        return tfidf.cosine(subject.parent, object_.parent)
-    return 0.0
+def _parents_lexical(
+    subject: Item, objects: list[Item], items: dict[URIRef, Item], tfidf: TfIdf
+) -> dict[URIRef, float]:
+    """The lexical similarity of the items the subject and each object belong to (once per parent:
+    the few elements and objectives recur in every pair of their children)."""
+    if subject.parent not in items:
+        return {}
+    by_parent = {o.parent: tfidf.cosine(subject.parent, o.parent) for o in objects if o.parent in items}
+    return {o.iri: by_parent[o.parent] for o in objects if o.parent in items}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from functools import cache
 from pathlib import Path
 
 import snowballstemmer
@@ -22,7 +23,7 @@ class TfIdf:
     """Unit TF-IDF vectors of a set of texts, keyed as given."""
 
     def __init__(self, texts: dict, stopwords: frozenset[str]):
-        self._stem = snowballstemmer.stemmer("english").stemWord
+        self._stem = cache(snowballstemmer.stemmer("english").stemWord)  # the texts repeat their words
         self._stopwords = stopwords
         counts = {key: Counter(self.terms(text)) for key, text in texts.items()}
         frequency = Counter(term for terms in counts.values() for term in terms)
