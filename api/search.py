@@ -64,6 +64,16 @@ WHERE search MATCH (SELECT expression FROM query)
 ORDER BY ranked.rank, ranked.id
 """
 
+_RELATED_SQL = """
+SELECT other.iri, other.label, other.types, related.score
+FROM resource AS subject
+JOIN related ON related.resource = subject.id
+JOIN resource AS other ON other.id = related.other
+WHERE subject.iri = ?
+ORDER BY related.rank
+LIMIT ?
+"""
+
 # A quoted phrase (maybe unclosed at the end), or a run of anything but spaces and quotes.
 _ITEM = re.compile(r'"([^"]*)("?)|([^\s"]+)')
 _WORD = re.compile(r"[^\W_]+")
@@ -101,6 +111,14 @@ class _Match:
     head: str
     prefix: str | None = None
     tail: str = ""
+
+
+@dataclass(frozen=True)
+class RelatedHit:
+    iri: str
+    label: str
+    types: list[str]
+    score: float  # TF-IDF cosine of the two resources' labels and texts
 
 
 class SearchIndex:
@@ -147,6 +165,18 @@ class SearchIndex:
             for iri, label, types, document, score, text, label_snippet in rows[:limit]
         ]
         return SearchPage(items=items, has_more=len(rows) > limit)
+
+    def label(self, iri: str) -> str | None:
+        """The display label of an indexed resource; None if the index does not hold it."""
+        with self._lock:
+            row = self._connection.execute("SELECT label FROM resource WHERE iri = ?", (iri,)).fetchone()
+        return row[0] if row else None
+
+    def related(self, iri: str, limit: int) -> list[RelatedHit]:
+        """The resources most alike the one given, best first (precomputed by the build)."""
+        with self._lock:
+            rows = self._connection.execute(_RELATED_SQL, (iri, limit)).fetchall()
+        return [RelatedHit(other, label, types.split(), score) for other, label, types, score in rows]
 
     def _type_filter(self, types: list[str] | None) -> str | None:
         if types is None:

@@ -364,7 +364,9 @@ def _terms(where: str, columns: tuple[Column, ...]) -> dict[str, Any]:
     """Each column's term; a column without a property is null, so no outer term of that name applies."""
     terms: dict[str, Any] = {}
     for column in columns:
-        if not column.property and column.name != "id":
+        # A decimal travels as a JSON number, which JSON-LD reads as xsd:double (or, coerced, writes
+        # in a double's lexical form): it would state another literal than the graph's, so it is left out.
+        if (not column.property or column.type == "decimal") and column.name != "id":
             terms[column.name] = None
         elif column.property and column.name != "id":
             term: dict[str, Any] = {"@id": expand(column.property)}

@@ -3,11 +3,11 @@
 import asyncio
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from migkg.api.deps import Search
+from migkg.api.deps import Search, State
 from migkg.api.paging import link_header, page_body, page_links
 from migkg.api.problems import error_for, problem_responses
 from migkg.api.search import SearchQueryInvalid
@@ -88,3 +88,52 @@ async def search(
         for hit in page.items
     ]
     return JSONResponse({"q": q, **page_body(items, limit, offset, links)}, headers={"Link": link_header(links)})
+
+
+class Related(BaseModel):
+    id: str = Field(description="the resource's IRI")
+    label: str
+    types: list[str] = Field(description="its classes in the migkg ontology")
+    score: float = Field(description="TF-IDF cosine of the two resources' labels and texts, 0–1")
+
+
+class RelatedResources(BaseModel):
+    id: str = Field(description="the resource the others are alike")
+    label: str
+    items: list[Related]
+
+
+@router.get(
+    "/related/{key:path}",
+    tags=["search"],
+    summary="The resources most alike one resource (more like this)",
+    response_model=RelatedResources,
+    responses=problem_responses(404, 422, 503),
+)
+@router.head("/related/{key:path}", include_in_schema=False)
+async def related(
+    request: Request,
+    state: State,
+    index: Search,
+    key: Annotated[
+        str,
+        Path(
+            max_length=300,
+            openapi_examples={
+                "element": {"value": "migof/element/4"},
+                "practice": {"value": "practice/mexico-s-matricula-consular"},
+            },
+            description="the resource's IRI after https://w3id.org/migkg/id/",
+        ),
+    ],
+    limit: Annotated[int, Query(ge=1, le=10, description="how many, best first")] = 10,
+) -> Response:
+    """Precomputed by the build: each resource's nearest neighbours by the TF-IDF cosine of their
+    labels and texts (word stems; the crosswalk's lexical similarity), in any document and class."""
+    iri = f"{state.settings.base_iri}id/{key}"
+    label = await asyncio.to_thread(index.label, iri)
+    if label is None:
+        return error_for(request, 404, f"No resource <{iri}> in the search index; find one with /api/search.")
+    hits = await asyncio.to_thread(index.related, iri, limit)
+    items = [{"id": h.iri, "label": h.label, "types": h.types, "score": h.score} for h in hits]
+    return JSONResponse({"id": iri, "label": label, "items": items})

@@ -12,6 +12,9 @@ over `unicode61` with diacritics removed. Beside it:
 - `vocabulary`: every word of the index *before* stemming. A prefix query on stems misses words
   whose stem is shorter than the typed prefix ("registra" is not a prefix of the stem "registr"),
   so the search also looks up the last word's completions here (see `migkg.api.search`);
+- `related`: each resource's nearest neighbours ("more like this", `/api/related/{key}`): the
+  resources whose labels and texts are most alike by TF-IDF cosine over word stems (the
+  crosswalk's `lexical.TfIdf`), best first;
 - `meta`: the schema version and the number of resources.
 """
 
@@ -27,10 +30,13 @@ from pathlib import Path
 
 import pyoxigraph
 
+from migkg.graph.stages.crosswalk.lexical import TfIdf
 from migkg.queries import load_query
 
 FILE_NAME = "search.sqlite"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+RELATED_PER_RESOURCE = 10
+RELATED_MIN_SCORE = 0.1  # below this, two texts share little more than a word or two
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 RAW_TOKENIZER = "unicode61 remove_diacritics 2"  # the same words, not stemmed (the vocabulary)
 # The search highlights matches with these two private-use characters and turns them into <mark>
@@ -53,6 +59,13 @@ CREATE TABLE resource_type (
   PRIMARY KEY (type, resource)
 ) WITHOUT ROWID;
 CREATE TABLE vocabulary (term TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE related (
+  resource INTEGER NOT NULL REFERENCES resource (id),
+  rank INTEGER NOT NULL,       -- 1 = the most alike
+  other INTEGER NOT NULL REFERENCES resource (id),
+  score REAL NOT NULL,         -- TF-IDF cosine, 0–1
+  PRIMARY KEY (resource, rank)
+) WITHOUT ROWID;
 CREATE VIRTUAL TABLE search USING fts5(label, text, tokenize = '{TOKENIZER}');
 """
 
@@ -93,11 +106,12 @@ def documents(store: pyoxigraph.Store) -> list[Document]:
     return [found[iri] for iri in sorted(found)]
 
 
-def write(directory: Path, store: pyoxigraph.Store, out=sys.stderr) -> int:
+def write(directory: Path, store: pyoxigraph.Store, stopwords: frozenset[str], out=sys.stderr) -> int:
     """Write `directory/search.sqlite` from the build's store; returns the number of resources
     indexed. The file is written under a temporary name and renamed when complete."""
     started = time.perf_counter()
     rows = documents(store)
+    neighbours = related(rows, stopwords)
     target = directory / FILE_NAME
     partial = directory / f"{FILE_NAME}.partial"
     partial.unlink(missing_ok=True)
@@ -108,6 +122,7 @@ def write(directory: Path, store: pyoxigraph.Store, out=sys.stderr) -> int:
         connection.execute("BEGIN")
         _create(connection)
         _fill(connection, rows)
+        connection.executemany("INSERT INTO related (resource, rank, other, score) VALUES (?, ?, ?, ?)", neighbours)
         connection.execute("COMMIT")
         connection.execute("INSERT INTO search (search) VALUES ('optimize')")
         connection.execute("VACUUM")
@@ -120,6 +135,28 @@ def write(directory: Path, store: pyoxigraph.Store, out=sys.stderr) -> int:
         flush=True,
     )
     return len(rows)
+
+
+def related(rows: list[Document], stopwords: frozenset[str]) -> list[tuple[int, int, int, float]]:
+    """(resource, rank, other, score) rows: each resource's most alike others, by TF-IDF cosine of
+    their labels and texts, found through an inverted index (only resources sharing a term are
+    compared)."""
+    tfidf = TfIdf({n: " ".join(r.names + r.texts) for n, r in enumerate(rows, 1)}, stopwords)
+    postings: dict[str, list[tuple[int, float]]] = {}
+    for n, vector in tfidf.vectors.items():
+        for term, weight in vector.items():
+            postings.setdefault(term, []).append((n, weight))
+    found = []
+    for n, vector in tfidf.vectors.items():
+        scores: dict[int, float] = {}
+        for term, weight in vector.items():
+            for other, other_weight in postings[term]:
+                if other != n:
+                    scores[other] = scores.get(other, 0.0) + weight * other_weight
+        best = sorted(((-score, other) for other, score in scores.items() if score >= RELATED_MIN_SCORE))
+        top = enumerate(best[:RELATED_PER_RESOURCE], start=1)
+        found += [(n, rank, other, round(-score, 4)) for rank, (score, other) in top]
+    return found
 
 
 def _create(connection: sqlite3.Connection) -> None:

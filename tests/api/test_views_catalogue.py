@@ -608,3 +608,51 @@ def test_places_as_json_ld(client: TestClient):
 def test_an_invalid_actor_or_place_parameter_is_a_422_naming_it(client: TestClient, url: str, parameter: str):
     body = problem(client, url, 422)
     assert parameter in [e["parameter"] for e in body["errors"]]
+
+
+# --- the crosswalk ---
+
+
+def test_crosswalk_of_a_migof_element_to_gcm_objectives(client: TestClient):
+    # Element 4 "Enable socioeconomic well-being" meets objective 20 (remittances), judged by reading.
+    rows = every_row(client, "crosswalk", "/api/crosswalk?subject=migof/element/4&object_type=objective")
+    objects = {r["object"]: r for r in rows}
+    remittances = objects[ID + "gcm/objective/20"]
+    assert remittances["justification"] == "https://w3id.org/semapv/vocab/CompositeMatching"
+    assert 0 < remittances["confidence"] < 1 and remittances["object_label"].startswith("GCM objective 20")
+    assert all(r["subject"] == ID + "migof/element/4" for r in rows)
+    assert [r["confidence"] for r in rows] == sorted((r["confidence"] for r in rows), reverse=True)
+
+
+def test_crosswalk_filters_by_justification_confidence_and_framework(client: TestClient):
+    stated = every_row(client, "crosswalk", "/api/crosswalk?justification=stated&subject=gcm/objective/4")
+    assert {r["object"] for r in stated} == {
+        f"http://metadata.un.org/sdg/{t}" for t in ("1.3", "10.7", "16.9", "17.18")
+    }
+    assert all(r["confidence"] == 1 for r in stated)
+    confident = every_row(client, "crosswalk", "/api/crosswalk?framework=gfmd&min_confidence=0.6")
+    assert confident and all(r["confidence"] >= 0.6 for r in confident)
+    assert all("gfmd-2017" in r["subject"] + r["object"] for r in confident)
+    assert problem(client, "/api/crosswalk?min_confidence=1.5", 422)
+
+
+def test_crosswalk_as_csv_and_json_ld(client: TestClient):
+    url = "/api/crosswalk?subject=nua-table/row/2&object_type=element"
+    table = client.get(url, headers={"Accept": "text/csv"})
+    assert table.status_code == 200 and table.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(table.text)))
+    assert ID + "migof/element/4" in {r["object"] for r in rows}
+    linked = client.get(url, headers={"Accept": "application/ld+json"})
+    assert linked.status_code == 200
+    graph = rdflib.Graph().parse(data=linked.text, format="json-ld")
+    assert (None, MIG.mappingObject, rdflib.URIRef(ID + "migof/element/4")) in graph
+
+
+def test_related_resources_more_like_this(client: TestClient):
+    body = client.get("/api/related/practice/mexico-s-matricula-consular?limit=5").json()
+    assert body["id"] == ID + "practice/mexico-s-matricula-consular" and len(body["items"]) == 5
+    assert ID + "practice/consular-assistance-protocol-for-mexican-victims-of-human-trafficking-abroad" in {
+        r["id"] for r in body["items"]
+    }
+    assert problem(client, "/api/related/practice/no-such-practice", 404)
+    assert problem(client, "/api/related/migof/element/4?limit=99", 422)

@@ -12,8 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from migkg import resources
 from migkg.api.search import MAX_QUERY_LENGTH, SearchIndex, SearchQueryInvalid, fts_query
 from migkg.graph.stages import search_index
+from migkg.graph.stages.crosswalk.lexical import load_stopwords
 
 ID = "https://w3id.org/migkg/id/"
 GCM_BOOKLET = ID + "doc/gcm-booklet"
@@ -50,15 +52,19 @@ def test_the_build_writes_the_index_and_no_partial_file(build_dir):
 
 def test_the_same_store_gives_a_byte_identical_index(build_dir, tmp_path):
     progress = io.StringIO()
-    count = search_index.write(tmp_path, pyoxigraph.Store.read_only(str(build_dir / "store")), out=progress)
+    stopwords = load_stopwords(resources.reference_dir() / "crosswalk")
+    count = search_index.write(tmp_path, pyoxigraph.Store.read_only(str(build_dir / "store")), stopwords, out=progress)
     assert (tmp_path / "search.sqlite").read_bytes() == (build_dir / "search.sqlite").read_bytes()
     assert f"search index: {count} resources" in progress.getvalue()
 
 
 def test_every_resource_is_indexed_once(select, database):
+    # not the crosswalk's mappings, nor the IRIs of earlier releases that only redirect
     counted = select("""SELECT (COUNT(DISTINCT ?resource) AS ?n) WHERE {
         ?resource ?p ?o .
-        FILTER(isIRI(?resource) && STRSTARTS(STR(?resource), STR(id:)) && !CONTAINS(STR(?resource), "#")) }""")
+        FILTER(isIRI(?resource) && STRSTARTS(STR(?resource), STR(id:)) && !CONTAINS(STR(?resource), "#"))
+        FILTER NOT EXISTS { ?resource a mig:Mapping }
+        FILTER NOT EXISTS { ?resource owl:sameAs ?current } }""")
     resources = counted[0]["n"]
     assert resources > 1000
     assert database.execute("SELECT count(*) FROM resource").fetchone()[0] == resources
@@ -302,3 +308,17 @@ def test_no_input_raises_anything_but_search_query_invalid(index, q, types, limi
         assert len(page.items) <= limit
         for item in page.items:
             assert "<" not in re.sub(r"</?mark>", "", item.snippet)
+
+
+def test_related_resources_are_the_most_alike_texts(index):
+    """Mexico's matrícula consular (GCM objective 4) is most like the other Mexican consular
+    practice and the sources on Mexico's consular identity cards; MiGOF element 4 is most like
+    its own recommendations."""
+    related = index.related(ID + "practice/mexico-s-matricula-consular", 10)
+    assert 1 <= len(related) <= 10
+    assert [r.score for r in related] == sorted((r.score for r in related), reverse=True)
+    assert all(0.1 <= r.score <= 1 and r.iri != ID + "practice/mexico-s-matricula-consular" for r in related)
+    top = [r.iri.removeprefix(ID) for r in related[:5]]
+    assert "practice/consular-assistance-protocol-for-mexican-victims-of-human-trafficking-abroad" in top
+    assert index.related(ID + "migof/element/4", 1)[0].iri.startswith(ID + "migof/element/4/")
+    assert index.related(ID + "no/such/resource", 10) == [] and index.label(ID + "no/such/resource") is None
