@@ -77,6 +77,17 @@ $(BENCH_STAMP): $(STAMP)
 	$(BIN)/pip install --quiet --quiet -e '.[test,bench]'
 	touch $@
 
+# ----------------------------------------
+# Embeddings: the crosswalk's cached sentence vectors, recomputed in a virtualenv of their own
+# (torch is too heavy for the default one); docs/crosswalk.md
+# ----------------------------------------
+EMBED_VENV := .venv-embed
+
+.PHONY: embeddings
+embeddings: build  ## recompute graph/reference/crosswalk/embeddings.cache from the build (installs torch, ~6 GB)
+	test -x $(EMBED_VENV)/bin/migkg || { $(PYTHON) -m venv $(EMBED_VENV) && $(EMBED_VENV)/bin/pip install --quiet --quiet -e '.[embed]'; }
+	$(EMBED_VENV)/bin/migkg embeddings --build $(BUILD)
+
 .PHONY: bench
 bench: install $(BENCH_STAMP)  ## build, then benchmark against rdflib-endpoint and Oxigraph (~10 min) → bench/results/
 	$(BIN)/python bench/run.py

@@ -1,4 +1,5 @@
-"""The `migkg` command: `migkg build` and `migkg serve`."""
+"""The `migkg` command: `migkg build`, `migkg serve`, and `migkg embeddings` (the crosswalk's cached
+sentence embeddings; needs the optional extra `embed`)."""
 
 from __future__ import annotations
 
@@ -16,12 +17,18 @@ def main(argv: list[str] | None = None) -> int:
         "--output", type=Path, default=None, help="build directory (default: $MIGKG_BUILD_DIR, else build/)"
     )
     build_cmd.add_argument("--sources", type=Path, default=None, help="sources directory with manifest.toml")
+    embed_cmd = commands.add_parser(
+        "embeddings", help="recompute the crosswalk's cached sentence embeddings from a build (extra `embed`)"
+    )
+    embed_cmd.add_argument("--build", type=Path, default=Path("build"), help="the build whose items to embed")
     serve_cmd = commands.add_parser("serve", help="serve the built graph (SPARQL, linked data, REST views)")
     serve_cmd.add_argument("--host", default="127.0.0.1")
     serve_cmd.add_argument("--port", type=int, default=8000)
     args = parser.parse_args(argv)
     if args.command == "build":
         return _build(args)
+    if args.command == "embeddings":
+        return _embeddings(args)
     from migkg.api import serve
 
     serve(host=args.host, port=args.port)
@@ -41,6 +48,24 @@ def _build(args: argparse.Namespace) -> int:
         f"migkg build: {report.counts['triples']} triples, {report.counts['repairs']} repairs, "
         f"{report.counts['warnings']} warnings → {output} (see build-report.md)"
     )
+    return 0
+
+
+def _embeddings(args: argparse.Namespace) -> int:
+    from rdflib import Dataset, Graph
+
+    from migkg import resources
+    from migkg.graph.stages.crosswalk.embeddings import write_cache
+    from migkg.graph.stages.crosswalk.items import load_items
+
+    dataset = Dataset()
+    dataset.parse(args.build / "migkg.nq", format="nquads")
+    graph = Graph()
+    for subject, predicate, value, _ in dataset.quads():
+        graph.add((subject, predicate, value))
+    texts = [text for item in load_items(graph).values() for text in item.texts]
+    count = write_cache(resources.reference_dir() / "crosswalk", texts)
+    print(f"migkg embeddings: {count} texts embedded → graph/reference/crosswalk/embeddings.cache")
     return 0
 
 

@@ -145,3 +145,21 @@ def test_the_sssom_validation_fails_on_a_broken_file(build_dir: Path, tmp_path: 
     broken.write_text(text.replace("\tskos:relatedMatch\t", "\tnowhere:relatedMatch\t", 1), encoding="utf-8")
     with pytest.raises(Exception):  # noqa: B017 - sssom raises its own error types, by version
         validate(parse_sssom_table(broken), fail_on_error=True)
+
+
+def test_every_item_text_has_a_cached_embedding(build_dir: Path):
+    """The vectors `make embeddings` caches match the texts of the real sources: when a text changes,
+    this fails until the cache is recomputed."""
+    counts = json.loads((build_dir / "build-report.json").read_text(encoding="utf-8"))["counts"]
+    assert counts["crosswalk items without a cached embedding"] == 0
+    assert counts["crosswalk model"]["weights"]["semantic"] > 0
+
+
+def test_the_embedding_cache_holds_unit_vectors_of_the_models_size():
+    from migkg.graph.stages.crosswalk.embeddings import DIMENSIONS, load_cache, text_key
+
+    cache = load_cache(resources.reference_dir() / "crosswalk")
+    assert len(cache) > 500
+    for vector in list(cache.values())[:50]:
+        assert len(vector) == DIMENSIONS and abs(sum(x * x for x in vector) - 1) < 0.01
+    assert len(text_key("x")) == 64

@@ -29,6 +29,16 @@ def run_parser(document_id: str) -> tuple[Graph, Notes, dict[URIRef, str]]:
     return graph, extraction.notes, {s.iri: s.text for s in document.renderings}
 
 
+def parse_all() -> tuple[Graph, dict[URIRef, str]]:
+    """Every document's parser output in one graph, with every rendering's text."""
+    union, texts = Graph(), {}
+    for document_id in DOCUMENTS:
+        graph, _, document_texts = run_parser(document_id)
+        union += graph
+        texts.update(document_texts)
+    return union, texts
+
+
 def provenance_mismatches(graph: Graph, texts: dict[URIRef, str]) -> list[str]:
     """Every annotation whose quote is not the source text at its offsets."""
     problems = []

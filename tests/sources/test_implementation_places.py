@@ -11,7 +11,7 @@ Netherlands"; MiGOF's multi-country example, whose heading lists eight countries
 adds the Netherlands to a comparative study."""
 
 import pytest
-from conftest import DOCUMENTS, REGISTRY, run_parser, violations
+from conftest import DOCUMENTS, REGISTRY, parse_all, violations
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
@@ -21,7 +21,6 @@ from migkg.graph.core.report import BuildReport
 from migkg.graph.stages import link
 from migkg.graph.stages.implementation import implementation_places
 
-DOCUMENT_IDS = ("gcm-booklet", "migof-toolbox", "gfmd-2017-rt32", "nua-table")
 BOOKLET = DOCUMENTS["gcm-booklet"].renderings[0].text
 TOOLBOX = DOCUMENTS["migof-toolbox"].renderings[0].text
 
@@ -30,11 +29,7 @@ TOOLBOX = DOCUMENTS["migof-toolbox"].renderings[0].text
 def located():
     """The documents' graphs with the link stage's mentions, the implementation stage's output,
     the texts and the report."""
-    union, texts = Graph(), {}
-    for document in DOCUMENT_IDS:
-        graph, _, document_texts = run_parser(document)
-        union += graph
-        texts.update(document_texts)
+    union, texts = parse_all()
     report = BuildReport()
     linked = union + link.link_mentions(union, texts, REGISTRY, report)
     places = implementation_places(linked, texts, report)

@@ -18,7 +18,7 @@ pact, "Palgrave Macmillan UK" a publisher."""
 import re
 
 import pytest
-from conftest import REGISTRY, run_parser
+from conftest import REGISTRY, parse_all
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
@@ -29,17 +29,11 @@ from migkg.graph.core.report import BuildReport
 from migkg.graph.core.text import names_pattern
 from migkg.graph.stages import link
 
-DOCUMENT_IDS = ("gcm-booklet", "migof-toolbox", "gfmd-2017-rt32", "nua-table")
-
 
 @pytest.fixture(scope="module")
 def linked():
     """The union of the documents' graphs, the link stage's graph, its report and the texts."""
-    union, texts = Graph(), {}
-    for document in DOCUMENT_IDS:
-        graph, _, document_texts = run_parser(document)
-        union += graph
-        texts.update(document_texts)
+    union, texts = parse_all()
     report = BuildReport()
     links = link.link_mentions(union, texts, REGISTRY, report)
     return union, links, report, texts

@@ -37,7 +37,7 @@ import re
 from collections import Counter
 
 import pytest
-from conftest import DOCUMENTS, REGISTRY, run_parser
+from conftest import DOCUMENTS, REGISTRY, parse_all
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
@@ -48,18 +48,13 @@ from migkg.graph.core.provenance import extracted_spans
 from migkg.graph.core.report import BuildReport
 from migkg.graph.stages import crosslinks, link
 
-DOCUMENT_IDS = ("gcm-booklet", "migof-toolbox", "gfmd-2017-rt32", "nua-table")
 SPELLINGS = load_framework_names(resources.reference_dir())
 
 
 @pytest.fixture(scope="module")
 def linked():
     """The documents' graphs with the link stage's and the crosslinks' output, and the texts."""
-    union, texts = Graph(), {}
-    for document in DOCUMENT_IDS:
-        graph, _, document_texts = run_parser(document)
-        union += graph
-        texts.update(document_texts)
+    union, texts = parse_all()
     mentions = link.link_mentions(union, texts, REGISTRY, BuildReport())
     frameworks = crosslinks.link_documents(union + mentions, list(DOCUMENTS.values()), SPELLINGS, BuildReport())
     return union, union + mentions + frameworks, texts

@@ -19,6 +19,7 @@ from rdflib import Graph, URIRef
 
 from migkg.graph.core.namespaces import OA
 from migkg.graph.core.report import BuildReport
+from migkg.graph.stages.crosswalk.embeddings import item_vector, load_cache
 from migkg.graph.stages.crosswalk.evaluation import JudgementError, held_out_figures, load_judgements
 from migkg.graph.stages.crosswalk.features import FEATURES, features
 from migkg.graph.stages.crosswalk.items import Item, PairTypes, load_items, load_pair_types, load_signals
@@ -43,12 +44,13 @@ def crosswalk(graph: Graph, reference_dir: Path, mapping_set_id: str, report: Bu
     directory = reference_dir / "crosswalk"
     pair_types = load_pair_types(directory)
     items = load_items(graph)
-    scored, kinds = _candidates(items, pair_types, graph, directory)
+    scored, kinds = _candidates(items, pair_types, graph, directory, report)
     judgements = load_judgements(directory)
     unscored = [j for j in judgements if (j.subject, j.object) not in scored]
     if unscored:
         raise JudgementError(f"{len(unscored)} judged pairs are not pairs the crosswalk compares, e.g. {unscored[0]}")
-    model = fit([(scored[(j.subject, j.object)], j.is_link) for j in judgements if j.split == "tuning"])
+    tuning = [j for j in judgements if j.split == "tuning"]
+    model = fit([(scored[(j.subject, j.object)], j.is_link, kinds[(j.subject, j.object)]) for j in tuning])
     confidence = {pair: model.confidence(values) for pair, values in scored.items()}
     stated = _stated(graph)
     mappings = stated + _computed(items, scored, kinds, confidence, model, pair_types, graph, stated)
@@ -56,16 +58,20 @@ def crosswalk(graph: Graph, reference_dir: Path, mapping_set_id: str, report: Bu
         "weights": {name: round(w, 3) for name, w in zip(FEATURES, model.weights, strict=True)},
         "bias": round(model.bias, 3),
         "threshold": model.threshold,
+        "thresholds": model.thresholds,
     }
-    report.counts["crosswalk held-out"] = held_out_figures(judgements, confidence, model.threshold, kinds)
+    report.counts["crosswalk held-out"] = held_out_figures(judgements, confidence, model, kinds)
     report.counts["crosswalk mappings"] = {"stated": len(stated), "computed": len(mappings) - len(stated)}
     labels = {iri: item.label for iri, item in items.items()}
     return Crosswalk(to_rdf(mappings, labels), to_sssom(mappings, labels, mapping_set_id))
 
 
-def _candidates(items: dict[URIRef, Item], pair_types: PairTypes, graph: Graph, directory: Path):
+def _candidates(items: dict[URIRef, Item], pair_types: PairTypes, graph: Graph, directory: Path, report: BuildReport):
     """The features of every pair the crosswalk compares, and each pair's type."""
     tfidf = TfIdf({iri: item.text for iri, item in items.items()}, load_stopwords(directory))
+    cache = load_cache(directory)
+    vectors = {iri: item_vector(item.texts, cache) for iri, item in items.items()}
+    report.counts["crosswalk items without a cached embedding"] = sum(1 for v in vectors.values() if v is None)
     signals = load_signals(graph)
     by_kind: dict[str, list[Item]] = defaultdict(list)
     for item in items.values():
@@ -73,7 +79,7 @@ def _candidates(items: dict[URIRef, Item], pair_types: PairTypes, graph: Graph, 
     scored, kinds = {}, {}
     for subject in items.values():
         for object_kind in pair_types.pairs.get(subject.kind, ()):
-            for object_, values in features(subject, by_kind[object_kind], items, tfidf, signals).items():
+            for object_, values in features(subject, by_kind[object_kind], items, tfidf, vectors, signals).items():
                 scored[(subject.iri, object_)] = values
                 kinds[(subject.iri, object_)] = f"{subject.kind}-{object_kind}"
     return scored, kinds
@@ -108,7 +114,7 @@ def _computed(
     taken = {(m.subject, m.object) for m in stated}
     ranked: dict[tuple[URIRef, str], list[tuple[float, str, URIRef]]] = defaultdict(list)
     for (subject, object_), value in confidence.items():
-        if value >= model.threshold and (subject, object_) not in taken:
+        if value >= model.threshold_for(kinds[(subject, object_)]) and (subject, object_) not in taken:
             ranked[(subject, kinds[(subject, object_)])].append((-value, str(object_), object_))
     mappings = []
     for (subject, _), candidates in sorted(ranked.items()):

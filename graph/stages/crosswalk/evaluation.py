@@ -11,6 +11,7 @@ from pathlib import Path
 from rdflib import URIRef
 
 from migkg.graph.core.namespaces import ID
+from migkg.graph.stages.crosswalk.model import Model
 
 RELATIONS = ("closeMatch", "narrowMatch", "broadMatch", "relatedMatch", "none")
 SPLITS = ("tuning", "held-out")
@@ -46,18 +47,18 @@ def load_judgements(directory: Path) -> list[Judgement]:
 def held_out_figures(
     judgements: list[Judgement],
     confidence: dict[tuple[URIRef, URIRef], float],
-    threshold: float,
+    model: Model,
     pair_type: dict[tuple[URIRef, URIRef], str],
 ) -> dict[str, dict[str, float]]:
     """Per pair type, on the held-out judgements: precision, recall, F1 of the pairs at or above
-    the threshold, and recall@5 (a judged link among the subject's five most confident objects of
+    the model's threshold for the type, and recall@5 (a judged link among the subject's five most confident objects of
     that kind)."""
     figures = {}
     held_out = [j for j in judgements if j.split == "held-out" and (j.subject, j.object) in confidence]
     top_five = _top_five(confidence, pair_type, {j.subject for j in held_out})
     for kind in sorted({pair_type[(j.subject, j.object)] for j in held_out}):
         mine = [j for j in held_out if pair_type[(j.subject, j.object)] == kind]
-        kept = [j for j in mine if confidence[(j.subject, j.object)] >= threshold]
+        kept = [j for j in mine if confidence[(j.subject, j.object)] >= model.threshold_for(kind)]
         links = [j for j in mine if j.is_link]
         hits = sum(1 for j in kept if j.is_link)
         precision = hits / len(kept) if kept else 0.0

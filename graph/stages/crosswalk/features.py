@@ -1,15 +1,16 @@
 """What a candidate mapping is scored on: lexical similarity of the two items' texts (as is, and
-relative to the subject's best match of the same kind), the SDG targets and actors they share,
-and how similar the items they belong to are."""
+relative to the subject's best match of the same kind), the cosine of their sentence embeddings,
+the SDG targets and actors they share, and how similar the items they belong to are."""
 
 from __future__ import annotations
 
 from rdflib import URIRef
 
+from migkg.graph.stages.crosswalk.embeddings import cosine
 from migkg.graph.stages.crosswalk.items import Item
 from migkg.graph.stages.crosswalk.lexical import TfIdf
 
-FEATURES = ("lexical", "lexical_relative", "shared_targets", "shared_actors", "parents_lexical")
+FEATURES = ("lexical", "lexical_relative", "semantic", "shared_targets", "shared_actors", "parents_lexical")
 
 
 def features(
@@ -17,6 +18,7 @@ def features(
     objects: list[Item],
     items: dict[URIRef, Item],
     tfidf: TfIdf,
+    vectors: dict[URIRef, tuple[float, ...] | None],
     signals: dict[str, dict[URIRef, frozenset[URIRef]]],
 ) -> dict[URIRef, dict[str, float]]:
     """The features of the subject against each of ``objects`` (all of one kind)."""
@@ -27,6 +29,7 @@ def features(
         o.iri: {
             "lexical": lexical[o.iri],
             "lexical_relative": lexical[o.iri] / best,
+            "semantic": cosine(vectors.get(subject.iri), vectors.get(o.iri)),
             "shared_targets": _shared(signals.get("target", {}), subject.iri, o.iri, o.kind == "target"),
             "shared_actors": _shared(signals.get("actor", {}), subject.iri, o.iri, False),
             "parents_lexical": parents.get(o.iri, 0.0),

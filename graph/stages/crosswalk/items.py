@@ -21,7 +21,11 @@ class Item:
     kind: str
     label: str
     parent: URIRef | None
-    text: str
+    texts: tuple[str, ...]  # its own texts, sorted
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.texts)
 
 
 @dataclass(frozen=True)
@@ -30,9 +34,6 @@ class PairTypes:
 
     level: dict[str, int]
     pairs: dict[str, tuple[str, ...]]
-
-    def name(self, subject: Item, object_: Item) -> str:
-        return f"{subject.kind}-{object_.kind}"
 
 
 def load_pair_types(directory: Path) -> PairTypes:
@@ -48,7 +49,7 @@ def load_items(graph: Graph) -> dict[URIRef, Item]:
         facts[row.item] = (str(row.kind), str(row.label), row.parent)
         texts[row.item].add(str(row.text))
     return {
-        iri: Item(iri, kind, label, parent, " ".join(sorted(texts[iri])))
+        iri: Item(iri, kind, label, parent, tuple(sorted(texts[iri])))
         for iri, (kind, label, parent) in sorted(facts.items())
     }
 

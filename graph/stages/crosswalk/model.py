@@ -1,8 +1,9 @@
 """One confidence from the features: a logistic regression fitted on the tuning half of the
 evaluation set (a judged link is 1, `none` 0), so that the confidence reads as the probability that
 a reader would judge the pair a link; and the threshold above which a candidate becomes a mapping:
-the one with the best F0.5 on the tuning half (precision counts twice recall: a wrong link is worse
-than a missing one)."""
+for each pair type the tuning half judges, the one with the best F0.5 on its tuning pairs
+(precision counts twice recall: a wrong link is worse than a missing one); for the others, the one
+with the best F0.5 on all tuning pairs."""
 
 from __future__ import annotations
 
@@ -20,17 +21,22 @@ BETA = 0.5
 class Model:
     weights: tuple[float, ...]
     bias: float
-    threshold: float
+    threshold: float  # for a pair type the tuning half does not judge
+    thresholds: dict[str, float]  # per pair type it does
+
+    def threshold_for(self, pair_type: str) -> float:
+        return self.thresholds.get(pair_type, self.threshold)
 
     def confidence(self, values: dict[str, float]) -> float:
         return _sigmoid(self.bias + sum(w * values[name] for w, name in zip(self.weights, FEATURES, strict=True)))
 
 
-def fit(examples: list[tuple[dict[str, float], bool]]) -> Model:
-    """Newton's method on the penalised log loss, from zero (deterministic)."""
-    if len({label for _, label in examples}) < 2:
+def fit(examples: list[tuple[dict[str, float], bool, str]]) -> Model:
+    """Newton's method on the penalised log loss, from zero (deterministic); ``examples`` are
+    (features, judged a link, pair type)."""
+    if len({label for _, label, _ in examples}) < 2:
         raise ValueError("the tuning half needs judged links and judged non-links")
-    rows = [([1.0] + [values[name] for name in FEATURES], 1.0 if label else 0.0) for values, label in examples]
+    rows = [([1.0] + [values[name] for name in FEATURES], 1.0 if label else 0.0) for values, label, _ in examples]
     size = len(FEATURES) + 1
     theta = [0.0] * size
     for _ in range(NEWTON_STEPS):
@@ -43,8 +49,13 @@ def fit(examples: list[tuple[dict[str, float], bool]]) -> Model:
                 for j in range(size):
                     hessian[i][j] += p * (1 - p) * x[i] * x[j]
         theta = [t - s for t, s in zip(theta, _solve(hessian, gradient), strict=True)]
-    model = Model(tuple(theta[1:]), theta[0], 0.5)
-    return Model(model.weights, model.bias, _best_threshold(model, examples))
+    model = Model(tuple(theta[1:]), theta[0], 0.5, {})
+    scored = [(model.confidence(values), label, kind) for values, label, kind in examples]
+    thresholds = {
+        kind: _best_threshold([(c, label) for c, label, k in scored if k == kind])
+        for kind in sorted({kind for _, label, kind in scored if label})
+    }
+    return Model(model.weights, model.bias, _best_threshold([(c, label) for c, label, _ in scored]), thresholds)
 
 
 def _sigmoid(z: float) -> float:
@@ -68,8 +79,7 @@ def _solve(matrix: list[list[float]], vector: list[float]) -> list[float]:
     return solution
 
 
-def _best_threshold(model: Model, examples: list[tuple[dict[str, float], bool]]) -> float:
-    scored = [(model.confidence(values), label) for values, label in examples]
+def _best_threshold(scored: list[tuple[float, bool]]) -> float:
     return max((step / 100 for step in range(5, 96)), key=lambda t: (_f_beta(scored, t), t))
 
 
