@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph, URIRef
+from rdflib.namespace import SKOS
 
 from migkg.graph.core.namespaces import OA
 from migkg.graph.core.report import BuildReport
@@ -24,7 +25,7 @@ from migkg.graph.stages.crosswalk.evaluation import JudgementError, held_out_fig
 from migkg.graph.stages.crosswalk.features import FEATURES, features
 from migkg.graph.stages.crosswalk.items import Item, PairTypes, load_items, load_pair_types, load_signals
 from migkg.graph.stages.crosswalk.lexical import TfIdf, load_stopwords
-from migkg.graph.stages.crosswalk.mappings import COMPUTED, RELATIONS, STATED, Mapping, to_rdf, to_sssom
+from migkg.graph.stages.crosswalk.mappings import COMPUTED, STATED, Mapping, to_rdf, to_sssom
 from migkg.graph.stages.crosswalk.model import Model, fit
 from migkg.queries import load_query
 
@@ -96,7 +97,7 @@ def _stated(graph: Graph) -> list[Mapping]:
     return [
         Mapping(
             s,
-            RELATIONS["relatedMatch"],
+            SKOS.relatedMatch,
             o,
             STATED,
             1.0,
@@ -140,10 +141,10 @@ def _relation(subject: Item, object_: Item, pair_types: PairTypes) -> URIRef:
     """Across granularity the finer item is the narrower; at the same granularity, related."""
     mine, theirs = pair_types.level[subject.kind], pair_types.level[object_.kind]
     if mine < theirs:
-        return RELATIONS["narrowMatch"]
+        return SKOS.narrowMatch
     if mine > theirs:
-        return RELATIONS["broadMatch"]
-    return RELATIONS["relatedMatch"]
+        return SKOS.broadMatch
+    return SKOS.relatedMatch
 
 
 def _provenance(graph: Graph, iri: URIRef) -> URIRef | None:

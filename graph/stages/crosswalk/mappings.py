@@ -7,7 +7,7 @@ import hashlib
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS, XSD
+from rdflib.namespace import RDF, RDFS, XSD
 
 from migkg.graph.core.namespaces import ID, MIG, PREFIX_IRIS, SEMAPV, curie
 
@@ -106,11 +106,5 @@ def _label(iri: URIRef, labels: dict[URIRef, str]) -> str:
     return labels.get(iri, str(iri))
 
 
-RELATIONS = {
-    "closeMatch": SKOS.closeMatch,
-    "narrowMatch": SKOS.narrowMatch,
-    "broadMatch": SKOS.broadMatch,
-    "relatedMatch": SKOS.relatedMatch,
-}
 STATED = SEMAPV.ManualMappingCuration
 COMPUTED = SEMAPV.CompositeMatching
