@@ -44,11 +44,12 @@ _CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 # grammar reads differently makes the text unparsable as a query and as an update alike.
 # Possessive quantifiers: no backtracking, so the match is linear in the text's length.
 _IRI = r"<[^<>\"{}|^`\\\x00-\x20]*>"
-_QUERY_FORM_FIRST = re.compile(
-    rf"(?:[ \t\r\n]++|#[^\n\r]*+|BASE[ \t\r\n]*+{_IRI}|PREFIX[ \t\r\n]*+(?:[^\W\d_][\w.-]*+)?:[ \t\r\n]*+{_IRI})*+"
-    r"(?:SELECT|CONSTRUCT|DESCRIBE|ASK)\b",
-    re.IGNORECASE,
+_PROLOGUE = (
+    rf"(?:[ \t\r\n]++|#[^\n\r]*+|BASE[ \t\r\n]*+{_IRI}"
+    rf"|PREFIX[ \t\r\n]*+(?:[^\W\d_][\w.-]*+)?:[ \t\r\n]*+{_IRI})*+"
 )
+PROLOGUE = re.compile(_PROLOGUE, re.IGNORECASE)
+_QUERY_FORM_FIRST = re.compile(rf"{_PROLOGUE}(?:SELECT|CONSTRUCT|DESCRIBE|ASK)\b", re.IGNORECASE)
 _NEEDS_PARSER = re.compile(r"service|from|\\u", re.IGNORECASE)  # ignoring case, "\\u" finds "\\U" too
 _CACHED_VERDICTS = 256
 

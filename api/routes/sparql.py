@@ -12,6 +12,7 @@ from migkg.api.problems import error_for
 from migkg.api.protocol import ProtocolRequest, read_get, read_post
 from migkg.api.querying import user_query
 from migkg.api.responses import rdf_response
+from migkg.api.search_service import rewrite_search_calls, search_calls
 from migkg.api.state import AppState
 from migkg.api.ui import yasgui_page
 
@@ -49,7 +50,10 @@ async def _answer(request: Request, state: AppState, operation: ProtocolRequest)
     if not operation.query.strip():
         return error_for(request, 400, "Empty query.")
     try:
-        checked = check_query(operation.query, settings.base_iri, frozenset(settings.service_allowlist))
+        text = operation.query
+        if calls := search_calls(text):  # answered here: the guard then checks a text without them
+            text = rewrite_search_calls(text, calls, settings.base_iri, state.search_index())
+        checked = check_query(text, settings.base_iri, frozenset(settings.service_allowlist))
     except QueryRefused as refused:
         return error_for(request, refused.status, str(refused))
     # Checked here rather than as the route's dependency: /sparql also answers without a build
