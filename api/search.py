@@ -27,6 +27,7 @@ MAX_QUERY_LENGTH = 200  # characters
 MAX_LIMIT = 1000
 MAX_OFFSET = 1_000_000
 SNIPPET_TOKENS = 24
+SEMANTIC_SNIPPET = 200  # characters of a semantic hit's text shown (no word matched, so its opening)
 LABEL_WEIGHT, TEXT_WEIGHT = 10.0, 1.0
 MAX_COMPLETIONS = 64  # unstemmed words the last word may complete to
 MIN_COMPLETED = 4  # shorter last words are only matched as stem prefixes (Porter keeps them whole)
@@ -74,6 +75,13 @@ ORDER BY related.rank
 LIMIT ?
 """
 
+_OF_TYPES = "SELECT DISTINCT resource FROM resource_type WHERE type IN (SELECT value FROM json_each(?))"
+_HIT_SQL = """
+SELECT resource.iri, resource.label, resource.types, resource.document, search.text
+FROM resource JOIN search ON search.rowid = resource.id
+WHERE resource.id = ?
+"""
+
 # A quoted phrase (maybe unclosed at the end), or a run of anything but spaces and quotes.
 _ITEM = re.compile(r'"([^"]*)("?)|([^\s"]+)')
 _WORD = re.compile(r"[^\W_]+")
@@ -95,7 +103,7 @@ class SearchHit:
     types: list[str]  # mig: class local names, sorted
     document: str | None  # the document the resource was extracted from
     snippet: str  # an HTML fragment: the source text escaped, matches in <mark>…</mark>
-    score: float  # BM25 relevance (higher is better)
+    score: float  # BM25 relevance, or the cosine of the sentence vectors (higher is better)
 
 
 @dataclass(frozen=True)
@@ -132,6 +140,7 @@ class SearchIndex:
         self._lock = threading.Lock()
         self._types = [t for (t,) in self._connection.execute("SELECT DISTINCT type FROM resource_type ORDER BY type")]
         self._by_folded_type = {t.casefold(): t for t in self._types}
+        self._vectors = None  # (row ids, matrix): read at the first semantic search
 
     def close(self) -> None:
         self._connection.close()
@@ -143,10 +152,7 @@ class SearchIndex:
     def search(self, q: str, types: list[str] | None = None, limit: int = 20, offset: int = 0) -> SearchPage:
         match = fts_query(q)
         type_filter = self._type_filter(types)
-        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
-            raise SearchQueryInvalid(f"limit must be an integer from 1 to {MAX_LIMIT}", "limit")
-        if isinstance(offset, bool) or not isinstance(offset, int) or not 0 <= offset <= MAX_OFFSET:
-            raise SearchQueryInvalid(f"offset must be an integer from 0 to {MAX_OFFSET}", "offset")
+        _check_page(limit, offset)
         parameters = {
             "head": match.head,
             "prefix": match.prefix,
@@ -165,6 +171,41 @@ class SearchIndex:
             for iri, label, types, document, score, text, label_snippet in rows[:limit]
         ]
         return SearchPage(items=items, has_more=len(rows) > limit)
+
+    def has_vectors(self) -> bool:
+        """Whether the build cached a sentence vector for its resources (semantic search)."""
+        with self._lock:
+            return self._connection.execute("SELECT EXISTS (SELECT 1 FROM vector)").fetchone()[0] == 1
+
+    def semantic_search(
+        self, vector: list[float], types: list[str] | None = None, limit: int = 20, offset: int = 0
+    ) -> SearchPage:
+        """The resources whose sentence vectors are nearest the query's (cosine, best first).
+
+        Needs NumPy, which comes with the optional extra `embed` (the model that embeds the query)."""
+        import numpy
+
+        type_filter = self._type_filter(types)
+        _check_page(limit, offset)
+        with self._lock:
+            if self._vectors is None:
+                rows = self._connection.execute("SELECT resource, value FROM vector ORDER BY resource").fetchall()
+                matrix = numpy.frombuffer(b"".join(value for _, value in rows), dtype="<f2").reshape(len(rows), -1)
+                self._vectors = (numpy.array([n for n, _ in rows]), matrix.astype(numpy.float32))
+            of_types = [] if type_filter is None else self._connection.execute(_OF_TYPES, (type_filter,)).fetchall()
+            wanted = None if type_filter is None else {n for (n,) in of_types}
+        ids, matrix = self._vectors
+        scores = matrix @ numpy.asarray(vector, dtype=numpy.float32)
+        order = [i for i in numpy.argsort(-scores, kind="stable") if wanted is None or int(ids[i]) in wanted]
+        page = order[offset : offset + limit + 1]
+        with self._lock:
+            items = [self._semantic_hit(int(ids[i]), float(scores[i])) for i in page[:limit]]
+        return SearchPage(items=items, has_more=len(page) > limit)
+
+    def _semantic_hit(self, resource: int, score: float) -> SearchHit:
+        iri, label, types, document, text = self._connection.execute(_HIT_SQL, (resource,)).fetchone()
+        opening = text if len(text) <= SEMANTIC_SNIPPET else text[:SEMANTIC_SNIPPET].rsplit(" ", 1)[0] + "…"
+        return SearchHit(iri, label, types.split(), document, html.escape(opening or label), round(score, 4))
 
     def label(self, iri: str) -> str | None:
         """The display label of an indexed resource; None if the index does not hold it."""
@@ -190,6 +231,13 @@ class SearchIndex:
                 raise SearchQueryInvalid(f"unknown type {name[:60]!r}; known types: {', '.join(self._types)}", "type")
             names.append(known)
         return json.dumps(sorted(set(names))) if names else None
+
+
+def _check_page(limit: int, offset: int) -> None:
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+        raise SearchQueryInvalid(f"limit must be an integer from 1 to {MAX_LIMIT}", "limit")
+    if isinstance(offset, bool) or not isinstance(offset, int) or not 0 <= offset <= MAX_OFFSET:
+        raise SearchQueryInvalid(f"offset must be an integer from 0 to {MAX_OFFSET}", "offset")
 
 
 def fts_query(q: str) -> _Match:

@@ -10,6 +10,7 @@ from migkg import resources
 from migkg.api.buildinfo import BuildInfo
 from migkg.api.description import ExampleQuery
 from migkg.api.search import SearchIndex
+from migkg.api.semantic import QueryEncoder
 from migkg.api.settings import Settings
 from migkg.api.store import QueryStore
 
@@ -30,6 +31,7 @@ class AppState:
     store: QueryStore | None = None  # None: no build yet, routes that need one answer 503
     build_info: BuildInfo | None = None
     search: SearchIndex | None = None  # None: no search index in the build
+    encoder: QueryEncoder | None = None  # None: no sentence model installed, search is lexical only
     graphs: list[str] = field(default_factory=list)
     examples: list[ExampleQuery] = field(default_factory=list)
     templates: Jinja2Templates = TEMPLATES

@@ -22,6 +22,7 @@ from migkg.graph.parsers import PARSERS, Parser
 from migkg.graph.stages import checks, crosslinks, link, publish, reason, sdg, search_index, validate, void
 from migkg.graph.stages.citations import link_citations
 from migkg.graph.stages.crosswalk import SSSOM_FILE, JudgementError, crosswalk
+from migkg.graph.stages.crosswalk.embeddings import load_cache
 from migkg.graph.stages.crosswalk.lexical import load_stopwords
 from migkg.graph.stages.implementation import implementation_places
 
@@ -130,8 +131,12 @@ def _run(staging: Path, sources_dir: Path, report: BuildReport, progress: Progre
         failures = checks.run_checks(store, checks.load_checks())
         if failures:
             raise BuildError(checks.describe(failures))
-        stopwords = load_stopwords(resources.reference_dir() / "crosswalk")
-        report.counts["search_index_resources"] = search_index.write(staging, store, stopwords, out=progress.out)
+        reference = resources.reference_dir() / "crosswalk"
+        indexed, without_vector = search_index.write(
+            staging, store, load_stopwords(reference), load_cache(reference), out=progress.out
+        )
+        report.counts["search_index_resources"] = indexed
+        report.counts["search_index_without_vector"] = without_vector
         publish.write_text(staging, SSSOM_FILE, mapped.sssom)
         del store  # release the store's lock before the build directory is swapped in
     outcome = validation()

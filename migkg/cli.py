@@ -1,5 +1,5 @@
-"""The `migkg` command: `migkg build`, `migkg serve`, and `migkg embeddings` (the crosswalk's cached
-sentence embeddings; needs the optional extra `embed`)."""
+"""The `migkg` command: `migkg build`, `migkg serve`, and `migkg embeddings` (the cached sentence
+embeddings of the crosswalk's items and of the search index's resources; needs the optional extra `embed`)."""
 
 from __future__ import annotations
 
@@ -52,11 +52,13 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _embeddings(args: argparse.Namespace) -> int:
+    import pyoxigraph
     from rdflib import Dataset, Graph
 
     from migkg import resources
     from migkg.graph.stages.crosswalk.embeddings import write_cache
     from migkg.graph.stages.crosswalk.items import load_items
+    from migkg.graph.stages.search_index import documents, semantic_text
 
     dataset = Dataset()
     dataset.parse(args.build / "migkg.nq", format="nquads")
@@ -64,8 +66,9 @@ def _embeddings(args: argparse.Namespace) -> int:
     for subject, predicate, value, _ in dataset.quads():
         graph.add((subject, predicate, value))
     texts = [text for item in load_items(graph).values() for text in item.texts]
-    count = write_cache(resources.reference_dir() / "crosswalk", texts)
-    print(f"migkg embeddings: {count} texts embedded → graph/reference/crosswalk/embeddings.cache")
+    texts += [semantic_text(document) for document in documents(pyoxigraph.Store.read_only(str(args.build / "store")))]
+    count, embedded = write_cache(resources.reference_dir() / "crosswalk", texts)
+    print(f"migkg embeddings: {count} vectors ({embedded} newly embedded) → graph/reference/crosswalk/embeddings.cache")
     return 0
 
 

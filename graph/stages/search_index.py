@@ -15,6 +15,8 @@ over `unicode61` with diacritics removed. Beside it:
 - `related`: each resource's nearest neighbours ("more like this", `/api/related/{key}`): the
   resources whose labels and texts are most alike by TF-IDF cosine over word stems (the
   crosswalk's `lexical.TfIdf`), best first;
+- `vector`: each resource's sentence vector (the model of the crosswalk's embeddings, read from
+  the same cache, keyed by the checksum of `semantic_text`), for `/api/search?mode=semantic`;
 - `meta`: the schema version and the number of resources.
 """
 
@@ -30,11 +32,12 @@ from pathlib import Path
 
 import pyoxigraph
 
+from migkg.graph.stages.crosswalk.embeddings import pack, text_key
 from migkg.graph.stages.crosswalk.lexical import TfIdf
 from migkg.queries import load_query
 
 FILE_NAME = "search.sqlite"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 RELATED_PER_RESOURCE = 10
 RELATED_MIN_SCORE = 0.1  # below this, two texts share little more than a word or two
 TOKENIZER = "porter unicode61 remove_diacritics 2"
@@ -66,6 +69,10 @@ CREATE TABLE related (
   score REAL NOT NULL,         -- TF-IDF cosine, 0–1
   PRIMARY KEY (resource, rank)
 ) WITHOUT ROWID;
+CREATE TABLE vector (
+  resource INTEGER PRIMARY KEY REFERENCES resource (id),
+  value BLOB NOT NULL          -- the unit vector, little-endian float16
+);
 CREATE VIRTUAL TABLE search USING fts5(label, text, tokenize = '{TOKENIZER}');
 """
 
@@ -106,12 +113,27 @@ def documents(store: pyoxigraph.Store) -> list[Document]:
     return [found[iri] for iri in sorted(found)]
 
 
-def write(directory: Path, store: pyoxigraph.Store, stopwords: frozenset[str], out=sys.stderr) -> int:
-    """Write `directory/search.sqlite` from the build's store; returns the number of resources
-    indexed. The file is written under a temporary name and renamed when complete."""
+def semantic_text(document: Document) -> str:
+    """What the sentence model reads for a resource: its label, then its texts (it keeps the first
+    256 word pieces)."""
+    return SEPARATOR.join([document.label, *document.texts])
+
+
+def write(
+    directory: Path,
+    store: pyoxigraph.Store,
+    stopwords: frozenset[str],
+    vectors: dict[str, tuple[float, ...]],
+    out=sys.stderr,
+) -> tuple[int, int]:
+    """Write `directory/search.sqlite` from the build's store and the cached sentence vectors;
+    returns the number of resources indexed and of those without a vector. The file is written
+    under a temporary name and renamed when complete."""
     started = time.perf_counter()
     rows = documents(store)
     neighbours = related(rows, stopwords)
+    sentence_vectors = [(n, vectors.get(text_key(semantic_text(r)))) for n, r in enumerate(rows, 1)]
+    without_vector = sum(vector is None for _, vector in sentence_vectors)
     target = directory / FILE_NAME
     partial = directory / f"{FILE_NAME}.partial"
     partial.unlink(missing_ok=True)
@@ -123,18 +145,23 @@ def write(directory: Path, store: pyoxigraph.Store, stopwords: frozenset[str], o
         _create(connection)
         _fill(connection, rows)
         connection.executemany("INSERT INTO related (resource, rank, other, score) VALUES (?, ?, ?, ?)", neighbours)
+        connection.executemany(
+            "INSERT INTO vector (resource, value) VALUES (?, ?)",
+            [(n, pack(vector)) for n, vector in sentence_vectors if vector is not None],
+        )
         connection.execute("COMMIT")
         connection.execute("INSERT INTO search (search) VALUES ('optimize')")
         connection.execute("VACUUM")
     finally:
         connection.close()
     os.replace(partial, target)
+    missing = f", {without_vector} without a cached sentence vector (`make embeddings`)" if without_vector else ""
     print(
-        f"      search index: {len(rows)} resources → {FILE_NAME} in {time.perf_counter() - started:.2f} s",
+        f"      search index: {len(rows)} resources{missing} → {FILE_NAME} in {time.perf_counter() - started:.2f} s",
         file=out,
         flush=True,
     )
-    return len(rows)
+    return len(rows), without_vector
 
 
 def related(rows: list[Document], stopwords: frozenset[str]) -> list[tuple[int, int, int, float]]:

@@ -4,6 +4,7 @@ against the real build. Expected values are the documents' own words."""
 from __future__ import annotations
 
 import io
+import json
 import re
 import sqlite3
 
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 from migkg import resources
 from migkg.api.search import MAX_QUERY_LENGTH, SearchIndex, SearchQueryInvalid, fts_query
 from migkg.graph.stages import search_index
+from migkg.graph.stages.crosswalk.embeddings import DIMENSIONS, load_cache
 from migkg.graph.stages.crosswalk.lexical import load_stopwords
 
 ID = "https://w3id.org/migkg/id/"
@@ -52,10 +54,21 @@ def test_the_build_writes_the_index_and_no_partial_file(build_dir):
 
 def test_the_same_store_gives_a_byte_identical_index(build_dir, tmp_path):
     progress = io.StringIO()
-    stopwords = load_stopwords(resources.reference_dir() / "crosswalk")
-    count = search_index.write(tmp_path, pyoxigraph.Store.read_only(str(build_dir / "store")), stopwords, out=progress)
+    reference = resources.reference_dir() / "crosswalk"
+    store = pyoxigraph.Store.read_only(str(build_dir / "store"))
+    count, _ = search_index.write(tmp_path, store, load_stopwords(reference), load_cache(reference), out=progress)
     assert (tmp_path / "search.sqlite").read_bytes() == (build_dir / "search.sqlite").read_bytes()
     assert f"search index: {count} resources" in progress.getvalue()
+
+
+def test_every_resource_has_a_cached_sentence_vector(build_dir, database):
+    """The vectors `make embeddings` caches match the resources' texts: when a text changes, this
+    fails until the cache is recomputed."""
+    report = json.loads((build_dir / "build-report.json").read_text(encoding="utf-8"))
+    assert report["counts"]["search_index_without_vector"] == 0
+    assert database.execute("SELECT count(*) FROM vector").fetchone()[0] == report["counts"]["search_index_resources"]
+    length = database.execute("SELECT DISTINCT length(value) FROM vector").fetchall()
+    assert length == [(2 * DIMENSIONS,)]
 
 
 def test_every_resource_is_indexed_once(select, database):

