@@ -98,11 +98,14 @@ class Column:
     property: str | None  # CURIE or IRI for the JSON-LD context; None: not in the context
     required: bool  # False: the query may leave it unbound (OPTIONAL)
 
-    def value(self, term: dict[str, str] | None) -> Any:
-        """A SPARQL JSON term as the column's JSON value."""
+    def value(self, term: dict[str, str] | None, languages: bool = False) -> Any:
+        """A SPARQL JSON term as the column's JSON value; with ``languages``, a text with a language
+        tag is a JSON-LD value object, so that JSON-LD states the literal the graph holds."""
         if term is None:
             return None
         text = term["value"]
+        if languages and "xml:lang" in term:
+            return {"@value": text, "@language": term["xml:lang"]}
         if self.type == "integer":
             return int(text)
         if self.type == "decimal":
@@ -345,6 +348,9 @@ def _camel(name: str) -> str:
 def jsonld_context(view: View) -> dict[str, Any]:
     """The plain JSON made JSON-LD: `id` is @id, `items` is @graph, every column with a property a term.
 
+    A text with a language tag is answered as a value object (`fetch_page`'s ``languages``), not
+    through a term's @language: a column may hold texts in several languages, or none.
+
     Each part's columns get a context scoped to the part's key (JSON-LD 1.1), so a part may use
     a column name, such as `title`, for another property than the main row does.
     """
@@ -390,8 +396,11 @@ class Page:
     more: bool  # a next page exists
 
 
-async def fetch_page(store: QueryStore, settings: Settings, view: View, values: dict[str, Any]) -> Page:
-    """One page of a list view (``values`` holds its parameters, `limit` and `offset`).
+async def fetch_page(
+    store: QueryStore, settings: Settings, view: View, values: dict[str, Any], languages: bool = False
+) -> Page:
+    """One page of a list view (``values`` holds its parameters, `limit` and `offset`); ``languages``
+    keeps each text's language tag (JSON-LD value objects, see `Column.value`).
 
     ParameterInvalid: a value cannot be its term; NotFound: a resource named in the path does not exist.
     """
@@ -405,25 +414,28 @@ async def fetch_page(store: QueryStore, settings: Settings, view: View, values: 
             raise NotFound(view.not_found.format(**values))
     limit, offset = values["limit"], values["offset"]
     text = f"{view.query.render(terms)}\nLIMIT {limit + 1} OFFSET {offset}"  # validated integers
-    rows = _rows(await select_text(store, settings, text), view.columns)
+    rows = _rows(await select_text(store, settings, text), view.columns, languages)
     return Page(rows[:limit], more=len(rows) > limit)
 
 
-async def fetch_item(store: QueryStore, settings: Settings, view: View, values: dict[str, Any]) -> dict[str, Any]:
-    """The item an item view names, its parts nested under their keys (ParameterInvalid, NotFound)."""
+async def fetch_item(
+    store: QueryStore, settings: Settings, view: View, values: dict[str, Any], languages: bool = False
+) -> dict[str, Any]:
+    """The item an item view names, its parts nested under their keys (ParameterInvalid, NotFound);
+    ``languages`` as for `fetch_page`."""
     terms = view.terms(values)
     rows = await select_text(store, settings, view.query.render(terms))
     if not rows:
         raise NotFound(view.not_found.format(**values))
-    item = _rows(rows[:1], view.columns)[0]
+    item = _rows(rows[:1], view.columns, languages)[0]
     answers = await asyncio.gather(*(select_text(store, settings, part.query.render(terms)) for part in view.parts))
     for part, part_rows in zip(view.parts, answers, strict=True):
-        item[part.name] = _rows(part_rows, part.columns)
+        item[part.name] = _rows(part_rows, part.columns, languages)
     return item
 
 
-def _rows(bindings: list[Binding], columns: tuple[Column, ...]) -> list[dict[str, Any]]:
-    return [{c.name: c.value(binding.get(c.name)) for c in columns} for binding in bindings]
+def _rows(bindings: list[Binding], columns: tuple[Column, ...], languages: bool) -> list[dict[str, Any]]:
+    return [{c.name: c.value(binding.get(c.name), languages) for c in columns} for binding in bindings]
 
 
 def csv_text(view: View, items: list[dict[str, Any]]) -> str:

@@ -4,7 +4,8 @@ import inspect
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
 from migkg.api.conneg import choose
@@ -35,12 +36,33 @@ OFFERS = {"list": [JSON, JSON_LD, CSV], "item": [JSON, JSON_LD]}
 PREFIX = "/api"
 
 
+def refuse_unknown_query_parameters(request: Request) -> None:
+    """422 naming every query parameter the route does not declare: a misspelt filter (`?contry=`)
+    would otherwise be ignored and answer the whole list as if it had been applied."""
+    known = {field.alias for field in request.scope["route"].dependant.query_params}
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        listed = ", ".join(sorted(known)) or "none"
+        raise RequestValidationError(
+            [{"loc": ("query", name), "msg": f"unknown parameter; known here: {listed}"} for name in unknown]
+        )
+
+
+KNOWN_PARAMETERS_ONLY = [Depends(refuse_unknown_query_parameters)]
+
+
 def views_router(views: list[View]) -> APIRouter:
     router = APIRouter(prefix=PREFIX)
     paths = {view.path for view in views}
 
-    @router.get("", summary="The curated views", tags=["views"])
-    @router.head("", include_in_schema=False)
+    @router.get(
+        "",
+        summary="The curated views",
+        tags=["views"],
+        dependencies=KNOWN_PARAMETERS_ONLY,
+        responses=problem_responses(422),
+    )
+    @router.head("", include_in_schema=False, dependencies=KNOWN_PARAMETERS_ONLY)
     async def index(site: SiteRoot) -> dict[str, Any]:
         """Every view with its path, summary and parameters; /docs has the full description."""
         return {
@@ -100,8 +122,11 @@ def _add_route(router: APIRouter, view: View, not_found_hint: str) -> None:
         tags=list(view.tags) or ["views"],
         response_model=model,
         responses={200: {"content": media}, **problem_responses(*statuses)},
+        dependencies=KNOWN_PARAMETERS_ONLY,
     )
-    router.add_api_route(view.path, endpoint, methods=["HEAD"], include_in_schema=False)
+    router.add_api_route(
+        view.path, endpoint, methods=["HEAD"], include_in_schema=False, dependencies=KNOWN_PARAMETERS_ONLY
+    )
 
 
 def _signature_parameter(param: Param) -> inspect.Parameter:
@@ -167,9 +192,11 @@ class _ViewRoute:
             return not_acceptable(request, OFFERS[view.kind])
         # A busy store, a timeout or a fault in a view file is answered by the app's handlers, as problems here.
         try:
+            languages = offer is JSON_LD
             if view.kind == "list":
-                return self._page(request, offer, values, await fetch_page(state.store, state.settings, view, values))
-            return self._item(offer, await fetch_item(state.store, state.settings, view, values))
+                page = await fetch_page(state.store, state.settings, view, values, languages)
+                return self._page(request, offer, values, page)
+            return self._item(offer, await fetch_item(state.store, state.settings, view, values, languages))
         except ParameterInvalid as invalid:
             return error_for(
                 request,

@@ -200,6 +200,34 @@ def test_invalid_parameters_are_422_problems_naming_the_parameter(client: TestCl
     assert parameter in [error["parameter"] for error in response.json()["errors"]]
 
 
+def example_url(view) -> str:
+    """A view's path with its path parameters' documented examples filled in."""
+    url = "/api" + view.path.replace(":path", "")
+    for param in view.params:
+        url = url.replace(f"{{{param.name}}}", str(param.example))
+    return url
+
+
+@pytest.mark.parametrize("view", load_views(VIEWS_DIR), ids=lambda view: view.name)
+def test_an_unknown_query_parameter_is_a_422_naming_it(client: TestClient, view):
+    """A misspelt filter would otherwise be dropped silently and answer as if unfiltered."""
+    response = client.get(
+        example_url(view), params={"limit": 5, "contry": "MA"} if view.kind == "list" else {"contry": "MA"}
+    )
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    (error,) = response.json()["errors"]
+    assert error["parameter"] == "query.contry"
+    assert all(p.name in error["reason"] for p in view.params if not p.in_path)
+
+
+def test_paging_parameters_are_known_to_list_views_only(client: TestClient):
+    assert client.get("/api/documents", params={"limit": 2, "offset": 1}).status_code == 200
+    response = client.get("/api/objectives/4", params={"limit": 2})
+    assert response.status_code == 422 and response.json()["errors"][0]["parameter"] == "query.limit"
+    assert client.get("/api", params={"view": "x"}).json()["errors"][0]["parameter"] == "query.view"
+
+
 # --- what the views say, checked against the documents ---
 
 
@@ -357,12 +385,10 @@ def test_docs_api_md_lists_every_view():
 
 def test_json_ld_of_every_view_states_only_what_the_graph_holds(client: TestClient, build_dir: Path):
     """Read as RDF, each view's example answer asserts no triple the graph lacks (literals compared by
-    their text: JSON carries no language tags)."""
+    their text and language tag: JSON numbers and booleans carry no datatype of their own)."""
     store = ox.Store.read_only(str(build_dir / "store"))
     for view in load_views(VIEWS_DIR):
-        url = "/api" + view.path.replace(":path", "")
-        for param in view.params:
-            url = url.replace(f"{{{param.name}}}", str(param.example))
+        url = example_url(view)
         response = client.get(
             url, params={"limit": 20} if view.kind == "list" else {}, headers={"Accept": "application/ld+json"}
         )
@@ -372,7 +398,23 @@ def test_json_ld_of_every_view_states_only_what_the_graph_holds(client: TestClie
         for s, p, o in graph:
             term = ox.NamedNode(str(o)) if isinstance(o, rdflib.URIRef) else None
             found = [q.object for q in store.quads_for_pattern(ox.NamedNode(str(s)), ox.NamedNode(str(p)), term)]
-            assert found and (term or str(o) in {f.value for f in found}), (url, s, p, o)
+            literal = None if term else (str(o), o.language)
+            assert found and (term or literal in {(f.value, f.language) for f in found}), (url, s, p, o)
+
+
+def test_json_ld_keeps_each_texts_language_tag_and_adds_none(client: TestClient, build_dir: Path):
+    store = ox.Store.read_only(str(build_dir / "store"))
+    response = client.get("/api/documents", headers={"Accept": "application/ld+json"})
+    graph = rdflib.Graph().parse(data=response.text, format="json-ld")
+    booklet = ox.NamedNode(ID + "doc/gcm-booklet")
+    for predicate in ("http://www.w3.org/2000/01/rdf-schema#label", "http://purl.org/dc/terms/publisher"):
+        (stored,) = (q.object for q in store.quads_for_pattern(booklet, ox.NamedNode(predicate), None))
+        (answered,) = graph.objects(rdflib.URIRef(booklet.value), rdflib.URIRef(predicate))
+        assert (answered.value, answered.language) == (stored.value, stored.language)
+    labels = {o.language for o in graph.objects(None, rdflib.RDFS.label)}
+    assert labels == {"en"}
+    # the plain JSON is unchanged: a text is a string
+    assert all(isinstance(row["label"], str) for row in get_json(client, "/api/documents")["items"])
 
 
 def test_other_methods_are_405_problems(client: TestClient):
@@ -385,9 +427,7 @@ def test_other_methods_are_405_problems(client: TestClient):
 def test_every_documented_example_answers_with_data(client: TestClient):
     """Swagger's Try it out starts from these examples: each, alone, must find something."""
     for view in load_views(VIEWS_DIR):
-        path = "/api" + view.path.replace(":path", "")
-        for param in view.params:
-            path = path.replace(f"{{{param.name}}}", str(param.example))
+        path = example_url(view)
         for param in [p for p in view.params if not p.in_path] or [None]:
             query = {param.name: param.example} if param else {}
             response = client.get(path, params=query)

@@ -211,13 +211,30 @@ def test_practices_by_country(client: TestClient):
     ids = {r["id"] for r in rows}
     assert {COLOMBIA_PERMIT, ID + "practice/colombia-s-income-generation-strategy-for-migrants"} <= ids
     assert "In 2017, Colombia created a Special Stay Permit" in source_text("gcm-booklet")
-    for row in rows:  # each names Colombia: its places say so
+    for row in rows:  # each names Colombia or a place in it: its places say so
         places = item(client, "practice", f"/api/practices/{row['key']}")["places"]
-        assert ID + "place/country/CO" in {p["id"] for p in places}
+        assert ID + "place/country/CO" in {p["id"] for p in places} | {p["country"] for p in places}
     # MiGOF examples match on the country their heading names
     italy = {r["key"] for r in every_row(client, "practices", "/api/practices?country=IT")}
     assert {"migof/element/4/example/1", "migof/element/4/example/8"} <= italy
     assert every_row(client, "practices", "/api/practices?country=ZZ") == []
+
+
+@pytest.mark.parametrize(
+    ("country", "practice", "city"),
+    [
+        ("MA", "practice/mediterranean-city-to-city-migration-project", "Oujda"),
+        ("US", "practice/identification-document-of-new-york-city-idnyc", "New York City"),
+    ],
+)
+def test_practices_by_country_include_those_naming_only_a_city_in_it(
+    client: TestClient, country: str, practice: str, city: str
+):
+    places = item(client, "practice", f"/api/practices/{practice}")["places"]
+    country_iri = ID + f"place/country/{country}"
+    assert country_iri not in {p["id"] for p in places}  # the text never names the country itself
+    assert (city, country_iri) in {(p["name"], p["country"]) for p in places if p["type"] == "city"}
+    assert practice in {r["key"] for r in every_row(client, "practices", f"/api/practices?country={country}")}
 
 
 def test_practices_by_the_country_they_are_carried_out_in(client: TestClient):
@@ -279,7 +296,8 @@ def test_practices_as_json_ld_state_what_the_practice_illustrates(client: TestCl
     graph = rdflib.Graph().parse(data=response.text, format="json-ld")
     practice = rdflib.URIRef(IDNYC)
     assert (practice, MIG.illustrates, rdflib.URIRef(ID + "gcm/objective/4")) in graph
-    assert (practice, DCTERMS.title, rdflib.Literal("Identification Document of New York City (IDNYC)")) in graph
+    title = rdflib.Literal("Identification Document of New York City (IDNYC)", lang="en")  # as the graph holds it
+    assert (practice, DCTERMS.title, title) in graph
     assert (practice, DCTERMS.source, rdflib.URIRef(ID + "doc/gcm-booklet")) in graph
 
 
@@ -325,6 +343,14 @@ def test_a_practice_as_json_ld_links_its_places_and_its_provenance(client: TestC
     assert (rdflib.URIRef(ID + "migof/element/4/example/8#provenance"), oa.hasBody, practice) in graph
 
 
+def test_a_practice_key_may_be_its_bare_name(client: TestClient):
+    bare = item(client, "practice", "/api/practices/colombia-s-special-stay-permit")
+    assert bare == item(client, "practice", "/api/practices/practice/colombia-s-special-stay-permit")
+    assert bare["id"] == COLOMBIA_PERMIT and bare["provenance"] and bare["places"]
+    body = problem(client, "/api/practices/no-such-practice", 404)
+    assert "no-such-practice" in body["detail"]
+
+
 def test_an_unknown_practice_is_a_404_with_a_hint(client: TestClient):
     body = problem(client, "/api/practices/practice/no-such-practice", 404)
     assert "practice/no-such-practice" in body["detail"] and "/api/practices" in body["hint"]
@@ -334,7 +360,8 @@ def test_an_unknown_practice_is_a_404_with_a_hint(client: TestClient):
 @pytest.mark.parametrize(
     ("url", "parameter"),
     [
-        ("/api/practices/colombia", "path.key"),
+        ("/api/practices/Colombia", "path.key"),
+        ("/api/practices/practice/", "path.key"),
         ("/api/practices?country=co", "query.country"),
         ("/api/practices?sdg_target=10.7.1", "query.sdg_target"),
         ("/api/practices?organisation=IOM", "query.organisation"),
@@ -423,7 +450,7 @@ def test_sdg_target_as_json_ld_links_the_citing_objectives(client: TestClient):
     graph = rdflib.Graph().parse(data=response.text, format="json-ld")
     target = rdflib.URIRef("http://metadata.un.org/sdg/10.7")
     assert (rdflib.URIRef(ID + "gcm/objective/4"), MIG.relevantSDGTarget, target) in graph
-    assert (target, SKOS.prefLabel, rdflib.Literal(UN_10_7)) in graph
+    assert (target, SKOS.prefLabel, rdflib.Literal(UN_10_7, lang="en")) in graph
     response = client.get("/api/sdg-targets?goal=10", headers={"accept": "application/ld+json"})
     graph = rdflib.Graph().parse(data=response.text, format="json-ld")
     assert (target, SKOS.notation, rdflib.Literal("10.7")) in graph
@@ -538,10 +565,10 @@ def test_an_organisation_as_json_ld(client: TestClient):
     response = client.get("/api/organisations/iom", headers={"accept": "application/ld+json"})
     graph = rdflib.Graph().parse(data=response.text, format="json-ld")
     iom = rdflib.URIRef(ID + "actor/iom")
-    assert (iom, SKOS.prefLabel, rdflib.Literal("International Organization for Migration")) in graph
+    assert (iom, SKOS.prefLabel, rdflib.Literal("International Organization for Migration", lang="en")) in graph
     assert (rdflib.URIRef(ID + "migof/element/4/example/8"), MIG.implementedBy, iom) in graph
     assert (rdflib.URIRef(ID + "migof/element/4/example/8"), MIG.mentionsActor, iom) in graph
-    assert (rdflib.URIRef(ID + "migof/element/4/example/8"), DCTERMS.title, rdflib.Literal("Italy")) in graph
+    assert (rdflib.URIRef(ID + "migof/element/4/example/8"), DCTERMS.title, rdflib.Literal("Italy", lang="en")) in graph
 
 
 def test_an_unknown_organisation_is_a_404_with_a_hint(client: TestClient):
@@ -582,7 +609,12 @@ def test_places_countries_subdivisions_and_cities(client: TestClient):
         "170",
         "country/CO",
     )
-    assert colombia["mentioned_in"] >= len(every_row(client, "practices", "/api/practices?country=CO"))
+    naming_colombia = [  # the country filter also takes in practices naming only a city in Colombia
+        row
+        for row in every_row(client, "practices", "/api/practices?country=CO")
+        if colombia["id"] in {p["id"] for p in item(client, "practice", f"/api/practices/{row['key']}")["places"]}
+    ]
+    assert colombia["mentioned_in"] >= len(naming_colombia) > 0
     rome = next(c for c in cities if c["key"] == "city/rome")
     assert (rome["name"], rome["country"], rome["country_name"]) == ("Rome", ID + "place/country/IT", "Italy")
     assert "IOM Rome" in source_text("migof-toolbox")
