@@ -12,7 +12,7 @@ from migkg.api.caching import CachingHeaders
 from migkg.api.description import load_examples
 from migkg.api.problems import add_error_handlers
 from migkg.api.querying import select
-from migkg.api.routes import linked_data, meta, pages, pictures, quality, search, sources, sparql
+from migkg.api.routes import linked_data, meta, pages, pictures, quality, sdg, search, sources, sparql
 from migkg.api.routes.views import views_router
 from migkg.api.search import SearchIndex
 from migkg.api.semantic import QueryEncoder
@@ -42,6 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(sources.router)
     app.include_router(pictures.router)
+    app.include_router(sdg.router)
     app.include_router(views_router(load_views(settings.views_dir)))
     add_error_handlers(app, settings)
     if settings.static_dir.is_dir():

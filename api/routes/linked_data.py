@@ -6,6 +6,7 @@ from fastapi.responses import RedirectResponse, Response
 from migkg.api.conneg import choose, prefers_html
 from migkg.api.deps import Built
 from migkg.api.formats import OFFERS, ResultKind
+from migkg.api.links import linker
 from migkg.api.prefixes import PREFIXES, curie
 from migkg.api.problems import error_for, not_acceptable
 from migkg.api.querying import Binding, ask, construct, select
@@ -52,7 +53,7 @@ async def _html_page(request: Request, state: AppState, iri: str) -> Response:
         "properties": properties,
         "incoming": incoming,
         "provenance": provenance,
-        "link": _linker(state.settings.base_iri),
+        "link": linker(state.settings.base_iri),
         "curie": curie,
     }
     return state.templates.TemplateResponse(request, "resource.html", context, headers={"Vary": "Accept"})
@@ -64,7 +65,7 @@ async def _not_found(request: Request, state: AppState, iri: str, html: bool) ->
     nearby = await select(state.store, state.settings, "resources-under", prefix=parent)
     suggestions = [row["resource"]["value"] for row in nearby]
     if html:
-        context = {"iri": iri, "suggestions": suggestions, "link": _linker(state.settings.base_iri)}
+        context = {"iri": iri, "suggestions": suggestions, "link": linker(state.settings.base_iri)}
         return state.templates.TemplateResponse(request, "not-found.html", context, status_code=404)
     lines = [f"No resource <{iri}> in the migkg graph."]
     if suggestions:
@@ -79,12 +80,3 @@ def _label(properties: list[Binding]) -> str | None:
             if row["property"]["value"] == predicate:
                 return row["value"]["value"]
     return None
-
-
-def _linker(base_iri: str):
-    """Links to our own IRIs stay on this server (/id/…), whatever host it runs on."""
-
-    def link(iri: str) -> str:
-        return "/" + iri.removeprefix(base_iri) if iri.startswith(base_iri) else iri
-
-    return link
