@@ -22,7 +22,10 @@ import httpx
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-UI_ASSETS = ("api/static/node_modules/@zazuko/yasgui/build", "api/static/node_modules/swagger-ui-dist")
+UI_ASSETS = tuple(
+    f"api/static/node_modules/{package}"
+    for package in ("@zazuko/yasgui/build", "swagger-ui-dist", "vega", "vega-lite", "vega-embed", "world-atlas")
+)
 
 
 def _run(*command: str | Path, cwd: Path) -> subprocess.CompletedProcess:
@@ -118,6 +121,8 @@ def test_build_and_serve_from_outside_the_checkout(installed, tmp_path):
             httpx.get(f"{base}/static/node_modules/@zazuko/yasgui/build/yasgui.min.js", timeout=30).status_code == 200
         )
         assert httpx.get(f"{base}/docs", timeout=30).status_code == 200
+        for pictures in ("/map", "/charts"):
+            assert httpx.get(f"{base}{pictures}", headers={"Accept": "text/html"}, timeout=30).status_code == 200
     finally:
         server.terminate()
         server.wait(timeout=30)

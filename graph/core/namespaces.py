@@ -40,6 +40,7 @@ VOID = Namespace("http://rdfs.org/ns/void#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SEMAPV = Namespace("https://w3id.org/semapv/vocab/")  # how a mapping was justified (SSSOM)
+GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")  # W3C Basic Geo: a place's WGS84 point
 SEARCH = Namespace(BASE + "search#")  # the terms of the server's own SERVICE <https://w3id.org/migkg/search>
 
 PREFIXES: dict[str, Namespace] = {
@@ -55,6 +56,7 @@ PREFIXES: dict[str, Namespace] = {
     "sd": SD,
     "sh": SH,
     "semapv": SEMAPV,
+    "geo": GEO,
     "search": SEARCH,
     "skos": SKOS,
     "dcterms": DCTERMS,

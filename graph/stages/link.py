@@ -43,6 +43,7 @@ from migkg.graph.core.provenance import add_mention, extracted_spans
 from migkg.graph.core.report import BuildReport
 from migkg.graph.core.source import Document, SourceError
 from migkg.graph.core.text import Span, names_pattern
+from migkg.graph.stages.geo import coordinates
 
 LISTED = "in a list"  # the `matches` of a group named only as an item of a list of actors
 # What joins the items of a list: a comma or semicolon, "and", "or", "as well as", then "the".
@@ -313,6 +314,7 @@ def link_mentions(dataset: Graph, texts: dict[URIRef, str], registry: Registry, 
     mentioned |= {by_iri[facts[e.iri]["country"]] for e in mentioned if e.rdf_type in (MIG.City, MIG.Subdivision)}
     for entity in sorted(mentioned, key=lambda e: str(e.iri)):
         _describe(links, entity, facts.get(entity.iri, {}))
+    links += coordinates(links, report)
     report.counts["mentions"] = sum(counter.values())
     report.counts["distinct name occurrences"] = len(occurrences)
     return links

