@@ -4,12 +4,11 @@ import inspect
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.exceptions import RequestValidationError
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from migkg.api.conneg import choose
-from migkg.api.deps import Built, SiteRoot
+from migkg.api.deps import KNOWN_PARAMETERS_ONLY, Built, SiteRoot
 from migkg.api.formats import Offer
 from migkg.api.paging import link_header, page_body, page_links
 from migkg.api.problems import error_for, not_acceptable, problem_responses
@@ -34,21 +33,6 @@ JSON_LD = Offer("application/ld+json", "application/ld+json", "jsonld")
 CSV = Offer("text/csv", "text/csv; charset=utf-8", "csv")
 OFFERS = {"list": [JSON, JSON_LD, CSV], "item": [JSON, JSON_LD]}
 PREFIX = "/api"
-
-
-def refuse_unknown_query_parameters(request: Request) -> None:
-    """422 naming every query parameter the route does not declare: a misspelt filter (`?contry=`)
-    would otherwise be ignored and answer the whole list as if it had been applied."""
-    known = {field.alias for field in request.scope["route"].dependant.query_params}
-    unknown = sorted(set(request.query_params) - known)
-    if unknown:
-        listed = ", ".join(sorted(known)) or "none"
-        raise RequestValidationError(
-            [{"loc": ("query", name), "msg": f"unknown parameter; known here: {listed}"} for name in unknown]
-        )
-
-
-KNOWN_PARAMETERS_ONLY = [Depends(refuse_unknown_query_parameters)]
 
 
 def views_router(views: list[View]) -> APIRouter:
