@@ -14,7 +14,6 @@ class QueryJob:
     default_graphs: tuple[str, ...] | None = None  # None: the query's own dataset (or the union)
     named_graphs: tuple[str, ...] | None = None
     union_default_graph: bool = False
-    iri_bindings: dict[str, str] = field(default_factory=dict)  # variable name → IRI (pre-bound)
     prefixes: dict[str, str] = field(default_factory=dict)  # used when writing Turtle / TriG
 
 

@@ -6,6 +6,9 @@ format; a failure among them raises InternalQueryFailed, which the app answers l
 """
 
 import json
+import re
+
+from pyoxigraph import NamedNode
 
 from migkg.api.conneg import negotiate
 from migkg.api.guard import CheckedQuery
@@ -17,6 +20,7 @@ from migkg.queries import load_query
 
 Binding = dict[str, dict[str, str]]  # variable → SPARQL JSON term ({"type", "value", ...})
 RESULTS_JSON = "application/sparql-results+json"
+_WHERE = re.compile(r"^(?![ \t]*#).*?\bWHERE\s*\{", re.MULTILINE | re.IGNORECASE)
 
 
 class InternalQueryFailed(Exception):
@@ -52,6 +56,21 @@ async def user_query(
     return await store.execute(job)
 
 
+def bind_iris(text: str, iris: dict[str, str]) -> str:
+    """The query with variables bound to IRIs by a VALUES block opening its WHERE clause.
+
+    Oxigraph plans a VALUES block as the join it starts from; bound through its `substitutions`
+    option, the same queries ran up to 12× slower (a resource's provenance, 30 ms against 330 ms).
+    The server's own queries all have a WHERE clause, whose first line is not a comment.
+    """
+    where = _WHERE.search(text)
+    if where is None:
+        raise ValueError("a query with variables bound by the server needs a WHERE clause")
+    names = " ".join(f"?{name}" for name in iris)
+    values = " ".join(str(NamedNode(iri)) for iri in iris.values())
+    return f"{text[: where.end()]} VALUES ({names}) {{ ({values}) }}{text[where.end() :]}"
+
+
 async def select(store: QueryStore, settings: Settings, name: str, **iris: str) -> list[Binding]:
     """Run a SELECT of queries/server with variables pre-bound to IRIs; rows as SPARQL JSON bindings."""
     return await select_text(store, settings, load_query("server", name), iris)
@@ -79,12 +98,11 @@ async def _run(
     store: QueryStore, settings: Settings, text: str, accept: str | None, iris: dict[str, str]
 ) -> QueryAnswer:
     job = QueryJob(
-        text=text,
+        text=bind_iris(text, iris) if iris else text,
         offers=negotiate(accept),
         base_iri=settings.base_iri,
         max_rows=settings.max_result_rows,
         union_default_graph=True,
-        iri_bindings=iris,
         prefixes=PREFIXES,
     )
     outcome = await store.execute(job)

@@ -12,6 +12,7 @@ from migkg.api.description import ExampleQuery
 from migkg.api.search import SearchIndex
 from migkg.api.semantic import QueryEncoder
 from migkg.api.settings import Settings
+from migkg.api.sources import SourceText, load_sources
 from migkg.api.store import QueryStore
 
 TEMPLATES = Jinja2Templates(directory=resources.templates_dir())
@@ -53,6 +54,12 @@ class AppState:
                 raise NoBuild(path)
             self.cache["build-report"] = json.loads(path.read_text(encoding="utf-8"))
         return self.cache["build-report"]
+
+    def source_texts(self) -> dict[str, SourceText]:
+        """The vendored source texts, read and verified against their checksums once."""
+        if "sources" not in self.cache:
+            self.cache["sources"] = load_sources(resources.sources_dir())
+        return self.cache["sources"]
 
     def search_index(self) -> SearchIndex:
         """The build's search index; NoBuild when the build has none."""

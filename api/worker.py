@@ -50,8 +50,6 @@ def _query_options(job: QueryJob) -> dict:
         options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
     if job.union_default_graph:
         options["use_default_graph_as_union"] = True
-    if job.iri_bindings:
-        options["substitutions"] = {ox.Variable(k): ox.NamedNode(v) for k, v in job.iri_bindings.items()}
     return options
 
 

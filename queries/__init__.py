@@ -1,8 +1,9 @@
 """Every SPARQL file of the project, `queries/<folder>/<name>.rq`, and the one loader for them.
 
 Folders: `views/` (the REST views), `examples/` (YASGUI's and the service description's
-examples), `checks/` (quality checks the build runs), `build/` (the build's own queries) and
-`server/` (the server's own queries).
+examples), `checks/` (quality checks the build runs), `build/` (the build's own queries),
+`server/` (the server's own queries) and `pages/` (the sections of the resource pages, with
+`layout.toml`, which says what each kind of page shows).
 """
 
 from __future__ import annotations

@@ -1,39 +1,71 @@
 """/id/…: every resource IRI resolves, as an HTML page for browsers and as RDF for machines."""
 
-from fastapi import APIRouter, Request
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from pyoxigraph import NamedNode
 
 from migkg.api.conneg import choose, prefers_html
 from migkg.api.deps import Built
 from migkg.api.formats import OFFERS, ResultKind
 from migkg.api.links import linker
-from migkg.api.prefixes import PREFIXES, curie
 from migkg.api.problems import error_for, not_acceptable
-from migkg.api.querying import Binding, ask, construct, select
+from migkg.api.querying import ask, construct, select
+from migkg.api.resource_page import incoming_page, page_context, term_label, term_labels
 from migkg.api.state import AppState
 
 router = APIRouter()
 
-RDF_TYPE = PREFIXES["rdf"] + "type"
-LABELS = (PREFIXES["skos"] + "prefLabel", PREFIXES["rdfs"] + "label", PREFIXES["dcterms"] + "title")
+
+# ?format= picks a format by link, for people (a page's "Turtle" link); machines send Accept.
+FORMATS = {
+    "ttl": "text/turtle",
+    "jsonld": "application/ld+json",
+    "nt": "application/n-triples",
+    "rdf": "application/rdf+xml",
+    "nq": "application/n-quads",
+    "trig": "application/trig",
+}
 
 
 @router.get("/id/{path:path}", name="resource")
 @router.head("/id/{path:path}", include_in_schema=False)
-async def resource(request: Request, state: Built, path: str) -> Response:
+async def resource(
+    request: Request,
+    state: Built,
+    path: str,
+    format: Annotated[Literal[tuple(FORMATS)] | None, Query(description="a format, instead of Accept")] = None,
+    inverse: Annotated[str | None, Query(description="list what points at it by this property")] = None,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+) -> Response:
     iri = f"{state.settings.base_iri}id/{path}"
-    html = prefers_html(request.headers.get("accept"))
-    if not html and choose(OFFERS[ResultKind.GRAPH], request.headers.get("accept")) is None:
+    accept = FORMATS[format] if format else request.headers.get("accept")
+    html = format is None and prefers_html(accept)
+    if not html and choose(OFFERS[ResultKind.GRAPH], accept) is None:
         return not_acceptable(request, OFFERS[ResultKind.GRAPH])
     if not await ask(state.store, state.settings, "resource-exists", resource=iri):
         return await _not_found(request, state, iri, html)
     replaced_by = await select(state.store, state.settings, "resource-replaced-by", resource=iri)
     if replaced_by:
         return _moved(state, replaced_by[0]["current"]["value"])
+    if html and inverse is not None:
+        if not _is_iri(inverse):
+            return error_for(request, 400, f"inverse must be the IRI of a property, not {inverse[:100]!r}.")
+        return await _incoming_page(request, state, iri, inverse, page)
     if html:
-        return await _html_page(request, state, iri)
-    answer = await construct(state.store, state.settings, "resource", request.headers.get("accept"), resource=iri)
+        context = await page_context(state, iri)
+        return state.templates.TemplateResponse(request, "resource.html", context, headers={"Vary": "Accept"})
+    answer = await construct(state.store, state.settings, "resource", accept, resource=iri)
     return Response(answer.body, media_type=answer.content_type, headers={"Vary": "Accept"})
+
+
+def _is_iri(text: str) -> bool:
+    try:
+        NamedNode(text)
+    except ValueError:
+        return False
+    return ":" in text
 
 
 def _moved(state: AppState, current: str) -> Response:
@@ -42,21 +74,21 @@ def _moved(state: AppState, current: str) -> Response:
     return RedirectResponse(location, status_code=301, headers={"Vary": "Accept"})
 
 
-async def _html_page(request: Request, state: AppState, iri: str) -> Response:
-    properties = await select(state.store, state.settings, "resource-properties", resource=iri)
-    incoming = await select(state.store, state.settings, "resource-incoming", resource=iri)
-    provenance = await select(state.store, state.settings, "resource-provenance", resource=iri)
+async def _incoming_page(request: Request, state: AppState, iri: str, property_iri: str, page: int) -> Response:
+    """Everything that points at the resource through one property, a page at a time."""
+    items, has_more = await incoming_page(state, iri, property_iri, page)
+    labels = await term_labels(state)
     context = {
         "iri": iri,
-        "label": _label(properties) or iri,
-        "types": [row["value"] for row in properties if row["property"]["value"] == RDF_TYPE],
-        "properties": properties,
-        "incoming": incoming,
-        "provenance": provenance,
+        "label": state.search.label(iri) if state.search else iri,
+        "property": term_label(property_iri, labels),
+        "property_iri": property_iri,
+        "items": items,
+        "page": page,
+        "has_more": has_more,
         "link": linker(state.settings.base_iri),
-        "curie": curie,
     }
-    return state.templates.TemplateResponse(request, "resource.html", context, headers={"Vary": "Accept"})
+    return state.templates.TemplateResponse(request, "incoming.html", context, headers={"Vary": "Accept"})
 
 
 async def _not_found(request: Request, state: AppState, iri: str, html: bool) -> Response:
@@ -72,11 +104,3 @@ async def _not_found(request: Request, state: AppState, iri: str, html: bool) ->
         lines += [f"Resources under <{parent}>:"] + [f"  <{s}>" for s in suggestions]
     lines.append("Find resources with SPARQL at /sparql.")
     return error_for(request, 404, "\n".join(lines))
-
-
-def _label(properties: list[Binding]) -> str | None:
-    for predicate in LABELS:
-        for row in properties:
-            if row["property"]["value"] == predicate:
-                return row["value"]["value"]
-    return None

@@ -5,7 +5,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from migkg import resources
 from migkg.api.conneg import prefers_html
 from migkg.api.deps import Built, SiteRoot
 from migkg.api.problems import error_for
@@ -15,7 +14,6 @@ from migkg.api.sources import (
     Passage,
     PassageInvalid,
     SourceText,
-    load_sources,
     passage_url,
     pieces,
     source_id,
@@ -52,7 +50,7 @@ async def source(request: Request, state: Built, source: str, char: Annotated[st
     """The text as vendored: an HTML page for browsers (the passage ``char`` marked, with its pages
     where the text's contents give them), the file itself otherwise."""
     html = prefers_html(request.headers.get("accept"))
-    texts = _texts(state)
+    texts = state.source_texts()
     if source not in texts:
         return await _unknown(request, state, source, html)
     text = texts[source]
@@ -98,13 +96,6 @@ async def _unknown(request: Request, state: AppState, source: str, html: bool) -
     )
 
 
-def _texts(state: AppState) -> dict[str, SourceText]:
-    """The vendored texts, read and verified once."""
-    if "sources" not in state.cache:
-        state.cache["sources"] = load_sources(resources.sources_dir())
-    return state.cache["sources"]
-
-
 async def _built_from(state: AppState) -> dict[str, dict[str, Any]]:
     """The graph's record of each source it was built from: sha256 and title as printed, by id."""
     if "source-documents" not in state.cache:
@@ -148,5 +139,5 @@ async def _listing(state: AppState) -> list[dict[str, Any]]:
             "document": text.iri,
             "url": f"{SOURCES_PATH}/{text.id}",
         }
-        for text in _texts(state).values()
+        for text in state.source_texts().values()
     ]

@@ -68,7 +68,7 @@ def test_resource_html_page_shows_label_types_links_and_provenance(client: TestC
     assert iri in page
     assert str(escape(quote[:40])) in page
     assert 'href="/' + document.removeprefix(BASE) + '"' in page
-    assert "Type:" in page and "Properties" in page
+    assert '<p class="kind">' in page and "All properties" in page
 
 
 def test_framework_page_lists_incoming_links(client: TestClient) -> None:

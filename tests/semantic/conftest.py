@@ -6,4 +6,4 @@ from pathlib import Path
 
 # The API tests' fixtures serve the build; they live beside those tests, outside any package.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
-from api_testing import build_dir, client, settings  # noqa: E402, F401
+from api_testing import build_dir, client, settings  # noqa: F401
