@@ -29,7 +29,7 @@ help:  ## list the targets
 # pip runs with -qq: errors only (no backend chatter), so a failed install is what stands out.
 # ----------------------------------------
 .PHONY: install
-install: $(STAMP) java api-assets  ## install Python packages, Java (for HermiT) and the query UI
+install: $(STAMP) java browser api-assets  ## install Python packages, Java (for HermiT), the browser tests' Chromium and the query UI
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,19 @@ $(STAMP): pyproject.toml
 java:  ## make sure a Java runtime is there (owlready2 runs HermiT on it)
 	@command -v java >/dev/null || { echo "installing a Java runtime for HermiT"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless; }
+
+# The browser tests (tests/browser/) drive Debian's Chromium through Playwright, which downloads no
+# browser of its own, and inject axe-core, pinned by tests/browser/package-lock.json.
+AXE_JS := tests/browser/node_modules/axe-core/axe.min.js
+
+.PHONY: browser
+browser: $(AXE_JS)  ## make sure Chromium and axe-core are there for the browser tests
+	@command -v chromium >/dev/null || { echo "installing Chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+$(AXE_JS): tests/browser/package.json tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
 
 # ----------------------------------------
 # Build: sources → extract → link → crosswalk → reason → validate → publish (atomic, into build/)

@@ -11,17 +11,9 @@ from fastapi.responses import Response
 
 from migkg.api.deps import Built
 from migkg.api.state import AppState
-from migkg.api.ui import STATIC_URL
+from migkg.api.ui import PICTURES, STATIC_URL, VEGA_FILES, WORLD_ATLAS
 
 router = APIRouter()
-
-VEGA_FILES = (
-    "node_modules/vega/build/vega.min.js",
-    "node_modules/vega-lite/build/vega-lite.min.js",
-    "node_modules/vega-embed/build/vega-embed.min.js",
-)
-WORLD_ATLAS = "node_modules/world-atlas/countries-50m.json"  # 50m: it has the small island states the texts name
-PICTURES = "pictures"  # the pages' own scripts and styles, in static/pictures/
 
 
 @router.get("/map", include_in_schema=False)
