@@ -1,5 +1,6 @@
 """Every error answer of the server, in the form of the route that failed: an RFC 9457 problem
-(application/problem+json) under /api, plain text saying what to fix everywhere else.
+(application/problem+json) under /api; elsewhere an HTML page with a search box for a browser,
+plain text saying what to fix for any other client.
 
 Routes answer errors with `error_for`; errors raised instead (a busy store, a timeout, a failed
 internal query, no build, invalid parameters, routing errors) are answered by the handlers that
@@ -16,10 +17,11 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 
+from migkg.api.conneg import prefers_html
 from migkg.api.formats import Offer, acceptable_list
 from migkg.api.querying import InternalQueryFailed
 from migkg.api.settings import Settings
-from migkg.api.state import NoBuild
+from migkg.api.state import TEMPLATES, NoBuild
 from migkg.api.store import QueryTimedOut, StoreBusy
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -54,9 +56,13 @@ def error_for(
     errors: list[dict[str, str]] | None = None,
     headers: dict[str, str] | None = None,
 ) -> Response:
-    """An error in the form of the route that failed: problem details under /api, plain text elsewhere."""
+    """An error in the form of the route that failed: problem details under /api, a page for a
+    browser elsewhere, plain text for other clients."""
     if request.url.path == API_PREFIX or request.url.path.startswith(f"{API_PREFIX}/"):
         return _problem(request, status, detail, hint, errors, headers)
+    if prefers_html(request.headers.get("accept")):
+        context = {"status": status, "title": HTTPStatus(status).phrase, "detail": detail, "hint": hint}
+        return TEMPLATES.TemplateResponse(request, "error.html", context, status_code=status, headers=headers)
     text = f"{detail} {hint}" if hint else detail
     return PlainTextResponse(text + "\n", status_code=status, headers=headers)
 
@@ -115,7 +121,8 @@ def add_error_handlers(app: FastAPI, settings: Settings) -> None:
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
         """Routing errors: a 405, or a 404 that no route caught."""
-        return error_for(request, exc.status_code, str(exc.detail), headers=exc.headers)
+        detail = f"Nothing is served at {request.url.path}." if exc.status_code == 404 else str(exc.detail)
+        return error_for(request, exc.status_code, detail, headers=exc.headers)
 
     @app.exception_handler(NoBuild)
     async def no_build(request: Request, exc: NoBuild) -> Response:

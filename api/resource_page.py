@@ -18,11 +18,13 @@ from migkg.api.prefixes import PREFIXES, curie
 from migkg.api.querying import Binding, select, select_text
 from migkg.api.sources import SourceText, passage_url, source_id
 from migkg.api.state import AppState
+from migkg.api.ui import PICTURES, STATIC_URL, VEGA_FILES, WORLD_ATLAS
 from migkg.queries import QUERIES_DIR, load_query
 
 LAYOUT = tomllib.loads((QUERIES_DIR / "pages" / "layout.toml").read_text(encoding="utf-8"))
 MIG = PREFIXES["mig"]
 RDF_TYPE = PREFIXES["rdf"] + "type"
+GEO_LAT, GEO_LONG = PREFIXES["geo"] + "lat", PREFIXES["geo"] + "long"
 INCOMING_SHOWN = 10  # of each property pointing at the resource; the rest on their own pages
 INCOMING_PAGE = 50
 CONTEXT = 90  # characters of text on each side of a name, in the keyword-in-context list
@@ -61,6 +63,11 @@ class Section:
     columns: dict[str, str]
     groups: list[tuple[str | None, list[Row]]]
     count: int
+
+    @property
+    def anchor(self) -> str:
+        """The section's fragment id: its heading's words, lower case, joined by dashes."""
+        return "-".join(re.findall(r"[a-z0-9]+", self.heading.lower()))
 
 
 @dataclass
@@ -125,6 +132,14 @@ async def page_context(state: AppState, iri: str) -> dict:
         "provenance": _provenance(provenance, link),
         "incoming": _incoming(counts, incoming, labels, link, iri),
         "related": _related(state, iri, link),
+        "point": _point(properties),
+        "pictures": {
+            "scripts": [f"{STATIC_URL}/{name}" for name in VEGA_FILES] + [f"{STATIC_URL}/{PICTURES}/pictures.js"],
+            "place_script": f"{STATIC_URL}/{PICTURES}/place.js",
+            "style": f"{STATIC_URL}/{PICTURES}/pictures.css",
+            "world_atlas": f"{STATIC_URL}/{WORLD_ATLAS}",
+            "base_iri": state.settings.base_iri,
+        },
         "properties": properties,
         "link": link,
         "curie": curie,
@@ -313,6 +328,15 @@ def _incoming(counts: list[Binding], rows: list[Binding], labels: dict[str, str]
         more = f"{link(iri)}?inverse={predicate}" if count > len(shown) else None
         found.append(Incoming(Value(term_label(predicate, labels), link(predicate)), count, shown, more))
     return found
+
+
+def _point(properties: list[Binding]) -> dict[str, str] | None:
+    """A place's WGS84 point, with its M49 code where it is a country, for its map; None elsewhere."""
+    values = {row["property"]["value"]: row["value"]["value"] for row in properties if row["value"]["type"] != "uri"}
+    if GEO_LAT not in values or GEO_LONG not in values:
+        return None
+    m49 = values.get(MIG + "m49", "")
+    return {"lat": values[GEO_LAT], "long": values[GEO_LONG], "m49": m49 if re.fullmatch(r"\d{3}", m49) else ""}
 
 
 def _related(state: AppState, iri: str, link) -> list[Value]:
