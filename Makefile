@@ -117,6 +117,10 @@ test-semantic: build $(EMBED_STAMP)  ## semantic search's tests, with the senten
 bench: install $(BENCH_STAMP)  ## build, then benchmark against rdflib-endpoint and Oxigraph (~10 min) → bench/results/
 	$(BIN)/python bench/run.py
 
+.PHONY: bench-pages
+bench-pages: install $(BENCH_STAMP) build  ## each kind of page against the SPARQL it runs, on one server (bench/pages.py)
+	$(BIN)/python bench/pages.py --build $(BUILD)
+
 .PHONY: clean
 clean:  ## remove the build (the virtualenv stays; `make distclean` removes it too)
 	rm -rf $(BUILD) $(BUILD).tmp-* $(BUILD).old-*

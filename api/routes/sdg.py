@@ -204,16 +204,16 @@ async def _target_parts(state: AppState, target: str, goal: str, chosen: str) ->
 
 
 def _mapping(row: Binding) -> dict[str, Any]:
-    """A crosswalk link as the page shows it; a bare skos:*Match triple has no mapping record."""
-    justification = row.get("justification", {}).get("value")
+    """A crosswalk mapping as the page shows it."""
+    justification = row["justification"]["value"]
     return {
-        "record": row.get("mapping", {}).get("value"),
+        "record": row["mapping"]["value"],
         "direction": row["direction"]["value"],
         "item": row["item"]["value"],
         "item_label": row.get("item_label", {}).get("value") or curie(row["item"]["value"]),
         "predicate": curie(row["predicate"]["value"]),
-        "confidence": row.get("confidence", {}).get("value"),
-        "justification": JUSTIFICATIONS.get(justification, curie(justification) if justification else "not recorded"),
+        "confidence": row["confidence"]["value"],
+        "justification": JUSTIFICATIONS.get(justification, curie(justification)),
     }
 
 
