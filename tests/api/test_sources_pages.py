@@ -224,7 +224,12 @@ def test_the_original_publication_is_linked_where_the_manifest_gives_it(tmp_path
     )
     sources = load_sources(tmp_path)
     assert sources["gfmd-2017-rt32"].original == "https://example.org/rt32.pdf"
-    assert sources["gcm-booklet"].original is None
+    assert sources["migof-toolbox"].original is None
+
+
+def test_the_booklet_page_links_the_publishers_page_for_it(client: TestClient):
+    page = client.get("/sources/gcm-booklet", headers=HTML).text
+    assert 'href="https://migrationnetwork.un.org/resources/implementing-global-compact-safe-orderly-and-regular-' in page
 
 
 # --- errors ---
