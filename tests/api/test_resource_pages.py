@@ -65,6 +65,7 @@ def test_a_country_page_names_it_in_context_and_lists_practices_in_its_cities(cl
     for link, line in lines:
         assert "<mark>Mexic" in line and len(re.sub("<[^>]+>", "", line)) > 60, line  # a sentence, not a bare name
         assert re.fullmatch(r"/sources/[\w-]+\?char=\d+,\d+#char=\d+,\d+", link)
+    assert 'id="where-it-comes-from"' not in page  # its provenance is those passages: listed once
 
 
 def test_inverse_links_are_counted_collapsed_and_paged(client: TestClient) -> None:
