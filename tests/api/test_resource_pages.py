@@ -105,6 +105,6 @@ def test_the_provenance_link_lands_on_the_sentence_in_the_source(client: TestCli
     page = _page(client, "/id/practice/mexico-s-matricula-consular")
     passage = re.search(r'<a href="(/sources/gcm-booklet\?char=\d+,\d+#char=\d+,\d+)">read it in the source</a>', page)
     source = _page(client, passage.group(1))
-    marked = re.search(r'<p id="passage-context">.*?<mark>(.*?)</mark>', source, re.S).group(1)
+    marked = re.search(r'<p id="passage-context"[^>]*>.*?<mark>(.*?)</mark>', source, re.S).group(1)
     assert marked.startswith("Mexico's *matrícula consular*")
     assert "an ID card issued by the Mexican government to Mexican citizens abroad" in marked
