@@ -17,6 +17,7 @@ from typing import Protocol
 from migkg.api.jobs import QueryAnswer, QueryFailure, QueryJob
 
 STARTUP_TIMEOUT = 60.0  # seconds for a new worker to open the store
+REAP_INTERVAL = 1.0  # seconds between checks that every worker still runs
 
 
 class StoreBusy(Exception):
@@ -62,6 +63,10 @@ class _Worker:
             raise QueryTimedOut
         return self.conn.recv()
 
+    def alive(self) -> bool:
+        """Whether the process still runs (asking reaps it if it has ended: no zombie is left)."""
+        return self.process.poll() is None
+
     def kill(self) -> None:
         self.process.kill()
         self.process.wait()
@@ -79,6 +84,7 @@ class OxigraphStore:
         self._threads = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="migkg-query")
         self._idle: asyncio.Queue[_Worker] | None = None
         self._all: set[_Worker] = set()
+        self._reaper: asyncio.Task | None = None
 
     async def start(self) -> None:
         if not self.store_dir.is_dir():
@@ -88,8 +94,19 @@ class OxigraphStore:
         workers = await asyncio.gather(*(loop.run_in_executor(self._threads, self._spawn) for _ in range(self.size)))
         for worker in workers:
             self._idle.put_nowait(worker)
+        self._reaper = asyncio.create_task(self._reap())
+
+    async def _reap(self) -> None:
+        """Asks every worker, now and then, whether it still runs: one that died is reaped at once
+        (no zombie) and replaced when it is next taken."""
+        while True:
+            await asyncio.sleep(REAP_INTERVAL)
+            for worker in list(self._all):
+                worker.alive()
 
     async def close(self) -> None:
+        if self._reaper is not None:
+            self._reaper.cancel()
         for worker in list(self._all):
             worker.kill()
         self._all.clear()
@@ -102,6 +119,8 @@ class OxigraphStore:
         except TimeoutError:
             raise StoreBusy from None
         loop = asyncio.get_running_loop()
+        if not worker.alive():  # it died while idle: the query goes to a new one, not to a dead socket
+            worker = await loop.run_in_executor(self._threads, self._replace, worker)
         # The thread, not this coroutine, hands the worker back: a cancelled request must not
         # return a worker that is still busy with its query.
         future = loop.run_in_executor(self._threads, self._run_then_release, worker, job, loop)

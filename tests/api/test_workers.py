@@ -1,0 +1,37 @@
+"""The query workers are checked, not found dead by a query: a worker that dies while idle is
+reaped at once (no zombie) and replaced before a query is sent to it."""
+
+import os
+import signal
+import time
+from pathlib import Path
+
+from api_testing import app_client
+
+from migkg.api.settings import Settings
+from migkg.api.store import REAP_INTERVAL
+
+ASK = "ASK { ?s ?p ?o }"
+
+
+def _state(pid: int) -> str | None:
+    """The process's state letter (R, S, Z…), None once it is gone and reaped."""
+    status = Path(f"/proc/{pid}/stat")
+    return status.read_text().rsplit(")", 1)[1].split()[0] if status.exists() else None
+
+
+def test_a_worker_killed_while_idle_is_reaped_and_replaced_before_a_query(settings: Settings) -> None:
+    with app_client(settings.model_copy(update={"max_concurrent_queries": 2})) as client:
+        store = client.app.state.migkg.store
+        dead = [worker.process.pid for worker in store._all]
+        for pid in dead:
+            os.kill(pid, signal.SIGKILL)
+        time.sleep(REAP_INTERVAL * 2.5)
+        assert [_state(pid) for pid in dead] == [None, None], "a killed worker is left a zombie"
+        for _ in range(4):  # every query lands on a live worker
+            response = client.post(
+                "/sparql", data={"query": ASK}, headers={"accept": "application/sparql-results+json"}
+            )
+            assert response.status_code == 200, response.text
+        assert len(store._all) == 2 and all(worker.alive() for worker in store._all)
+        assert not {worker.process.pid for worker in store._all} & set(dead)
