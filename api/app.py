@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from migkg.api.buildinfo import load_build_info
 from migkg.api.caching import CachingHeaders
 from migkg.api.description import load_examples
+from migkg.api.disconnect import CancelOnDisconnect
 from migkg.api.problems import add_error_handlers
 from migkg.api.querying import select
 from migkg.api.routes import linked_data, meta, pages, pictures, quality, sdg, search, sources, sparql
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     add_error_handlers(app, settings)
     if settings.static_dir.is_dir():
         app.mount(STATIC_URL, StaticFiles(directory=settings.static_dir), name="static")
+    app.add_middleware(CancelOnDisconnect, paths=sparql.PATHS, max_body_bytes=settings.max_query_bytes)
     app.add_middleware(CachingHeaders)
     # No credentials: any site may query, none may send the user's cookies along.
     app.add_middleware(

@@ -9,6 +9,8 @@ import asyncio
 import socket
 import subprocess
 import sys
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -18,6 +20,7 @@ from migkg.api.jobs import QueryAnswer, QueryFailure, QueryJob
 
 STARTUP_TIMEOUT = 60.0  # seconds for a new worker to open the store
 REAP_INTERVAL = 1.0  # seconds between checks that every worker still runs
+ABANDON_CHECK = 0.05  # seconds between looks, while a query runs, at whether its client still waits
 
 
 class StoreBusy(Exception):
@@ -26,6 +29,10 @@ class StoreBusy(Exception):
 
 class QueryTimedOut(Exception):
     """The query ran past its deadline and was stopped."""
+
+
+class QueryAbandoned(Exception):
+    """Nobody waits for the answer any more (the client hung up): the query was stopped."""
 
 
 class QueryStore(Protocol):
@@ -57,10 +64,15 @@ class _Worker:
             self.kill()
             raise RuntimeError(f"query worker failed to open {store_dir}")
 
-    def run(self, job: QueryJob, timeout: float) -> QueryAnswer | QueryFailure:
+    def run(self, job: QueryJob, timeout: float, abandoned: threading.Event) -> QueryAnswer | QueryFailure:
+        """The worker's answer; QueryTimedOut past the deadline, QueryAbandoned once ``abandoned`` is set."""
         self.conn.send(job)
-        if not self.conn.poll(timeout):
-            raise QueryTimedOut
+        deadline = time.monotonic() + timeout
+        while not self.conn.poll(min(ABANDON_CHECK, max(deadline - time.monotonic(), 0))):
+            if abandoned.is_set():
+                raise QueryAbandoned
+            if time.monotonic() >= deadline:
+                raise QueryTimedOut
         return self.conn.recv()
 
     def alive(self) -> bool:
@@ -122,16 +134,22 @@ class OxigraphStore:
         if not worker.alive():  # it died while idle: the query goes to a new one, not to a dead socket
             worker = await loop.run_in_executor(self._threads, self._replace, worker)
         # The thread, not this coroutine, hands the worker back: a cancelled request must not
-        # return a worker that is still busy with its query.
-        future = loop.run_in_executor(self._threads, self._run_then_release, worker, job, loop)
-        return await asyncio.shield(future)
+        # return a worker that is still busy with its query. Cancelling (the client hung up)
+        # tells the thread to stop the query, which frees the worker within ABANDON_CHECK.
+        abandoned = threading.Event()
+        future = loop.run_in_executor(self._threads, self._run_then_release, worker, job, abandoned, loop)
+        try:
+            return await asyncio.shield(future)
+        except asyncio.CancelledError:
+            abandoned.set()
+            raise
 
     def _run_then_release(
-        self, worker: _Worker, job: QueryJob, loop: asyncio.AbstractEventLoop
+        self, worker: _Worker, job: QueryJob, abandoned: threading.Event, loop: asyncio.AbstractEventLoop
     ) -> QueryAnswer | QueryFailure:
         try:
-            return worker.run(job, self.query_timeout)
-        except QueryTimedOut:
+            return worker.run(job, self.query_timeout, abandoned)
+        except (QueryTimedOut, QueryAbandoned):
             worker = self._replace(worker)
             raise
         except (EOFError, OSError):  # the worker died (e.g. out of memory)

@@ -1,12 +1,16 @@
 """The query workers are checked, not found dead by a query: a worker that dies while idle is
-reaped at once (no zombie) and replaced before a query is sent to it."""
+reaped at once (no zombie) and replaced before a query is sent to it; a query whose client hangs
+up is stopped and its worker freed."""
 
 import os
 import signal
+import socket
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
-from api_testing import app_client
+import httpx
+from api_testing import ENDLESS_QUERY, LiveServer, app_client
 
 from migkg.api.settings import Settings
 from migkg.api.store import REAP_INTERVAL
@@ -35,3 +39,21 @@ def test_a_worker_killed_while_idle_is_reaped_and_replaced_before_a_query(settin
             assert response.status_code == 200, response.text
         assert len(store._all) == 2 and all(worker.alive() for worker in store._all)
         assert not {worker.process.pid for worker in store._all} & set(dead)
+
+
+def test_a_client_that_hangs_up_frees_its_worker_within_a_second(settings: Settings) -> None:
+    # one worker and a long timeout: a light query can only run once the hung-up query is stopped
+    limits = {"max_concurrent_queries": 1, "query_timeout": 30.0, "queue_wait": 5.0}
+    with LiveServer(settings.model_copy(update=limits)) as server:
+        body = urlencode({"query": ENDLESS_QUERY}).encode()
+        request = (
+            f"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        ).encode() + body
+        with socket.create_connection(("127.0.0.1", server.port)) as client:
+            client.sendall(request)
+            time.sleep(1.0)  # the query is running
+        hung_up = time.perf_counter()
+        answer = httpx.post(f"{server.url}/sparql", data={"query": ASK}, timeout=30)
+        assert answer.status_code == 200, answer.text
+        assert time.perf_counter() - hung_up < 1.5, "the hung-up query still held the only worker"
