@@ -13,6 +13,7 @@ import pyoxigraph as ox
 
 from migkg.api.formats import OFFERS, ResultKind, acceptable_list, results_format, write_rdf
 from migkg.api.jobs import QueryAnswer, QueryFailure, QueryJob
+from migkg.api.syntax_errors import readable, unknown_function
 
 
 def worker_main(conn: Connection, store_dir: str) -> None:
@@ -31,11 +32,12 @@ def run_job(store: ox.Store, job: QueryJob) -> QueryAnswer | QueryFailure:
     try:
         result = store.query(job.text, **_query_options(job))
     except SyntaxError as error:
-        return QueryFailure(400, f"Malformed query: {error}")
+        return QueryFailure(400, f"Malformed query: {readable(str(error), job.text)}")
     except OSError as error:
         return QueryFailure(500, f"The store failed while reading: {error}")
-    except RuntimeError as error:  # evaluation errors, e.g. a SERVICE call that failed
-        return QueryFailure(500, f"Query evaluation failed: {error}")
+    except RuntimeError as error:  # evaluation errors, e.g. an unknown function or a SERVICE call that failed
+        refusal = unknown_function(str(error))
+        return QueryFailure(400, refusal) if refusal else QueryFailure(500, f"Query evaluation failed: {error}")
     try:
         return _serialize(result, job)
     except (OSError, RuntimeError) as error:
