@@ -6,5 +6,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     import uvicorn
 
     from migkg.api.app import create_app
+    from migkg.api.protocol import HttpWithLongTargets
 
-    uvicorn.run(create_app(), host=host, port=port)
+    # the protocol answers a request line too long to parse with 414, not uvicorn's bare 400
+    uvicorn.run(create_app(), host=host, port=port, http=HttpWithLongTargets)

@@ -1,8 +1,18 @@
 """Content negotiation: Accept header q-values against the formats each result kind offers."""
 
+import re
 from dataclasses import dataclass
 
 from migkg.api.formats import OFFERS, Offer, ResultKind
+
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+_QVALUE = re.compile(r"0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?")
+# A graph result for a client that names only SPARQL results formats (rdflib's SPARQLStore sends
+# just application/sparql-results+json): the RDF format of the same syntax family, not a 406.
+_GRAPH_STANDS_IN = {
+    "application/sparql-results+json": "application/ld+json",
+    "application/sparql-results+xml": "application/rdf+xml",
+}
 
 
 @dataclass(frozen=True)
@@ -20,29 +30,35 @@ class MediaRange:
         return self.type in ("*", main) and self.subtype in ("*", sub)
 
 
+ANYTHING = [MediaRange("*", "*", 1.0)]
+
+
 def parse_accept(header: str | None) -> list[MediaRange]:
-    """Parse an Accept header; a missing or empty header accepts anything."""
+    """Parse an Accept header; a missing, empty or malformed one accepts anything.
+
+    A malformed header says nothing the server can honour, so it is answered as if absent (RFC 9110
+    §12.5.1 lets a server disregard Accept) rather than with a 406 the client could not act on."""
     if not header or not header.strip():
-        return [MediaRange("*", "*", 1.0)]
-    ranges = []
-    for part in header.split(","):
-        media, *params = (p.strip() for p in part.split(";"))
-        main, _, sub = media.lower().partition("/")
-        if not main or not sub:
-            continue
-        ranges.append(MediaRange(main, sub, _quality(params)))
+        return ANYTHING
+    ranges = [_media_range(part) for part in header.split(",") if part.strip()]
+    if not ranges or None in ranges:
+        return ANYTHING
     return ranges
 
 
-def _quality(params: list[str]) -> float:
+def _media_range(part: str) -> MediaRange | None:
+    media, *params = (p.strip() for p in part.split(";"))
+    main, slash, sub = media.lower().partition("/")
+    if not slash or not _TOKEN.fullmatch(main) or not _TOKEN.fullmatch(sub) or (main == "*" and sub != "*"):
+        return None
+    q = 1.0
     for param in params:
         name, _, value = param.partition("=")
         if name.strip().lower() == "q":
-            try:
-                return min(max(float(value), 0.0), 1.0)
-            except ValueError:
-                return 0.0
-    return 1.0
+            if not _QVALUE.fullmatch(value.strip()):
+                return None
+            q = float(value)
+    return MediaRange(main, sub, q)
 
 
 def quality_of(media_type: str, ranges: list[MediaRange]) -> float:
@@ -63,7 +79,20 @@ def negotiate(accept: str | None) -> dict[ResultKind, Offer | None]:
 
     A query's kind is known only once it runs, so the worker is handed all three choices."""
     ranges = parse_accept(accept)
-    return {kind: _best(offers, ranges) for kind, offers in OFFERS.items()}
+    chosen = {kind: _best(offers, ranges) for kind, offers in OFFERS.items()}
+    if chosen[ResultKind.GRAPH] is None:
+        chosen[ResultKind.GRAPH] = _best(OFFERS[ResultKind.GRAPH], _graph_stand_ins(ranges))
+    return chosen
+
+
+def _graph_stand_ins(ranges: list[MediaRange]) -> list[MediaRange]:
+    """The RDF formats standing in for the SPARQL results formats ``ranges`` name, at their q-values."""
+    stand_ins = []
+    for r in ranges:
+        if stand_in := _GRAPH_STANDS_IN.get(f"{r.type}/{r.subtype}"):
+            main, _, sub = stand_in.partition("/")
+            stand_ins.append(MediaRange(main, sub, r.q))
+    return stand_ins
 
 
 def _best(offers: list[Offer], ranges: list[MediaRange]) -> Offer | None:

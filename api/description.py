@@ -26,8 +26,12 @@ def sd(name: str) -> NamedNode:
     return NamedNode(SD + name)
 
 
-def service_description(endpoint: str, graphs: list[str], federation: bool, site: str) -> list[Triple]:
-    """SPARQL 1.1 Service Description of this endpoint; ``site`` is the server root for links."""
+def service_description(
+    endpoint: str, graphs: list[str], federation: bool, site: str, max_query_depth: int
+) -> list[Triple]:
+    """SPARQL 1.1 Service Description of this endpoint; ``site`` is the server root for links.
+
+    The service's rdfs:comment states the nesting limit, which the vocabulary has no term for."""
     service, dataset, default_graph = (
         NamedNode(endpoint),
         NamedNode(f"{endpoint}#dataset"),
@@ -39,6 +43,7 @@ def service_description(endpoint: str, graphs: list[str], federation: bool, site
         Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
         Triple(service, sd("feature"), sd("UnionDefaultGraph")),
         Triple(service, NamedNode(DCTERMS + "title"), Literal("migkg SPARQL endpoint (read-only)")),
+        Triple(service, NamedNode(RDFS + "comment"), Literal(nesting_limit_note(max_query_depth), language="en")),
         Triple(service, NamedNode(RDFS + "seeAlso"), NamedNode(f"{site}/.well-known/void")),
         Triple(service, NamedNode(RDFS + "seeAlso"), NamedNode(f"{site}/.well-known/sparql-examples")),
         Triple(service, sd("defaultDataset"), dataset),
@@ -58,6 +63,13 @@ def service_description(endpoint: str, graphs: list[str], federation: bool, site
             Triple(named, sd("name"), NamedNode(graph)),
         ]
     return triples
+
+
+def nesting_limit_note(max_query_depth: int) -> str:
+    return (
+        f"Queries whose brackets ({{ }}, ( ), [ ]) nest deeper than {max_query_depth} levels are refused "
+        "with 400 before they run (MIGKG_MAX_QUERY_DEPTH)."
+    )
 
 
 def _result_formats() -> list[QueryResultsFormat | RdfFormat]:

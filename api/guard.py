@@ -10,6 +10,10 @@ prologue) with SELECT, CONSTRUCT, DESCRIBE or ASK is no update, one without the 
 "service" has no SERVICE call and one without "from" has no dataset clause. Such queries skip
 the parser with exactly the answer it would give; every other query is parsed, and the
 verdict is kept in a small cache keyed by the query text, base IRI and allow-list.
+
+Before any of that, `check_nesting` refuses text nested deeper than the server's limit: the
+engine's parser recurses once per bracket and overflows its stack (a segfault) a couple of
+thousand levels down, far below the query size limit (tests/api/test_engine_limits.py).
 """
 
 import re
@@ -52,6 +56,51 @@ PROLOGUE = re.compile(_PROLOGUE, re.IGNORECASE)
 _QUERY_FORM_FIRST = re.compile(rf"{_PROLOGUE}(?:SELECT|CONSTRUCT|DESCRIBE|ASK)\b", re.IGNORECASE)
 _NEEDS_PARSER = re.compile(r"service|from|\\u", re.IGNORECASE)  # ignoring case, "\\u" finds "\\U" too
 _CACHED_VERDICTS = 256
+
+# The tokens inside which brackets do not nest, as SPARQL's lexer reads them, and the brackets.
+_LONG_STRINGS = r"'''(?:[^'\\]|\\.|'(?!''))*+'''|\"\"\"(?:[^\"\\]|\\.|\"(?!\"\"))*+\"\"\""
+_SHORT_STRINGS = r"'(?:[^'\\\n\r]|\\.)*+'|\"(?:[^\"\\\n\r]|\\.)*+\""
+_NESTING_TOKENS = re.compile(
+    rf"(?P<string>{_LONG_STRINGS}|{_SHORT_STRINGS})|(?P<unterminated>[\"'])|(?P<comment>#[^\n\r]*+)|(?P<iri>{_IRI})"
+    r"|(?P<open>[{(\[])|(?P<close>[})\]])",
+    re.DOTALL,
+)
+# An IRI-shaped span that a comparison could also read as text (``?a<(?b)&&?c>0``): brackets, a
+# quote or a comment sign inside change the nesting between the two readings.
+_AMBIGUOUS_IRI = re.compile(r"[()\['#]")
+_OPENERS = re.compile(r"[{(\[]")
+# No reading of a text with fewer opening brackets than this nests deep enough to crash pyoxigraph
+# 0.5.13 (its stack overflows near 2,190 nested braces, 4,660 parentheses, 2,540 sub-queries).
+ENGINE_SAFE_OPENERS = 1000
+
+
+def check_nesting(text: str, max_depth: int) -> None:
+    """Refuse text whose brackets nest deeper than ``max_depth``, in one linear pass.
+
+    Brackets inside strings, comments and IRIs do not count, as the engine reads them. Where
+    ``<…>`` could also be a comparison with brackets inside, only a text with fewer opening
+    brackets in all than ``ENGINE_SAFE_OPENERS`` (which no reading can nest too deep) is let through.
+    """
+    depth = deepest = 0
+    ambiguous = False
+    for token in _NESTING_TOKENS.finditer(text):
+        kind = token.lastgroup
+        if kind == "unterminated":  # the engine stops at this syntax error; scanning on would be quadratic
+            break
+        if kind == "open":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif kind == "close":
+            depth = max(depth - 1, 0)
+        elif kind == "iri" and _AMBIGUOUS_IRI.search(token.group()):
+            ambiguous = True
+    if deepest > max_depth:
+        raise QueryRefused(f"nesting depth {deepest} exceeds the limit {max_depth} (MIGKG_MAX_QUERY_DEPTH).")
+    if ambiguous and len(_OPENERS.findall(text)) >= ENGINE_SAFE_OPENERS:
+        raise QueryRefused(
+            "This query's nesting could not be checked: it has many brackets and a <…> holding brackets, "
+            "a quote or #, which may be an IRI or a comparison; put spaces around < and > in comparisons."
+        )
 
 
 def check_query(text: str, base_iri: str, service_allowlist: frozenset[str]) -> CheckedQuery:

@@ -150,6 +150,7 @@ def add_error_handlers(app: FastAPI, settings: Settings) -> None:
             503,
             f"The query ran longer than {settings.query_timeout:g} s (MIGKG_QUERY_TIMEOUT) and was stopped.",
             hint="Ask for less: narrow the query or its filters, or lower its limit.",
+            headers={"Retry-After": str(settings.retry_after)},
         )
 
     @app.exception_handler(InternalQueryFailed)

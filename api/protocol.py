@@ -4,9 +4,13 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs
 
 from fastapi import Request
+from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
 from migkg.api.guard import QueryRefused
 
+# httptools cannot parse a request target this long (its URL offsets are 16-bit), so uvicorn
+# answers a bare 400 before the app sees the request.
+HTTPTOOLS_LONGEST_TARGET = 65_535
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
@@ -20,7 +24,7 @@ class ProtocolRequest:
 
 
 def read_get(request: Request, max_query_bytes: int) -> ProtocolRequest:
-    params = parse_qs(request.url.query, keep_blank_values=True)
+    params = _parse_form(request.scope["query_string"], "query string")
     if "update" in params:
         raise QueryRefused("SPARQL Update is not allowed (and never by GET): this endpoint is read-only.", 403)
     return _protocol_request(params, max_query_bytes)
@@ -28,7 +32,8 @@ def read_get(request: Request, max_query_bytes: int) -> ProtocolRequest:
 
 async def read_post(request: Request, max_query_bytes: int) -> ProtocolRequest:
     media_type, charset = _content_type(request.headers.get("content-type"))
-    if media_type == SPARQL_UPDATE or (media_type == FORM and "update=" in request.url.query):
+    url_params = _parse_form(request.scope["query_string"], "query string")
+    if media_type == SPARQL_UPDATE or (media_type == FORM and "update" in url_params):
         raise QueryRefused("SPARQL Update is not allowed: this endpoint is read-only.", 403)
     if media_type not in (FORM, SPARQL_QUERY):
         raise QueryRefused(
@@ -38,15 +43,14 @@ async def read_post(request: Request, max_query_bytes: int) -> ProtocolRequest:
         )
     if charset not in (None, "utf-8"):
         raise QueryRefused(f"Unsupported charset {charset}: SPARQL requests must be UTF-8.", 415)
-    body = await _read_body(request, limit=3 * max_query_bytes + 4096)  # form encoding may triple it
-    text = _decode_utf8(body)
-    url_params = parse_qs(request.url.query, keep_blank_values=True)
+    body = await _read_body(request, max_query_bytes)
     if media_type == SPARQL_QUERY:
+        text = _decode_utf8(body, "body")
         _check_size(text, max_query_bytes)
         if "query" in url_params:
             raise QueryRefused("The query is in the body; do not also pass a query parameter.")
         return ProtocolRequest(text, *_dataset(url_params))
-    form = parse_qs(text, keep_blank_values=True)
+    form = _parse_form(body, "body")
     if "update" in form:
         raise QueryRefused("SPARQL Update is not allowed: this endpoint is read-only.", 403)
     merged = {key: url_params.get(key, []) + form.get(key, []) for key in url_params.keys() | form.keys()}
@@ -79,24 +83,37 @@ def _content_type(header: str | None) -> tuple[str, str | None]:
     return media_type.lower(), charset
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
-    """Read the body, refusing (413) as soon as it passes ``limit`` bytes."""
+async def _read_body(request: Request, max_query_bytes: int) -> bytes:
+    """Read the body, refusing (413) as soon as it is too long to hold a query within the limit."""
+    limit = 3 * max_query_bytes + 4096  # form encoding may triple the query, and other fields come with it
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
-        raise _too_large(limit)
+        raise _too_large(max_query_bytes)
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
         if len(body) > limit:
-            raise _too_large(limit)
+            raise _too_large(max_query_bytes)
     return bytes(body)
 
 
-def _decode_utf8(body: bytes) -> str:
+def _parse_form(encoded: bytes, part: str) -> dict[str, list[str]]:
+    """Form fields, percent-decoded as UTF-8: bytes that are not UTF-8 are refused, never replaced."""
     try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise QueryRefused(f"The request body is not valid UTF-8 ({error}).") from None
+        return parse_qs(_decode_utf8(encoded, part), keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        raise _not_utf8(part) from None
+
+
+def _decode_utf8(encoded: bytes, part: str) -> str:
+    try:
+        return encoded.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _not_utf8(part) from None
+
+
+def _not_utf8(part: str) -> QueryRefused:
+    return QueryRefused(f"The request's {part} is not valid UTF-8 (after percent-decoding): SPARQL requests are UTF-8.")
 
 
 def _check_size(query: str, max_query_bytes: int) -> None:
@@ -106,3 +123,30 @@ def _check_size(query: str, max_query_bytes: int) -> None:
 
 def _too_large(limit: int) -> QueryRefused:
     return QueryRefused(f"The query is larger than this server's limit of {limit} bytes (MIGKG_MAX_QUERY_BYTES).", 413)
+
+
+class HttpWithLongTargets(HttpToolsProtocol):
+    """uvicorn's httptools protocol, answering 414 with what to do for a target it cannot parse.
+
+    Run the server with ``http=HttpWithLongTargets``: a GET whose query is within
+    MIGKG_MAX_QUERY_BYTES may still be longer than this once percent-encoded."""
+
+    def send_400_response(self, msg: str) -> None:
+        if len(self.url) <= HTTPTOOLS_LONGEST_TARGET:
+            super().send_400_response(msg)
+            return
+        self.transport.write(_plain_response(414, TARGET_TOO_LONG, self.server_state.default_headers))
+        self.transport.close()
+
+
+TARGET_TOO_LONG = (
+    f"The request target is longer than this server reads ({HTTPTOOLS_LONGEST_TARGET} bytes): send a long "
+    f"SPARQL query by POST, form-encoded ({FORM}) or directly ({SPARQL_QUERY}).\n"
+)
+
+
+def _plain_response(status: int, text: str, default_headers: list[tuple[bytes, bytes]]) -> bytes:
+    body = text.encode("ascii")
+    head = [STATUS_LINE[status], *(name + b": " + value + b"\r\n" for name, value in default_headers)]
+    head += [b"content-type: text/plain; charset=utf-8\r\n", b"content-length: %d\r\n" % len(body)]
+    return b"".join([*head, b"connection: close\r\n\r\n", body])

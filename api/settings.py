@@ -22,10 +22,16 @@ class Settings(BaseSettings):
     queue_wait: float = Field(2.0, ge=0, description="seconds a request waits for a free worker before 503")
     retry_after: int = Field(5, gt=0, description="seconds advertised in Retry-After on 503")
     max_query_bytes: int = Field(65_536, gt=0, description="largest accepted query text, in UTF-8 bytes")
+    max_query_depth: int = Field(
+        100, gt=0, le=1000, description="deepest nesting of brackets in a query (the engine crashes near 2,000)"
+    )
     service_allowlist: list[str] = Field(
         default_factory=list, description="SERVICE endpoint IRIs queries may call (exact match)"
     )
     cache_max_age: int = Field(300, ge=0, description="Cache-Control max-age for GET answers, seconds")
+    result_cache_bytes: int = Field(
+        16 * 1024 * 1024, ge=0, description="bytes of /sparql answers kept for repeated queries (0: none kept)"
+    )
     examples_dir: Path = Field(QUERIES_DIR / "examples", description="example queries (*.rq)")
     views_dir: Path = Field(QUERIES_DIR / "views", description="curated views (*.rq) served under /api")
     static_dir: Path = Field(

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from migkg.api.guard import QueryRefused, _check_parsed, _plainly_safe, check_query
+from migkg.api.guard import QueryRefused, _check_parsed, _plainly_safe, check_nesting, check_query
 
 BASE = "https://w3id.org/migkg/"
 ROOT = Path(__file__).resolve().parents[2]
@@ -96,3 +96,70 @@ def test_the_shortcut_is_linear_on_hostile_text():
         started = time.perf_counter()
         _plainly_safe(text)
         assert time.perf_counter() - started < 0.5
+
+
+def nesting_refusal(text: str, limit: int = 100) -> str | None:
+    try:
+        check_nesting(text, limit)
+    except QueryRefused as refused:
+        assert refused.status == 400
+        return str(refused)
+    return None
+
+
+@pytest.mark.parametrize(
+    ("text", "depth"),
+    [
+        ("SELECT * WHERE " + "{ " * 101 + "}" * 101, 101),
+        ("SELECT * WHERE { FILTER(" + "(" * 100 + "1" + ")" * 100 + ") }", 102),
+        ("SELECT * WHERE { ?s ?p " + "[ <p> " * 101 + "1" + " ]" * 101 + " }", 102),
+        ("SELECT * WHERE " + "{ ?s ?p ?o } " * 500 + "{" * 101 + "}" * 101, 101),  # depth, not count
+    ],
+)
+def test_nesting_deeper_than_the_limit_is_refused_with_its_depth(text: str, depth: int) -> None:
+    assert nesting_refusal(text) == f"nesting depth {depth} exceeds the limit 100 (MIGKG_MAX_QUERY_DEPTH)."
+    assert nesting_refusal(text, limit=depth) is None
+
+
+@pytest.mark.parametrize(
+    "inert",
+    [
+        '"' + "{" * 500 + '"',
+        "'" + "(" * 500 + "'",
+        '"""\n' + "{" * 500 + '\n"""',
+        "'''" + "[" * 500 + "'''",
+        '"\\"' + "{" * 500 + '"',  # an escaped quote does not end the string
+        "# " + "{" * 500 + "\n",
+        "<http://example.org/" + "(" * 500 + ">",
+    ],
+)
+def test_brackets_in_strings_comments_and_iris_do_not_nest(inert: str) -> None:
+    assert nesting_refusal(f"SELECT * WHERE {{ ?s ?p {inert} }}") is None
+
+
+def test_closing_brackets_in_strings_comments_and_iris_hide_no_nesting() -> None:
+    hiding = ['"' + "}" * 50 + '"', "# " + ")" * 50 + "\n", "<x" + ")" * 50 + ">"]
+    for inert in hiding:
+        assert nesting_refusal("{ " * 60 + inert + "{ " * 60) is not None, inert
+
+
+def test_a_comparison_that_reads_like_an_iri_cannot_hide_deep_nesting() -> None:
+    """``?x<((…(?a>`` is an IRI to the lexer and a comparison to the engine: with many brackets, refused."""
+    hidden = "SELECT * WHERE { FILTER(" + "?x<((((?a>?b||<))))>=" * 400 + "1" + ")" * 1601 + " }"
+    assert "could not be checked" in nesting_refusal(hidden)
+    few = "SELECT * WHERE { FILTER(?x<(?a)&&?y>0) }"
+    assert nesting_refusal(few) is None
+
+
+def test_an_unterminated_string_ends_the_check_where_the_engine_stops() -> None:
+    assert nesting_refusal('SELECT * WHERE { "open ' + "{" * 200) is None  # a syntax error before any depth
+
+
+def test_the_nesting_check_is_linear_on_hostile_text() -> None:
+    import time
+
+    hostile = ['"' * 60000, "'''" + "'" * 60000, "<" * 60000, "#" * 60000, "{" * 60000, '"\\' * 30000, "<a" * 30000]
+    for text in hostile:
+        started = time.perf_counter()
+        nesting_refusal(text)
+        assert time.perf_counter() - started < 0.5, text[:10]
