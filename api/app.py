@@ -13,6 +13,7 @@ from migkg.api.description import load_examples
 from migkg.api.disconnect import CancelOnDisconnect
 from migkg.api.problems import add_error_handlers
 from migkg.api.querying import select
+from migkg.api.result_cache import ResultCache
 from migkg.api.routes import linked_data, meta, pages, pictures, quality, sdg, search, sources, sparql
 from migkg.api.routes.views import views_router
 from migkg.api.search import SearchIndex
@@ -57,7 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_credentials=False,
         allow_methods=["GET", "HEAD", "POST"],
         allow_headers=["*"],
-        expose_headers=["ETag", "Last-Modified", "Retry-After", "MIGKG-Results-Truncated"],
+        expose_headers=["ETag", "Last-Modified", "Retry-After", "MIGKG-Results-Truncated", "MIGKG-Cache"],
     )
     return app
 
@@ -78,6 +79,7 @@ def _lifespan(state: AppState) -> Callable[[FastAPI], AsyncIterator[None]]:
             )
             await store.start()
             state.store = store
+            state.results = ResultCache(settings.result_cache_bytes)
             state.graphs = [row["graph"]["value"] for row in await select(store, settings, "named-graphs")]
         try:
             yield

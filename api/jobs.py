@@ -23,6 +23,7 @@ class QueryAnswer:
     content_type: str
     body: bytes
     truncated: bool = False
+    cached: bool = False  # answered from the result cache (api/result_cache.py), not by a worker
 
 
 @dataclass(frozen=True)

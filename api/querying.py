@@ -7,6 +7,7 @@ format; a failure among them raises InternalQueryFailed, which the app answers l
 
 import json
 import re
+from dataclasses import dataclass, replace
 
 from pyoxigraph import NamedNode
 
@@ -14,6 +15,7 @@ from migkg.api.conneg import negotiate
 from migkg.api.guard import CheckedQuery
 from migkg.api.jobs import QueryAnswer, QueryFailure, QueryJob
 from migkg.api.prefixes import PREFIXES
+from migkg.api.result_cache import CacheKey, ResultCache
 from migkg.api.settings import Settings
 from migkg.api.store import QueryStore
 from migkg.queries import load_query
@@ -30,6 +32,16 @@ class InternalQueryFailed(Exception):
         self.message = message
 
 
+@dataclass(frozen=True)
+class Cached:
+    """Where /sparql keeps answers: the release's cache, its version, and whether the client asked
+    for a fresh answer (Cache-Control: no-cache)."""
+
+    results: ResultCache
+    version: str
+    fresh: bool
+
+
 async def user_query(
     store: QueryStore,
     settings: Settings,
@@ -37,8 +49,10 @@ async def user_query(
     accept: str | None,
     default_graphs: tuple[str, ...],
     named_graphs: tuple[str, ...],
+    cache: Cached,
 ) -> QueryAnswer | QueryFailure:
-    """A /sparql query, in the format its Accept header asks for.
+    """A /sparql query, in the format its Accept header asks for; from ``cache`` when it holds
+    the answer (``cache.fresh``: run it anyway, and keep the new answer).
 
     Protocol graphs replace the query's own FROM clauses; with neither, it queries the union of all graphs.
     """
@@ -53,7 +67,13 @@ async def user_query(
         max_rows=settings.max_result_rows,
         **dataset,
     )
-    return await store.execute(job)
+    key = CacheKey.of(cache.version, job)
+    if not cache.fresh and (kept := cache.results.get(key)) is not None:
+        return replace(kept, cached=True)
+    outcome = await store.execute(job)
+    if isinstance(outcome, QueryAnswer):
+        cache.results.put(key, outcome)
+    return outcome
 
 
 def bind_iris(text: str, iris: dict[str, str]) -> str:

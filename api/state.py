@@ -9,6 +9,7 @@ from fastapi.templating import Jinja2Templates
 from migkg import resources
 from migkg.api.buildinfo import BuildInfo
 from migkg.api.description import ExampleQuery
+from migkg.api.result_cache import ResultCache
 from migkg.api.search import SearchIndex
 from migkg.api.semantic import QueryEncoder
 from migkg.api.settings import Settings
@@ -33,6 +34,7 @@ class AppState:
     build_info: BuildInfo | None = None
     search: SearchIndex | None = None  # None: no search index in the build
     encoder: QueryEncoder | None = None  # None: no sentence model installed, search is lexical only
+    results: ResultCache = field(default_factory=lambda: ResultCache(0))  # answers to repeated /sparql queries
     graphs: list[str] = field(default_factory=list)
     examples: list[ExampleQuery] = field(default_factory=list)
     templates: Jinja2Templates = TEMPLATES

@@ -6,11 +6,11 @@ from fastapi.responses import Response
 from migkg.api.conneg import prefers_html
 from migkg.api.deps import SiteRoot, State
 from migkg.api.description import service_description
-from migkg.api.guard import QueryRefused, check_query
+from migkg.api.guard import QueryRefused, check_nesting, check_query
 from migkg.api.jobs import QueryAnswer
 from migkg.api.problems import error_for
 from migkg.api.protocol import ProtocolRequest, read_get, read_post
-from migkg.api.querying import user_query
+from migkg.api.querying import Cached, user_query
 from migkg.api.responses import rdf_response
 from migkg.api.search_service import rewrite_search_calls, search_calls
 from migkg.api.state import AppState
@@ -51,6 +51,7 @@ async def _answer(request: Request, state: AppState, operation: ProtocolRequest)
         return error_for(request, 400, "Empty query.")
     try:
         text = operation.query
+        check_nesting(text, settings.max_query_depth)
         if calls := search_calls(text):  # answered here: the guard then checks a text without them
             text = rewrite_search_calls(text, calls, settings.base_iri, state.search_index())
         checked = check_query(text, settings.base_iri, frozenset(settings.service_allowlist))
@@ -59,20 +60,30 @@ async def _answer(request: Request, state: AppState, operation: ProtocolRequest)
     # Checked here rather than as the route's dependency: /sparql also answers without a build
     # (the service description, YASGUI, refusals). A busy store or a timeout is answered by the app's handlers.
     store = state.require_build().store
+    cache = Cached(state.results, state.build_info.version, _wants_fresh(request))
     outcome = await user_query(
-        store, settings, checked, request.headers.get("accept"), operation.default_graphs, operation.named_graphs
+        store, settings, checked, request.headers.get("accept"), operation.default_graphs, operation.named_graphs, cache
     )
     if not isinstance(outcome, QueryAnswer):
         return error_for(request, outcome.status, outcome.message, headers={"Vary": "Accept"})
-    headers = {"Vary": "Accept"}
+    headers = {"Vary": "Accept", "MIGKG-Cache": "hit" if outcome.cached else "miss"}
     if outcome.truncated:
         headers["MIGKG-Results-Truncated"] = str(settings.max_result_rows)
     return Response(outcome.body, media_type=outcome.content_type, headers=headers)
+
+
+def _wants_fresh(request: Request) -> bool:
+    """Whether the client asked for the query to run again (Cache-Control: no-cache, or HTTP/1.0's Pragma)."""
+    directives = f"{request.headers.get('cache-control', '')},{request.headers.get('pragma', '')}".lower()
+    return any(part.strip() in ("no-cache", "no-store") for part in directives.split(","))
 
 
 def _describe_service(request: Request, state: AppState, site: str) -> Response:
     if prefers_html(request.headers.get("accept")):
         return yasgui_page(request, state)
     endpoint = str(request.url.replace(query="", fragment=""))
-    triples = service_description(endpoint, state.graphs, bool(state.settings.service_allowlist), site)
+    settings = state.settings
+    triples = service_description(
+        endpoint, state.graphs, bool(settings.service_allowlist), site, settings.max_query_depth
+    )
     return rdf_response(request, triples)

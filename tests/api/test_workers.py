@@ -16,6 +16,7 @@ from migkg.api.settings import Settings
 from migkg.api.store import REAP_INTERVAL
 
 ASK = "ASK { ?s ?p ?o }"
+JSON = "application/sparql-results+json"
 
 
 def _state(pid: int) -> str | None:
@@ -32,10 +33,9 @@ def test_a_worker_killed_while_idle_is_reaped_and_replaced_before_a_query(settin
             os.kill(pid, signal.SIGKILL)
         time.sleep(REAP_INTERVAL * 2.5)
         assert [_state(pid) for pid in dead] == [None, None], "a killed worker is left a zombie"
-        for _ in range(4):  # every query lands on a live worker
-            response = client.post(
-                "/sparql", data={"query": ASK}, headers={"accept": "application/sparql-results+json"}
-            )
+        for n in range(4):  # every query lands on a live worker (each a new text: none from the cache)
+            query = f"{ASK} # {n}"
+            response = client.post("/sparql", data={"query": query}, headers={"accept": JSON})
             assert response.status_code == 200, response.text
         assert len(store._all) == 2 and all(worker.alive() for worker in store._all)
         assert not {worker.process.pid for worker in store._all} & set(dead)
