@@ -229,7 +229,9 @@ def test_the_original_publication_is_linked_where_the_manifest_gives_it(tmp_path
 
 def test_the_booklet_page_links_the_publishers_page_for_it(client: TestClient):
     page = client.get("/sources/gcm-booklet", headers=HTML).text
-    assert 'href="https://migrationnetwork.un.org/resources/implementing-global-compact-safe-orderly-and-regular-' in page
+    assert (
+        'href="https://migrationnetwork.un.org/resources/implementing-global-compact-safe-orderly-and-regular-' in page
+    )
 
 
 # --- errors ---
