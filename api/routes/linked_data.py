@@ -27,6 +27,15 @@ FORMATS = {
     "nq": "application/n-quads",
     "trig": "application/trig",
 }
+# Declared by every page that offers its data by link (here and the SDG pages): an unknown name is a 422.
+FormatChoice = Annotated[Literal[tuple(FORMATS)] | None, Query(description="a format, instead of Accept")]
+
+
+def asked_for(request: Request, format: str | None) -> tuple[str | None, bool]:
+    """The Accept to answer (the media type a ?format= link names, else the request's own) and
+    whether it asks for the HTML page: a ?format= link always asks for the data."""
+    accept = FORMATS[format] if format else request.headers.get("accept")
+    return accept, format is None and prefers_html(accept)
 
 
 @router.get("/id/{path:path}", name="resource")
@@ -35,13 +44,12 @@ async def resource(
     request: Request,
     state: Built,
     path: str,
-    format: Annotated[Literal[tuple(FORMATS)] | None, Query(description="a format, instead of Accept")] = None,
+    format: FormatChoice = None,
     inverse: Annotated[str | None, Query(description="list what points at it by this property")] = None,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> Response:
     iri = f"{state.settings.base_iri}id/{path}"
-    accept = FORMATS[format] if format else request.headers.get("accept")
-    html = format is None and prefers_html(accept)
+    accept, html = asked_for(request, format)
     if not html and choose(OFFERS[ResultKind.GRAPH], accept) is None:
         return not_acceptable(request, OFFERS[ResultKind.GRAPH])
     if not await ask(state.store, state.settings, "resource-exists", resource=iri):

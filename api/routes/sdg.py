@@ -10,13 +10,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from migkg.api.conneg import choose, prefers_html
+from migkg.api.conneg import choose
 from migkg.api.deps import Built
 from migkg.api.formats import OFFERS, ResultKind
 from migkg.api.links import SDG_PATH, linker, sdg_notation
 from migkg.api.prefixes import PREFIXES, curie
 from migkg.api.problems import error_for, not_acceptable
 from migkg.api.querying import Binding, construct, select
+from migkg.api.routes.linked_data import FormatChoice, asked_for
 from migkg.api.state import AppState
 
 router = APIRouter()
@@ -35,18 +36,20 @@ LANG = Query(description="the language of the UN's texts, as en, es or fr (defau
 
 @router.get(SDG_PATH, summary="The 17 Sustainable Development Goals", tags=["SDGs"])
 @router.head(SDG_PATH, include_in_schema=False)
-async def goals(request: Request, state: Built, lang: Annotated[str | None, LANG] = None) -> Response:
+async def goals(
+    request: Request, state: Built, lang: Annotated[str | None, LANG] = None, format: FormatChoice = None
+) -> Response:
     """The goals with how many of their targets the graph's texts cite: HTML for browsers, the
-    goals' RDF by Accept."""
-    html = prefers_html(request.headers.get("accept"))
-    if not html and choose(OFFERS[ResultKind.GRAPH], request.headers.get("accept")) is None:
+    goals' RDF by Accept or ?format=."""
+    accept, html = asked_for(request, format)
+    if not html and choose(OFFERS[ResultKind.GRAPH], accept) is None:
         return not_acceptable(request, OFFERS[ResultKind.GRAPH])
     rows = await select(state.store, state.settings, "sdg-goals")
     languages = _languages(rows, "title")
     if lang is not None and lang not in languages:
         return _unknown_language(request, state, lang, languages, html)
     if not html:
-        return await _rdf(request, state, "sdg-goals-graph")
+        return await _rdf(state, accept, "sdg-goals-graph")
     chosen = lang or DEFAULT_LANGUAGE
     context = {
         **_page_context(request, state, chosen, languages),
@@ -57,11 +60,17 @@ async def goals(request: Request, state: Built, lang: Annotated[str | None, LANG
 
 @router.get(SDG_PATH + "/{notation}", summary="One SDG goal or target", tags=["SDGs"])
 @router.head(SDG_PATH + "/{notation}", include_in_schema=False)
-async def concept(request: Request, state: Built, notation: str, lang: Annotated[str | None, LANG] = None) -> Response:
+async def concept(
+    request: Request,
+    state: Built,
+    notation: str,
+    lang: Annotated[str | None, LANG] = None,
+    format: FormatChoice = None,
+) -> Response:
     """A goal with its targets, or a target with everything in the graph that cites it: HTML for
-    browsers, the concept's RDF as the graph holds it by Accept."""
-    html = prefers_html(request.headers.get("accept"))
-    if not html and choose(OFFERS[ResultKind.GRAPH], request.headers.get("accept")) is None:
+    browsers, the concept's RDF as the graph holds it by Accept or ?format=."""
+    accept, html = asked_for(request, format)
+    if not html and choose(OFFERS[ResultKind.GRAPH], accept) is None:
         return not_acceptable(request, OFFERS[ResultKind.GRAPH])
     iri = PREFIXES["sdg"] + notation
     rows = await select(state.store, state.settings, "sdg-concept", concept=iri) if sdg_notation(iri) else []
@@ -71,7 +80,7 @@ async def concept(request: Request, state: Built, notation: str, lang: Annotated
     if lang is not None and lang not in languages:
         return _unknown_language(request, state, lang, languages, html)
     if not html:
-        return await _rdf(request, state, "sdg-concept-graph", concept=iri)
+        return await _rdf(state, accept, "sdg-concept-graph", concept=iri)
     chosen = lang or DEFAULT_LANGUAGE
     described = _described(iri, rows, chosen)
     context = {**_page_context(request, state, chosen, languages), "concept": described}
@@ -84,16 +93,19 @@ async def concept(request: Request, state: Built, notation: str, lang: Annotated
     return state.templates.TemplateResponse(request, template, context, headers={"Vary": "Accept"})
 
 
-async def _rdf(request: Request, state: AppState, name: str, **iris: str) -> Response:
-    """The triples a CONSTRUCT of queries/server gives, in the format Accept asks for."""
-    answer = await construct(state.store, state.settings, name, request.headers.get("accept"), **iris)
+async def _rdf(state: AppState, accept: str | None, name: str, **iris: str) -> Response:
+    """The triples a CONSTRUCT of queries/server gives, in every language (``lang`` picks only the
+    page's texts), in the format ``accept`` asks for."""
+    answer = await construct(state.store, state.settings, name, accept, **iris)
     return Response(answer.body, media_type=answer.content_type, headers={"Vary": "Accept"})
 
 
 def _page_context(request: Request, state: AppState, chosen: str, languages: list[str]) -> dict[str, Any]:
-    """What every SDG page shows: the language switch, and links that keep the chosen language."""
+    """What every SDG page shows: the language switch, links that keep the chosen language, and
+    its data's links (format-links.html), which drop it: the RDF holds every language."""
     return {
         "languages": _language_links(request, languages, chosen),
+        "data": request.url.path,
         "link": linker(state.settings.base_iri),
         "sdg_link": _sdg_link(state, chosen),
         "goals_page": _with_language(SDG_PATH, chosen),

@@ -2,12 +2,16 @@
 everything in the graph that cites it, in each language of the UN's KOS; checked against the graph
 through /sparql."""
 
+import html
 from html.parser import HTMLParser
 from itertools import pairwise
 
 import pyoxigraph as ox
 import pytest
+import rdflib
+from api_testing import REPO_ROOT
 from fastapi.testclient import TestClient
+from rdflib.namespace import RDF, SKOS
 
 HTML = {"Accept": "text/html"}
 SDG = "http://metadata.un.org/sdg/"
@@ -19,6 +23,18 @@ PREFIX sdgo: <http://metadata.un.org/sdg/ontology#>
 PREFIX semapv: <https://w3id.org/semapv/vocab/>
 """
 VOID_ELEMENTS = {"br", "hr", "img", "input", "link", "meta", "wbr"}
+UN_KOS = REPO_ROOT / "graph" / "reference" / "sdg" / "sdg-kos-goals-targets-indicators.ttl"
+SDGO = rdflib.Namespace("http://metadata.un.org/sdg/ontology#")
+# ?format= names and what each answers, as on the resource pages.
+FORMAT_TYPES = {
+    "ttl": "text/turtle",
+    "jsonld": "application/ld+json",
+    "nt": "application/n-triples",
+    "rdf": "application/rdf+xml",
+    "nq": "application/n-quads",
+    "trig": "application/trig",
+}
+LINKED_FORMATS = {"ttl": "Turtle", "jsonld": "JSON-LD", "nt": "N-Triples", "rdf": "RDF/XML"}
 
 
 class Page(HTMLParser):
@@ -288,3 +304,72 @@ def test_every_link_on_the_target_page_resolves(client: TestClient, target_page:
         if status not in (200, 301):
             failures[href] = status
     assert not failures
+
+
+def get_data(client: TestClient, path: str, name: str) -> rdflib.Graph:
+    """The RDF ``path?format=name`` answers, parsed by rdflib; asked by a browser, whose Accept the link overrides."""
+    response = client.get(path, params={"format": name}, headers=HTML)
+    assert response.status_code == 200, response.text[:500]
+    assert response.headers["content-type"].split(";")[0] == FORMAT_TYPES[name]
+    assert "Accept" in response.headers["vary"]
+    return rdflib.Graph().parse(data=response.content, format=FORMAT_TYPES[name])
+
+
+def test_format_ttl_gives_the_targets_notations_and_labels_as_the_uns_kos_has_them(client: TestClient) -> None:
+    kos = rdflib.Graph().parse(UN_KOS, format="turtle")
+    target = rdflib.URIRef(TARGET)
+    expected = {(target, p, o) for p in (SKOS.notation, SKOS.prefLabel) for o in kos.objects(target, p)}
+    served = get_data(client, "/sdg/10.7", "ttl")
+    assert rdflib.Literal("10.7", datatype=SDGO.SDGCodeCompact) in set(served.objects(target, SKOS.notation))
+    assert {label.language for _, p, label in expected if p == SKOS.prefLabel} >= {"en", "es", "fr"}
+    assert expected <= set(served)
+
+
+@pytest.mark.parametrize(
+    ("path", "fact"),
+    [
+        ("/sdg", (SDG + "10", RDF.type, SDGO.Goal)),
+        ("/sdg/10", (SDG + "10", SDGO.hasTarget, TARGET)),
+        ("/sdg/10.7", (TARGET, RDF.type, SDGO.Target)),
+    ],
+)
+def test_format_jsonld_parses_as_json_ld(client: TestClient, path: str, fact: tuple) -> None:
+    subject, predicate, value = fact
+    assert (rdflib.URIRef(subject), predicate, rdflib.URIRef(value)) in get_data(client, path, "jsonld")
+
+
+@pytest.mark.parametrize("name", sorted(FORMAT_TYPES))
+def test_every_format_name_of_the_resource_pages_answers_its_format(client: TestClient, name: str) -> None:
+    response = client.get(f"/sdg/10.7?format={name}", headers=HTML)
+    assert response.status_code == 200, response.text[:500]
+    assert response.headers["content-type"].split(";")[0] == FORMAT_TYPES[name]
+    parsed = ox.parse(response.content, format=ox.RdfFormat.from_media_type(FORMAT_TYPES[name]))
+    assert ox.NamedNode(TARGET) in {quad.subject for quad in parsed}
+
+
+@pytest.mark.parametrize(
+    ("url", "data"), [("/sdg", "/sdg"), ("/sdg/10", "/sdg/10"), ("/sdg/10.7?lang=es", "/sdg/10.7")]
+)
+def test_each_page_links_its_data_in_each_format(client: TestClient, url: str, data: str) -> None:
+    """The links leave out ?lang=: the data holds the texts in every language."""
+    links = {link["href"]: link["text"] for link in read_page(client, url).links if "format=" in link["href"]}
+    assert links == {f"{data}?format={name}": label for name, label in LINKED_FORMATS.items()}
+    for href in links:
+        response = client.get(href, headers=HTML)
+        assert response.status_code == 200
+        assert response.headers["content-type"].split(";")[0] == FORMAT_TYPES[href.rsplit("=", 1)[1]]
+
+
+def test_format_with_lang_is_the_same_data_and_still_checks_the_language(client: TestClient) -> None:
+    every_language = client.get("/sdg/10.7?format=nt").content
+    assert client.get("/sdg/10.7?format=nt&lang=es").content == every_language
+    assert client.get("/sdg/10.7?format=nt&lang=xx").status_code == 400
+
+
+@pytest.mark.parametrize("url", ["/sdg?format=docx", "/sdg/10.7?format=docx", "/sdg/10.7?format=TTL&lang=es"])
+def test_an_unknown_format_is_answered_as_on_the_resource_pages(client: TestClient, url: str) -> None:
+    on_resource_page = client.get("/id/gcm/objective/4?format=docx", headers=HTML)
+    response = client.get(url, headers=HTML)
+    assert response.status_code == on_resource_page.status_code == 422
+    assert response.text == on_resource_page.text  # the same page, naming the formats there are
+    assert all(f"'{name}'" in html.unescape(response.text) for name in FORMAT_TYPES)
