@@ -9,8 +9,10 @@ from fastapi.staticfiles import StaticFiles
 
 from migkg.api.buildinfo import load_build_info
 from migkg.api.caching import CachingHeaders
+from migkg.api.clients import IdentifyClient
 from migkg.api.description import load_examples
 from migkg.api.disconnect import CancelOnDisconnect
+from migkg.api.fairness import LongQueryLane, Shares
 from migkg.api.problems import add_error_handlers
 from migkg.api.querying import select
 from migkg.api.result_cache import ResultCache
@@ -50,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.static_dir.is_dir():
         app.mount(STATIC_URL, StaticFiles(directory=settings.static_dir), name="static")
     app.add_middleware(CancelOnDisconnect, paths=sparql.PATHS, max_body_bytes=settings.max_query_bytes)
+    app.add_middleware(IdentifyClient, api_keys=settings.api_keys)
     app.add_middleware(CachingHeaders)
     # No credentials: any site may query, none may send the user's cookies along.
     app.add_middleware(
@@ -74,9 +77,7 @@ def _lifespan(state: AppState) -> Callable[[FastAPI], AsyncIterator[None]]:
         if QueryEncoder.installed():
             state.encoder = QueryEncoder()
         if settings.store_dir.is_dir():
-            store = OxigraphStore(
-                settings.store_dir, settings.max_concurrent_queries, settings.query_timeout, settings.queue_wait
-            )
+            store = OxigraphStore(settings.store_dir, _shares(settings), _long_lane(settings), settings.query_timeout)
             await store.start()
             state.store = store
             state.results = ResultCache(settings.result_cache_bytes)
@@ -90,3 +91,16 @@ def _lifespan(state: AppState) -> Callable[[FastAPI], AsyncIterator[None]]:
                 state.search.close()
 
     return lifespan
+
+
+def _shares(settings: Settings) -> Shares:
+    return Shares(
+        workers=settings.max_concurrent_queries,
+        per_client=min(settings.client_share, settings.max_concurrent_queries),
+        waiting_per_client=settings.client_waiting,
+        waiting=settings.max_waiting_queries,
+    )
+
+
+def _long_lane(settings: Settings) -> LongQueryLane:
+    return LongQueryLane(settings.long_query_after, settings.long_lane_size)

@@ -18,11 +18,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 
 from migkg.api.conneg import prefers_html
+from migkg.api.fairness import ClientOverShare, LongLaneFull, StoreBusy
 from migkg.api.formats import Offer, acceptable_list
 from migkg.api.querying import InternalQueryFailed
 from migkg.api.settings import Settings
 from migkg.api.state import TEMPLATES, NoBuild
-from migkg.api.store import QueryTimedOut, StoreBusy
+from migkg.api.store import QueryTimedOut
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 API_PREFIX = "/api"
@@ -134,13 +135,38 @@ def add_error_handlers(app: FastAPI, settings: Settings) -> None:
             headers={"Retry-After": str(settings.retry_after)},
         )
 
+    retry = {"Retry-After": str(settings.retry_after)}
+
     @app.exception_handler(StoreBusy)
     async def busy(request: Request, exc: StoreBusy) -> Response:
         return error_for(
             request,
             503,
-            f"All {settings.max_concurrent_queries} query workers are busy; retry shortly.",
-            headers={"Retry-After": str(settings.retry_after)},
+            f"All {settings.max_concurrent_queries} query workers stayed busy for as long as the query could "
+            f"wait, or {settings.max_waiting_queries} queries (MIGKG_MAX_WAITING_QUERIES) already wait; retry shortly.",
+            headers=retry,
+        )
+
+    @app.exception_handler(ClientOverShare)
+    async def over_share(request: Request, exc: ClientOverShare) -> Response:
+        return error_for(
+            request,
+            429,
+            f"This client already has {settings.client_waiting} queries waiting (MIGKG_CLIENT_WAITING) beside the "
+            f"{settings.client_share} it may run at once (MIGKG_CLIENT_SHARE).",
+            hint="Wait for answers before sending more queries.",
+            headers=retry,
+        )
+
+    @app.exception_handler(LongLaneFull)
+    async def long_lane_full(request: Request, exc: LongLaneFull) -> Response:
+        return error_for(
+            request,
+            503,
+            f"The query ran past {settings.long_query_after:g} s while {settings.long_lane_size} long queries were "
+            "already running, so it was stopped: the other workers are kept for short queries.",
+            hint="Retry later, or ask for less: narrow the query or its filters.",
+            headers=retry,
         )
 
     @app.exception_handler(QueryTimedOut)
@@ -148,9 +174,10 @@ def add_error_handlers(app: FastAPI, settings: Settings) -> None:
         return error_for(
             request,
             503,
-            f"The query ran longer than {settings.query_timeout:g} s (MIGKG_QUERY_TIMEOUT) and was stopped.",
+            f"The query was not answered within {settings.query_timeout:g} s (MIGKG_QUERY_TIMEOUT, waiting for a "
+            "worker included) and was stopped.",
             hint="Ask for less: narrow the query or its filters, or lower its limit.",
-            headers={"Retry-After": str(settings.retry_after)},
+            headers=retry,
         )
 
     @app.exception_handler(InternalQueryFailed)

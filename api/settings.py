@@ -19,8 +19,17 @@ class Settings(BaseSettings):
     query_timeout: float = Field(30.0, gt=0, description="seconds before a query is stopped")
     max_result_rows: int = Field(100_000, gt=0, description="rows (or triples) beyond which results are cut")
     max_concurrent_queries: int = Field(4, gt=0, description="queries running at once (one worker process each)")
-    queue_wait: float = Field(2.0, ge=0, description="seconds a request waits for a free worker before 503")
-    retry_after: int = Field(5, gt=0, description="seconds advertised in Retry-After on 503")
+    client_share: int = Field(2, gt=0, description="queries one client runs at once; its others wait their turn")
+    client_waiting: int = Field(16, ge=0, description="queries one client may have waiting; one more is 429")
+    max_waiting_queries: int = Field(256, ge=0, description="queries all clients may have waiting; one more is 503")
+    long_query_after: float = Field(1.0, gt=0, description="seconds after which a running query counts as long")
+    short_lane_workers: int = Field(
+        1, ge=0, description="workers that long queries leave free for short ones (one query may always run long)"
+    )
+    api_keys: list[str] = Field(
+        default_factory=list, description="keys a client may send in X-API-Key to be told apart from its address"
+    )
+    retry_after: int = Field(5, gt=0, description="seconds advertised in Retry-After on 503 and 429")
     max_query_bytes: int = Field(65_536, gt=0, description="largest accepted query text, in UTF-8 bytes")
     max_query_depth: int = Field(
         100, gt=0, le=1000, description="deepest nesting of brackets in a query (the engine crashes near 2,000)"
@@ -37,6 +46,11 @@ class Settings(BaseSettings):
     static_dir: Path = Field(
         default_factory=resources.static_dir, description="YASGUI and Swagger UI, installed from npm into node_modules/"
     )
+
+    @property
+    def long_lane_size(self) -> int:
+        """Queries that may run past ``long_query_after`` at once."""
+        return max(1, self.max_concurrent_queries - self.short_lane_workers)
 
     @property
     def store_dir(self) -> Path:

@@ -11,20 +11,18 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Protocol
 
+from migkg.api.fairness import FairScheduler, LongLaneFull, LongQueryLane, Shares, current_client
 from migkg.api.jobs import QueryAnswer, QueryFailure, QueryJob
 
 STARTUP_TIMEOUT = 60.0  # seconds for a new worker to open the store
 REAP_INTERVAL = 1.0  # seconds between checks that every worker still runs
 ABANDON_CHECK = 0.05  # seconds between looks, while a query runs, at whether its client still waits
-
-
-class StoreBusy(Exception):
-    """Every worker stayed busy for the whole waiting time."""
 
 
 class QueryTimedOut(Exception):
@@ -64,36 +62,53 @@ class _Worker:
             self.kill()
             raise RuntimeError(f"query worker failed to open {store_dir}")
 
-    def run(self, job: QueryJob, timeout: float, abandoned: threading.Event) -> QueryAnswer | QueryFailure:
-        """The worker's answer; QueryTimedOut past the deadline, QueryAbandoned once ``abandoned`` is set."""
+    def run(
+        self, job: QueryJob, deadline: float, abandoned: threading.Event, lane: LongQueryLane
+    ) -> QueryAnswer | QueryFailure:
+        """The worker's answer; QueryTimedOut past the deadline, QueryAbandoned once ``abandoned`` is
+        set, LongLaneFull when the query runs long while the long-query lane is full."""
         self.conn.send(job)
-        deadline = time.monotonic() + timeout
-        while not self.conn.poll(min(ABANDON_CHECK, max(deadline - time.monotonic(), 0))):
-            if abandoned.is_set():
-                raise QueryAbandoned
-            if time.monotonic() >= deadline:
-                raise QueryTimedOut
-        return self.conn.recv()
+        long_from = time.monotonic() + lane.after
+        in_lane = False
+        try:
+            while not self.conn.poll(min(ABANDON_CHECK, max(deadline - time.monotonic(), 0))):
+                if abandoned.is_set():
+                    raise QueryAbandoned
+                now = time.monotonic()
+                if now >= deadline:
+                    raise QueryTimedOut
+                if not in_lane and now >= long_from:
+                    lane.enter()
+                    in_lane = True
+            return self.conn.recv()
+        finally:
+            if in_lane:
+                lane.leave()
 
     def alive(self) -> bool:
         """Whether the process still runs (asking reaps it if it has ended: no zombie is left)."""
         return self.process.poll() is None
 
     def kill(self) -> None:
+        """Stops the process; a second call (the store closing while a thread replaces it) does nothing."""
+        if self.conn.closed:
+            return
         self.process.kill()
         self.process.wait()
         self.conn.close()
 
 
 class OxigraphStore:
-    """The build's pyoxigraph store, opened read-only by ``workers`` processes."""
+    """The build's pyoxigraph store, opened read-only by one process per worker and shared between
+    clients by a FairScheduler; ``query_timeout`` bounds each query's wait and run together."""
 
-    def __init__(self, store_dir: Path, workers: int, query_timeout: float, queue_wait: float) -> None:
+    def __init__(self, store_dir: Path, shares: Shares, lane: LongQueryLane, query_timeout: float) -> None:
         self.store_dir = store_dir
-        self.size = workers
+        self.size = shares.workers
+        self.lane = lane
         self.query_timeout = query_timeout
-        self.queue_wait = queue_wait
-        self._threads = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="migkg-query")
+        self.scheduler = FairScheduler(shares)
+        self._threads = ThreadPoolExecutor(max_workers=self.size, thread_name_prefix="migkg-query")
         self._idle: asyncio.Queue[_Worker] | None = None
         self._all: set[_Worker] = set()
         self._reaper: asyncio.Task | None = None
@@ -126,37 +141,50 @@ class OxigraphStore:
 
     async def execute(self, job: QueryJob) -> QueryAnswer | QueryFailure:
         assert self._idle is not None, "start() was not awaited"
-        try:
-            worker = await asyncio.wait_for(self._idle.get(), self.queue_wait)
-        except TimeoutError:
-            raise StoreBusy from None
-        loop = asyncio.get_running_loop()
-        if not worker.alive():  # it died while idle: the query goes to a new one, not to a dead socket
-            worker = await loop.run_in_executor(self._threads, self._replace, worker)
+        client = current_client.get()
+        deadline = time.monotonic() + self.query_timeout
+        await self.scheduler.admit(client, self.query_timeout)
+        worker = self._idle.get_nowait()  # admitted, so one is idle
         # The thread, not this coroutine, hands the worker back: a cancelled request must not
         # return a worker that is still busy with its query. Cancelling (the client hung up)
         # tells the thread to stop the query, which frees the worker within ABANDON_CHECK.
         abandoned = threading.Event()
-        future = loop.run_in_executor(self._threads, self._run_then_release, worker, job, abandoned, loop)
+        loop = asyncio.get_running_loop()
+
+        def hand_back(worker: _Worker) -> None:  # from the thread: the worker and the client's place are free
+            loop.call_soon_threadsafe(self._release, worker, client)
+
+        future = loop.run_in_executor(self._threads, self._run, worker, job, deadline, abandoned, hand_back)
         try:
             return await asyncio.shield(future)
         except asyncio.CancelledError:
             abandoned.set()
             raise
 
-    def _run_then_release(
-        self, worker: _Worker, job: QueryJob, abandoned: threading.Event, loop: asyncio.AbstractEventLoop
+    def _run(
+        self,
+        worker: _Worker,
+        job: QueryJob,
+        deadline: float,
+        abandoned: threading.Event,
+        hand_back: Callable[[_Worker], None],
     ) -> QueryAnswer | QueryFailure:
         try:
-            return worker.run(job, self.query_timeout, abandoned)
-        except (QueryTimedOut, QueryAbandoned):
+            if not worker.alive():  # it died while idle: the query goes to a new one, not to a dead socket
+                worker = self._replace(worker)
+            return worker.run(job, deadline, abandoned, self.lane)
+        except (QueryTimedOut, QueryAbandoned, LongLaneFull):
             worker = self._replace(worker)
             raise
         except (EOFError, OSError):  # the worker died (e.g. out of memory)
             worker = self._replace(worker)
             return QueryFailure(500, "The query worker stopped unexpectedly; the query was abandoned.")
         finally:
-            loop.call_soon_threadsafe(self._idle.put_nowait, worker)
+            hand_back(worker)
+
+    def _release(self, worker: _Worker, client: str) -> None:
+        self._idle.put_nowait(worker)
+        self.scheduler.release(client)
 
     def _spawn(self) -> _Worker:
         worker = _Worker(self.store_dir)

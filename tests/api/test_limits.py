@@ -59,15 +59,15 @@ def test_a_slow_query_does_not_delay_a_simple_one(settings: Settings) -> None:
         assert slow_result[0].status_code == 503
 
 
-def test_excess_queries_wait_briefly_then_get_503_with_retry_after(settings: Settings) -> None:
-    limits = {"query_timeout": 3.0, "max_concurrent_queries": 1, "queue_wait": 0.1, "retry_after": 7}
+def test_a_query_past_a_full_line_gets_503_with_retry_after(settings: Settings) -> None:
+    limits = {"query_timeout": 3.0, "max_concurrent_queries": 1, "max_waiting_queries": 0, "retry_after": 7}
     with app_client(settings.model_copy(update=limits)) as client:
         slow, _ = _run_in_background(client, ENDLESS_QUERY)
         _wait_until_busy(client, 1)
         response = client.get("/sparql", params={"query": "ASK {}"})
         assert response.status_code == 503
         assert response.headers["retry-after"] == "7"
-        assert "busy" in response.text
+        assert "busy" in response.text and "MIGKG_MAX_WAITING_QUERIES" in response.text
         slow.join()
         assert client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
 
@@ -156,7 +156,7 @@ def test_an_allow_listed_service_is_called(settings: Settings, loopback_trap) ->
 
 
 def test_pages_answer_503_when_every_worker_is_busy(settings: Settings) -> None:
-    limits = {"query_timeout": 2.0, "max_concurrent_queries": 1, "queue_wait": 0.1}
+    limits = {"query_timeout": 2.0, "max_concurrent_queries": 1, "max_waiting_queries": 0}
     with app_client(settings.model_copy(update=limits)) as client:
         slow, _ = _run_in_background(client, ENDLESS_QUERY)
         _wait_until_busy(client, 1)

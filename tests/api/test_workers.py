@@ -43,7 +43,7 @@ def test_a_worker_killed_while_idle_is_reaped_and_replaced_before_a_query(settin
 
 def test_a_client_that_hangs_up_frees_its_worker_within_a_second(settings: Settings) -> None:
     # one worker and a long timeout: a light query can only run once the hung-up query is stopped
-    limits = {"max_concurrent_queries": 1, "query_timeout": 30.0, "queue_wait": 5.0}
+    limits = {"max_concurrent_queries": 1, "query_timeout": 30.0}
     with LiveServer(settings.model_copy(update=limits)) as server:
         body = urlencode({"query": ENDLESS_QUERY}).encode()
         request = (

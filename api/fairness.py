@@ -1,0 +1,135 @@
+"""Sharing the query workers fairly between clients.
+
+Each query waits for a worker in its client's own line. A freed worker goes to the client that
+has the fewest queries running (ties: the one whose first query has waited longest), and no client
+runs more than its share at once, so one client's many slow queries cannot hold back another's
+lookups. Past its share of waiting places a client gets 429; the whole line has a bound too (503).
+A query waits as long as it could still be answered within the timeout: the time it waited
+counts against it.
+
+Queries that run long are bounded apart (LongQueryLane): at most a set number may run past a
+threshold at once, so some workers always turn over quickly for short queries.
+"""
+
+import asyncio
+import itertools
+import threading
+from collections import defaultdict, deque
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+SERVER = "server"  # the client of queries the server runs outside any request (at start-up)
+current_client: ContextVar[str] = ContextVar("current_client", default=SERVER)
+
+
+class StoreBusy(Exception):
+    """Every worker stayed busy for as long as the query could wait, or the whole line is full."""
+
+
+class ClientOverShare(Exception):
+    """The client already has its share of queries waiting."""
+
+
+class LongLaneFull(Exception):
+    """The query ran past the long-query threshold while the long-query lane was full."""
+
+
+@dataclass(frozen=True)
+class Shares:
+    workers: int  # queries running at once, all clients together
+    per_client: int  # queries one client may run at once
+    waiting_per_client: int  # queries one client may have waiting; one more is refused (429)
+    waiting: int  # queries all clients together may have waiting; one more is refused (503)
+
+
+class FairScheduler:
+    """Admits queries to the workers, one line per client (every method runs on the event loop)."""
+
+    def __init__(self, shares: Shares) -> None:
+        self.shares = shares
+        self._running: dict[str, int] = defaultdict(int)
+        self._lines: dict[str, deque[tuple[int, asyncio.Future]]] = defaultdict(deque)
+        self._arrivals = itertools.count()
+        self._waiting = 0
+
+    @property
+    def running(self) -> int:
+        return sum(self._running.values())
+
+    async def admit(self, client: str, wait: float) -> None:
+        """Returns once ``client`` may run a query (then ``release`` must follow); waits at most ``wait`` s."""
+        if self._may_run(client) and not self._someone_may_run():
+            self._running[client] += 1
+            return
+        if len(self._lines.get(client, ())) >= self.shares.waiting_per_client:
+            raise ClientOverShare
+        if self._waiting >= self.shares.waiting:
+            raise StoreBusy
+        turn = asyncio.get_running_loop().create_future()
+        place = (next(self._arrivals), turn)
+        self._lines[client].append(place)
+        self._waiting += 1
+        try:
+            await asyncio.wait_for(asyncio.shield(turn), wait)
+        except (TimeoutError, asyncio.CancelledError) as stop:
+            if turn.done():  # admitted just as it gave up: the place goes to the next in line
+                self.release(client)
+            else:
+                self._leave_line(client, place)
+            if isinstance(stop, TimeoutError):
+                raise StoreBusy from None
+            raise
+
+    def release(self, client: str) -> None:
+        self._running[client] -= 1
+        if not self._running[client]:
+            del self._running[client]
+        self._admit_next()
+
+    def _leave_line(self, client: str, place: tuple[int, asyncio.Future]) -> None:
+        line = self._lines[client]
+        line.remove(place)
+        if not line:
+            del self._lines[client]
+        self._waiting -= 1
+
+    def _may_run(self, client: str) -> bool:
+        return self.running < self.shares.workers and self._running.get(client, 0) < self.shares.per_client
+
+    def _someone_may_run(self) -> bool:
+        return any(line and self._may_run(client) for client, line in self._lines.items())
+
+    def _admit_next(self) -> None:
+        while self.running < self.shares.workers:
+            ready = [client for client, line in self._lines.items() if line and self._may_run(client)]
+            if not ready:
+                return
+            client = min(ready, key=lambda c: (self._running.get(c, 0), self._lines[c][0][0]))
+            line = self._lines[client]
+            _, turn = line.popleft()
+            if not line:
+                del self._lines[client]
+            self._waiting -= 1
+            self._running[client] += 1
+            turn.set_result(None)
+
+
+class LongQueryLane:
+    """How many queries run past ``after`` seconds at once, at most ``size`` (shared by worker threads)."""
+
+    def __init__(self, after: float, size: int) -> None:
+        self.after = after
+        self.size = size
+        self._inside = 0
+        self._lock = threading.Lock()
+
+    def enter(self) -> None:
+        """Counts one more long query, or raises LongLaneFull when the lane has no room."""
+        with self._lock:
+            if self._inside >= self.size:
+                raise LongLaneFull
+            self._inside += 1
+
+    def leave(self) -> None:
+        with self._lock:
+            self._inside -= 1
