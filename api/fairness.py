@@ -1,11 +1,11 @@
 """Sharing the query workers fairly between clients.
 
 Each query waits for a worker in its client's own line. A freed worker goes to the client that
-has the fewest queries running (ties: the one whose first query has waited longest), and no client
-runs more than its share at once, so one client's many slow queries cannot hold back another's
-lookups. Past its share of waiting places a client gets 429; the whole line has a bound too (503).
-A query waits as long as it could still be answered within the timeout: the time it waited
-counts against it.
+has used the workers least lately (worker-seconds, halved every USE_HALF_LIFE seconds; ties: the
+one whose first query has waited longest), and no client runs more than its share at once, so one
+client's many or slow queries cannot hold back another's lookups. Past its share of waiting
+places a client gets 429; the whole line has a bound too (503). A query waits as long as it could
+still be answered within the timeout: the time it waited counts against it.
 
 Queries that run long are bounded apart (LongQueryLane): at most a set number may run past a
 threshold at once, so some workers always turn over quickly for short queries.
@@ -14,10 +14,12 @@ threshold at once, so some workers always turn over quickly for short queries.
 import asyncio
 import itertools
 import threading
+import time
 from collections import defaultdict, deque
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+USE_HALF_LIFE = 10.0  # seconds over which a client's use of the workers counts half
 SERVER = "server"  # the client of queries the server runs outside any request (at start-up)
 current_client: ContextVar[str] = ContextVar("current_client", default=SERVER)
 
@@ -51,6 +53,7 @@ class FairScheduler:
         self._lines: dict[str, deque[tuple[int, asyncio.Future]]] = defaultdict(deque)
         self._arrivals = itertools.count()
         self._waiting = 0
+        self._use = RecentUse(USE_HALF_LIFE)
 
     @property
     def running(self) -> int:
@@ -80,10 +83,12 @@ class FairScheduler:
                 raise StoreBusy from None
             raise
 
-    def release(self, client: str) -> None:
+    def release(self, client: str, worked: float = 0.0) -> None:
+        """``client``'s query is done after holding a worker ``worked`` seconds."""
         self._running[client] -= 1
         if not self._running[client]:
             del self._running[client]
+        self._use.add(client, worked)
         self._admit_next()
 
     def _leave_line(self, client: str, place: tuple[int, asyncio.Future]) -> None:
@@ -104,7 +109,8 @@ class FairScheduler:
             ready = [client for client, line in self._lines.items() if line and self._may_run(client)]
             if not ready:
                 return
-            client = min(ready, key=lambda c: (self._running.get(c, 0), self._lines[c][0][0]))
+            now = time.monotonic()
+            client = min(ready, key=lambda c: (self._use.of(c, now), self._lines[c][0][0]))
             line = self._lines[client]
             _, turn = line.popleft()
             if not line:
@@ -112,6 +118,26 @@ class FairScheduler:
             self._waiting -= 1
             self._running[client] += 1
             turn.set_result(None)
+
+
+class RecentUse:
+    """Worker-seconds each client used, decayed: halved every ``half_life`` seconds."""
+
+    PRUNE_ABOVE = 1024  # clients remembered before those whose use has faded are forgotten
+
+    def __init__(self, half_life: float) -> None:
+        self.half_life = half_life
+        self._use: dict[str, tuple[float, float]] = {}  # client → (seconds, when)
+
+    def of(self, client: str, now: float) -> float:
+        seconds, when = self._use.get(client, (0.0, now))
+        return seconds * 0.5 ** ((now - when) / self.half_life)
+
+    def add(self, client: str, seconds: float) -> None:
+        now = time.monotonic()
+        self._use[client] = (self.of(client, now) + seconds, now)
+        if len(self._use) > self.PRUNE_ABOVE:
+            self._use = {c: (self.of(c, now), now) for c in self._use if self.of(c, now) > 1e-3}
 
 
 class LongQueryLane:

@@ -19,7 +19,9 @@ class Settings(BaseSettings):
     query_timeout: float = Field(30.0, gt=0, description="seconds before a query is stopped")
     max_result_rows: int = Field(100_000, gt=0, description="rows (or triples) beyond which results are cut")
     max_concurrent_queries: int = Field(4, gt=0, description="queries running at once (one worker process each)")
-    client_share: int = Field(2, gt=0, description="queries one client runs at once; its others wait their turn")
+    client_share: int = Field(
+        2, gt=0, description="queries one client runs at once (at most all workers but one); the rest wait"
+    )
     client_waiting: int = Field(16, ge=0, description="queries one client may have waiting; one more is 429")
     max_waiting_queries: int = Field(256, ge=0, description="queries all clients may have waiting; one more is 503")
     long_query_after: float = Field(1.0, gt=0, description="seconds after which a running query counts as long")

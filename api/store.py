@@ -144,6 +144,7 @@ class OxigraphStore:
         client = current_client.get()
         deadline = time.monotonic() + self.query_timeout
         await self.scheduler.admit(client, self.query_timeout)
+        admitted = time.monotonic()
         worker = self._idle.get_nowait()  # admitted, so one is idle
         # The thread, not this coroutine, hands the worker back: a cancelled request must not
         # return a worker that is still busy with its query. Cancelling (the client hung up)
@@ -152,7 +153,7 @@ class OxigraphStore:
         loop = asyncio.get_running_loop()
 
         def hand_back(worker: _Worker) -> None:  # from the thread: the worker and the client's place are free
-            loop.call_soon_threadsafe(self._release, worker, client)
+            loop.call_soon_threadsafe(self._release, worker, client, time.monotonic() - admitted)
 
         future = loop.run_in_executor(self._threads, self._run, worker, job, deadline, abandoned, hand_back)
         try:
@@ -182,9 +183,9 @@ class OxigraphStore:
         finally:
             hand_back(worker)
 
-    def _release(self, worker: _Worker, client: str) -> None:
+    def _release(self, worker: _Worker, client: str, worked: float) -> None:
         self._idle.put_nowait(worker)
-        self.scheduler.release(client)
+        self.scheduler.release(client, worked)
 
     def _spawn(self) -> _Worker:
         worker = _Worker(self.store_dir)

@@ -135,7 +135,7 @@ def _scheduler(**shares: int) -> FairScheduler:
     return FairScheduler(Shares(**{"workers": 2, "per_client": 2, "waiting_per_client": 8, "waiting": 8} | shares))
 
 
-def test_a_freed_worker_goes_to_the_client_running_fewest() -> None:
+def test_a_freed_worker_goes_to_the_client_that_used_the_workers_least() -> None:
     async def scenario() -> list[str]:
         scheduler = _scheduler()
         order: list[str] = []
@@ -150,8 +150,8 @@ def test_a_freed_worker_goes_to_the_client_running_fewest() -> None:
         await scheduler.admit("a", 5)  # a holds both workers
         waiting = [asyncio.create_task(query(c)) for c in ("a", "a", "a", "b")]
         await asyncio.sleep(0)
-        scheduler.release("a")  # b arrived last, but runs nothing: it goes first
-        scheduler.release("a")
+        scheduler.release("a", 1.0)  # b arrived last, but has used no worker: it goes first
+        scheduler.release("a", 1.0)
         await asyncio.gather(*waiting)
         return order
 

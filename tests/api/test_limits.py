@@ -49,10 +49,11 @@ def _wait_until_busy(client: TestClient, busy: int) -> None:
 
 
 def test_a_slow_query_does_not_delay_a_simple_one(settings: Settings) -> None:
-    with app_client(settings.model_copy(update={"query_timeout": 3.0, "max_concurrent_queries": 2})) as client:
+    limits = {"query_timeout": 3.0, "max_concurrent_queries": 2, "api_keys": ["another client"]}
+    with app_client(settings.model_copy(update=limits)) as client:
         slow, slow_result = _run_in_background(client, ENDLESS_QUERY)
         _wait_until_busy(client, 1)
-        simple = client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})
+        simple = client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}, headers={"x-api-key": "another client"})
         assert simple.status_code == 200
         assert slow.is_alive() and not slow_result, "the simple query was answered while the slow one ran"
         slow.join()
