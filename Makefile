@@ -121,6 +121,10 @@ bench: install $(BENCH_STAMP)  ## build, then benchmark against rdflib-endpoint 
 bench-pages: install $(BENCH_STAMP) build  ## each kind of page against the SPARQL it runs, on one server (bench/pages.py)
 	$(BIN)/python bench/pages.py --build $(BUILD)
 
+.PHONY: bench-soak
+bench-soak: install $(BENCH_STAMP) build  ## soak and faults, migkg beside the Oxigraph server (~7 min; bench/soak.py)
+	$(BIN)/python bench/soak.py --build $(BUILD)
+
 .PHONY: clean
 clean:  ## remove the build (the virtualenv stays; `make distclean` removes it too)
 	rm -rf $(BUILD) $(BUILD).tmp-* $(BUILD).old-*

@@ -50,6 +50,11 @@ class Outcome:
     status: int  # the worst status of the operation's steps; 0 for a transport error or timeout
     seconds: float
     size: int
+    client: str = ""  # the simulated client that sent it (run_clients)
+    started: float = 0.0  # seconds from the start of the run to sending it (run_clients)
+
+
+HUNG_UP = -1  # the status of an operation the client gave up on itself (Client.hang_up_after)
 
 
 @dataclass
@@ -97,7 +102,7 @@ class _Connection:
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
-    async def request(self, step: Step) -> tuple[int, int]:
+    async def request(self, step: Step, extra_headers: tuple[tuple[str, str], ...] = ()) -> tuple[int, int]:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
             sock = self.writer.get_extra_info("socket")
@@ -110,6 +115,7 @@ class _Connection:
             "Connection: keep-alive",
         ]
         headers += [f"{k}: {v}" for k, v in step.headers]
+        headers += [f"{k}: {v}" for k, v in extra_headers]
         if step.body or step.method == "POST":
             headers.append(f"Content-Length: {len(step.body)}")
         self.writer.write(("\r\n".join(headers) + "\r\n\r\n").encode("latin-1") + step.body)
@@ -131,8 +137,17 @@ class _Connection:
         self.reader = self.writer = None
 
 
+MAX_USERS = 64  # the most connections a run_load may open, each a user with its own key
+
+
+def user_key(n: int) -> str:
+    """The API key simulated user ``n`` of ``run_load`` sends (migkg tells clients apart by it)."""
+    return f"bench-user-{n}"
+
+
 async def _user(
     conn: _Connection,
+    key: str,
     operations: list[Operation],
     state: dict,
     result: RunResult,
@@ -148,7 +163,7 @@ async def _user(
         status, size = 200, 0
         try:
             for step in operation.steps:
-                code, length = await asyncio.wait_for(conn.request(step), timeout)
+                code, length = await asyncio.wait_for(conn.request(step, (("X-API-Key", key),)), timeout)
                 size += length
                 if not 200 <= code < 300:
                     status = code
@@ -169,13 +184,18 @@ async def _run(
     offset: int,
 ) -> RunResult:
     host, port = check_loopback(url)
+    if concurrency > MAX_USERS:
+        raise ValueError(f"at most {MAX_USERS} simulated users (connections), not {concurrency}")
     connections = [_Connection(host, port) for _ in range(concurrency)]
     result = RunResult()
     state = {"next": offset}
     started = time.perf_counter()
     try:
         await asyncio.gather(
-            *(_user(c, operations, state, result, started + duration, max_requests, timeout) for c in connections)
+            *(
+                _user(c, user_key(n), operations, state, result, started + duration, max_requests, timeout)
+                for n, c in enumerate(connections)
+            )
         )
     finally:
         for c in connections:
@@ -217,3 +237,95 @@ def percentile(sorted_values: list[float], q: float) -> float:
         return float("nan")
     rank = max(1, min(len(sorted_values), math.ceil(q / 100 * len(sorted_values))))
     return sorted_values[rank - 1]
+
+
+@dataclass(frozen=True)
+class Client:
+    """One simulated client of ``run_clients``: its own connections, headers, operations and bounds.
+
+    Its ``connections`` keep-alive connections share one round-robin over ``operations`` (from
+    ``offset``) and send ``headers`` with every request (an ``X-API-Key``, say). It issues requests
+    from ``start_delay`` until ``start_delay + duration`` seconds into the run, at most
+    ``max_requests``. With ``hang_up_after``, a request not answered within that many seconds is
+    given up: the connection is closed and the outcome's status is ``HUNG_UP``. A ``background``
+    client runs until every other client is done; then its requests in flight are dropped (its
+    connections closed, nothing recorded for them).
+    """
+
+    name: str
+    operations: tuple[Operation, ...]
+    connections: int = 1
+    headers: tuple[tuple[str, str], ...] = ()
+    duration: float = 10.0
+    start_delay: float = 0.0
+    max_requests: int = 1_000_000
+    hang_up_after: float | None = None
+    background: bool = False
+    offset: int = 0
+
+
+@dataclass
+class ClientsResult:
+    outcomes: list[Outcome] = field(default_factory=list)
+    started: float = 0.0  # time.perf_counter() at the start of the run
+    elapsed: float = 0.0  # start of the run → the last foreground client done
+
+
+async def _client_connection(
+    conn: _Connection, client: Client, state: dict, result: ClientsResult, timeout: float
+) -> None:
+    if client.start_delay:
+        await asyncio.sleep(client.start_delay)
+    deadline = result.started + client.start_delay + client.duration
+    limit = min(timeout, client.hang_up_after) if client.hang_up_after else timeout
+    while time.perf_counter() < deadline and state["issued"] < client.max_requests:
+        operation = client.operations[state["next"] % len(client.operations)]
+        state["next"] += 1
+        state["issued"] += 1
+        started = time.perf_counter()
+        status, size = 200, 0
+        try:
+            for step in operation.steps:
+                code, length = await asyncio.wait_for(conn.request(step, client.headers), limit)
+                size += length
+                if not 200 <= code < 300:
+                    status = code
+                    break
+        except TimeoutError:
+            conn.close()
+            status = HUNG_UP if client.hang_up_after and limit < timeout else 0
+        except (OSError, ConnectionError, httptools.HttpParserError):
+            conn.close()
+            status = 0
+        done = time.perf_counter()
+        result.outcomes.append(
+            Outcome(operation.label, status, done - started, size, client.name, started - result.started)
+        )
+
+
+async def _run_clients(url: str, clients: list[Client], timeout: float) -> ClientsResult:
+    host, port = check_loopback(url)
+    result = ClientsResult(started=time.perf_counter())
+    foreground, background, connections = [], [], []
+    for client in clients:
+        state = {"next": client.offset, "issued": 0}
+        for _ in range(client.connections):
+            conn = _Connection(host, port)
+            connections.append(conn)
+            task = asyncio.create_task(_client_connection(conn, client, state, result, timeout))
+            (background if client.background else foreground).append(task)
+    try:
+        await asyncio.gather(*foreground)
+        result.elapsed = time.perf_counter() - result.started
+    finally:
+        for task in background + foreground:
+            task.cancel()
+        await asyncio.gather(*background, *foreground, return_exceptions=True)
+        for conn in connections:
+            conn.close()
+    return result
+
+
+def run_clients(url: str, clients: list[Client], timeout: float = 60.0) -> ClientsResult:
+    """Run several simulated clients side by side (see ``Client``); every outcome names its client."""
+    return asyncio.run(_run_clients(url, clients, timeout))

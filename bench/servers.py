@@ -3,6 +3,7 @@ and watched for memory (resident set size of the server and every process it sta
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
+from loadgen import MAX_USERS, user_key
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(os.environ.get("BENCH_BIN", ROOT / ".venv" / "bin"))
@@ -33,19 +35,27 @@ class ServerSpec:
 
 
 def migkg(build_dir: Path, workers: int, query_timeout: float | None = None) -> ServerSpec:
-    env = {"MIGKG_BUILD_DIR": str(build_dir), "MIGKG_MAX_CONCURRENT_QUERIES": str(workers)}
+    """migkg with ``workers`` worker processes; every user the load generator simulates has its
+    own API key (loadgen.user_key), so migkg shares its workers between them as between clients."""
+    env = {
+        "MIGKG_BUILD_DIR": str(build_dir),
+        "MIGKG_MAX_CONCURRENT_QUERIES": str(workers),
+        "MIGKG_API_KEYS": json.dumps([user_key(n) for n in range(MAX_USERS)]),
+    }
+    note = f"one uvicorn process, {workers} query worker processes (MIGKG_MAX_CONCURRENT_QUERIES)"
     if query_timeout:
-        env["MIGKG_QUERY_TIMEOUT"] = str(query_timeout)
-    return ServerSpec(
-        "migkg",
-        "/sparql",
-        [str(BIN / "migkg"), "serve", "--host", HOST, "--port", "{port}"],
-        env,
-        f"one uvicorn process, {workers} query worker processes (MIGKG_MAX_CONCURRENT_QUERIES)",
-    )
+        # the long queries of scaled data are what is measured: none is stopped for running long
+        env |= {"MIGKG_QUERY_TIMEOUT": str(query_timeout), "MIGKG_SHORT_LANE_WORKERS": "0"}
+        note += f", MIGKG_QUERY_TIMEOUT={query_timeout:g}, MIGKG_SHORT_LANE_WORKERS=0"
+    return ServerSpec("migkg", "/sparql", [str(BIN / "migkg"), "serve", "--host", HOST, "--port", "{port}"], env, note)
 
 
-def oxigraph(build_dir: Path) -> ServerSpec:
+def oxigraph(build_dir: Path, timeout_s: int | None = None) -> ServerSpec:
+    if timeout_s is not None:  # `--timeout-s N`: the server's own limit on a request's processing
+        spec = oxigraph(build_dir)
+        spec.command += ["--timeout-s", str(timeout_s)]
+        spec.note += f"; --timeout-s {timeout_s}"
+        return spec
     return ServerSpec(
         "oxigraph",
         "/query",
@@ -112,6 +122,58 @@ class MemoryWatch(threading.Thread):
         self._halt.set()
         self.join()
         self.sample()
+
+
+class TreeWatch(threading.Thread):
+    """Samples a process tree (the server and every process it started) until stopped: the summed
+    RSS and the CPU it used since the previous sample, in % of one core (from each process's CPU
+    times, so processes started between samples count in full and none needs a warm-up call).
+    ``samples`` holds (time.perf_counter(), RSS bytes, CPU %, processes)."""
+
+    def __init__(self, pid: int, interval: float = 0.25) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.interval = pid, interval
+        self.samples: list[tuple[float, int, float, int]] = []
+        self._cpu: dict[tuple[int, float], float] = {}
+        self._last: float | None = None
+        self._halt = threading.Event()
+
+    def sample(self) -> tuple[float, int, float, int] | None:
+        now = time.perf_counter()
+        try:
+            root = psutil.Process(self.pid)
+            tree = [root, *root.children(recursive=True)]
+        except psutil.Error:
+            return None
+        rss, used, seen = 0, 0.0, {}
+        for proc in tree:
+            try:
+                with proc.oneshot():
+                    rss += proc.memory_info().rss
+                    times = proc.cpu_times()
+                    key = (proc.pid, proc.create_time())
+            except psutil.Error:
+                continue
+            total = times.user + times.system
+            seen[key] = total
+            used += total - self._cpu.get(key, total if self._last is None else 0.0)
+        cpu = 100 * used / (now - self._last) if self._last is not None and now > self._last else 0.0
+        self._cpu, self._last = seen, now
+        found = (now, rss, cpu, len(tree))
+        self.samples.append(found)
+        return found
+
+    def run(self) -> None:
+        self.sample()
+        while not self._halt.wait(self.interval):
+            self.sample()
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join()
+
+    def between(self, start: float, end: float) -> list[tuple[float, int, float, int]]:
+        return [s for s in self.samples if start <= s[0] <= end]
 
 
 class Server:

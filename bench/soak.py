@@ -1,0 +1,611 @@
+"""Soak and faults: migkg and the Oxigraph server under long mixed load, a greedy client, unfinishable
+queries and clients that hang up, measured one server after the other in the same run.
+
+    .venv/bin/python bench/soak.py [--build build] [--label latest] [--seconds 60] [--workers N]
+                                   [--only soak,starvation,slow,hangups,cold]
+
+Every scenario starts its own server on 127.0.0.1 (so no leftover work of one scenario slows the
+next), runs, and stops it. Prints a table per scenario and writes bench/results/soak-LABEL.md and
+.json. Nothing is asserted; the goals are printed beside the figures. bench/README.md ("Soak and
+faults") says what runs and what each figure means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+import report
+import servers as srv
+from loadgen import HUNG_UP, Client, Operation, Outcome, Step, percentile, run_clients, sparql_get
+from workload import SPARQL_JSON, load_queries
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+LOGS = RESULTS / "tmp" / "soak-logs"
+SCENARIOS = ("soak", "starvation", "slow", "hangups", "cold")
+UNFINISHABLE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+SOAK_CLIENTS = 32
+HEAVY = ("06-text-filter", "07-optional-heavy", "10-select-10k-rows")
+STARVATION_HEAVY = "10-select-10k-rows"
+STARVATION_COPIES = 16
+STARVATION_SECONDS = 30.0
+SLOW_CLIENTS = 4
+SLOW_SECONDS = 20.0
+HANGUP_SECONDS = 10.0
+HANGUP_AFTER = 1.0
+CPU_IDLE = 10.0  # % of one core: below this for CPU_IDLE_FOR seconds, the server is taken as idle
+CPU_IDLE_FOR = 1.0
+CPU_WAIT = 40.0  # seconds watched after the last hang-up
+HEAD_START = 0.5  # the greedy or slow clients start this much before the light client
+COLD_STARTS = 3
+LIGHT_P99_GOAL_MS = 100.0
+NO_CACHE = (("Cache-Control", "no-cache"),)
+HTML = (("Accept", "text/html"),)
+JSON_ACCEPT = (("Accept", "application/json"),)
+CLASSES = {"01-iri-lookup": "light", "11-provenance": "light", "02-describe": "describe"}
+
+
+@dataclass(frozen=True)
+class Setup:
+    build: Path
+    workers: int
+    oxigraph_timeout: int
+    fresh: bool  # send Cache-Control: no-cache with every SPARQL query (migkg then runs each one)
+
+
+def api_keys() -> list[str]:
+    keys = ["light", "heavy", *(f"soak-{i:02d}" for i in range(1, SOAK_CLIENTS + 1))]
+    keys += [f"slow-{i}" for i in range(1, SLOW_CLIENTS + 1)] + [f"hangup-{i}" for i in range(1, SLOW_CLIENTS + 1)]
+    return keys
+
+
+def specs(setup: Setup) -> dict[str, srv.ServerSpec]:
+    migkg = srv.migkg(setup.build, setup.workers)
+    migkg.env["MIGKG_API_KEYS"] = json.dumps(api_keys())
+    migkg.note += "; MIGKG_API_KEYS lists every simulated client's key"
+    return {"migkg": migkg, "oxigraph": srv.oxigraph(setup.build, setup.oxigraph_timeout)}
+
+
+def key(name: str) -> tuple[tuple[str, str], ...]:
+    return (("X-API-Key", name),)
+
+
+class Ops:
+    """The operations, per server: SPARQL for both, REST views and HTML pages for migkg only."""
+
+    def __init__(self, setup: Setup) -> None:
+        self.queries = {q.name: q for q in load_queries()}
+        self.fresh = setup.fresh
+
+    def sparql(self, server: str, name: str, label: str | None = None, always_fresh: bool = False) -> Operation:
+        q = self.queries[name]
+        return self.text(server, q.text, q.accept, label or name, always_fresh)
+
+    def text(self, server: str, text: str, accept: str, label: str, always_fresh: bool = False) -> Operation:
+        step = sparql_get(specs_path(server), text, accept)
+        if self.fresh or always_fresh:
+            step = Step(step.method, step.target, step.headers + NO_CACHE)
+        return Operation(label, (step,))
+
+    def mix(self, server: str) -> tuple[Operation, ...]:
+        """30 operations, one in ten heavy (the three heavy queries in turn)."""
+        light = [self.sparql(server, "01-iri-lookup"), self.sparql(server, "11-provenance")]
+        describe = self.sparql(server, "02-describe")
+        if server == "migkg":
+            extra = [
+                Operation("view:objective", (Step("GET", "/api/objectives/4", JSON_ACCEPT),)),
+                Operation("view:practices", (Step("GET", "/api/practices?sdg_target=10.7", JSON_ACCEPT),)),
+                Operation("page:objective-4", (Step("GET", "/id/gcm/objective/4", HTML),)),
+                Operation("page:sdg-10.7", (Step("GET", "/sdg/10.7", HTML),)),
+            ]
+            base = [*light, describe, *extra, *light]
+        else:  # the same share of heavy queries; the views' and pages' places go to SPARQL
+            base = [*light, describe, *light, describe, *light, describe]
+        cycle: list[Operation] = []
+        for heavy in HEAVY:
+            cycle += [*base, self.sparql(server, heavy, f"heavy:{heavy}", always_fresh=True)]
+        return tuple(cycle)
+
+
+def specs_path(server: str) -> str:
+    return "/sparql" if server == "migkg" else "/query"
+
+
+def op_class(label: str) -> str:
+    if label.startswith("heavy:"):
+        return "heavy"
+    if label.startswith("view:"):
+        return "REST view"
+    if label.startswith("page:"):
+        return "HTML page"
+    return CLASSES.get(label, label)
+
+
+def figures(outcomes: list[Outcome], elapsed: float | None = None) -> dict:
+    """Answers, errors (by status; 0: transport error or client timeout), p50 and p99 in ms."""
+    latencies = sorted(o.seconds for o in outcomes if 200 <= o.status < 300)
+    statuses = Counter(
+        "hung up" if o.status == HUNG_UP else str(o.status) for o in outcomes if not 200 <= o.status < 300
+    )
+    found = {
+        "requests": len(outcomes),
+        "answers": len(latencies),
+        "errors": sum(statuses.values()),
+        "statuses": dict(sorted(statuses.items())),
+        "p50_ms": round(percentile(latencies, 50) * 1000, 1) if latencies else None,
+        "p99_ms": round(percentile(latencies, 99) * 1000, 1) if latencies else None,
+    }
+    if elapsed:
+        found["answers_per_s"] = round(len(latencies) / elapsed, 1)
+    return found
+
+
+def mib(value: float) -> float:
+    return round(value / 2**20, 1)
+
+
+def start(spec: srv.ServerSpec) -> tuple[srv.Server, srv.TreeWatch]:
+    server = srv.Server(spec, LOGS, watch_memory=False)
+    watch = srv.TreeWatch(server.process.pid)
+    watch.start()
+    return server, watch
+
+
+def warm(server: srv.Server, operations: tuple[Operation, ...]) -> dict[str, int]:
+    """Each distinct operation once; the statuses, so a view the build does not serve shows."""
+    distinct = list({o.label: o for o in operations}.values())
+    result = run_clients(server.url, [Client("warm-up", tuple(distinct), max_requests=len(distinct), duration=120)])
+    return {o.label: o.status for o in result.outcomes}
+
+
+# ---- the scenarios, each on one server ----
+
+
+def soak(name: str, spec: srv.ServerSpec, ops: Ops, seconds: float) -> dict:
+    server, watch = start(spec)
+    try:
+        mix = ops.mix(name)
+        warm_statuses = warm(server, mix)
+        clients = [
+            Client(f"soak-{i:02d}", mix, headers=key(f"soak-{i:02d}"), duration=seconds, offset=(i * 7) % len(mix))
+            for i in range(1, SOAK_CLIENTS + 1)
+        ]
+        before = watch.sample()
+        result = run_clients(server.url, clients)
+        after = watch.sample()
+    finally:
+        watch.stop()
+        server.stop()
+    during = watch.between(before[0], after[0])
+    by_class: dict[str, list[Outcome]] = {}
+    for o in result.outcomes:
+        by_class.setdefault(op_class(o.label), []).append(o)
+    by_label: dict[str, list[Outcome]] = {}
+    for o in result.outcomes:
+        by_label.setdefault(o.label, []).append(o)
+    return {
+        "clients": SOAK_CLIENTS,
+        "seconds": seconds,
+        "elapsed_s": round(result.elapsed, 1),
+        "warm_up_statuses": warm_statuses,
+        "classes": {c: figures(v, result.elapsed) for c, v in by_class.items()},
+        "operations": {label: figures(v) for label, v in sorted(by_label.items())},
+        "all": figures(result.outcomes, result.elapsed),
+        "memory_mib": {
+            "start": mib(before[1]),
+            "peak": mib(max(s[1] for s in during)),
+            "end": mib(after[1]),
+            "processes_peak": max(s[3] for s in during),
+        },
+        "cpu_mean_pct": round(statistics.fmean(s[2] for s in during[1:]), 0) if len(during) > 1 else None,
+    }
+
+
+def light_client(ops: Ops, name: str, duration: float, delay: float) -> Client:
+    return Client(
+        "light", (ops.sparql(name, "01-iri-lookup"),), headers=key("light"), duration=duration, start_delay=delay
+    )
+
+
+def starvation(name: str, spec: srv.ServerSpec, ops: Ops) -> dict:
+    server, watch = start(spec)
+    try:
+        warm(server, (ops.sparql(name, "01-iri-lookup"), ops.sparql(name, STARVATION_HEAVY)))
+        alone = run_clients(server.url, [light_client(ops, name, STARVATION_SECONDS, 0)])
+        heavy = Client(
+            "heavy",
+            (ops.sparql(name, STARVATION_HEAVY, always_fresh=True),),
+            connections=STARVATION_COPIES,
+            headers=key("heavy"),
+            duration=STARVATION_SECONDS + HEAD_START,
+            background=True,
+        )
+        shared = run_clients(server.url, [heavy, light_client(ops, name, STARVATION_SECONDS, HEAD_START)])
+    finally:
+        watch.stop()
+        server.stop()
+    light = [o for o in shared.outcomes if o.client == "light"]
+    return {
+        "heavy_query": STARVATION_HEAVY,
+        "heavy_copies": STARVATION_COPIES,
+        "seconds": STARVATION_SECONDS,
+        "light_alone": figures(alone.outcomes, STARVATION_SECONDS),
+        "light_beside_heavy": figures(light, STARVATION_SECONDS),
+        "heavy": figures([o for o in shared.outcomes if o.client == "heavy"], STARVATION_SECONDS),
+    }
+
+
+def slow(name: str, spec: srv.ServerSpec, ops: Ops) -> dict:
+    server, watch = start(spec)
+    try:
+        warm(server, (ops.sparql(name, "01-iri-lookup"),))
+        unfinishable = ops.text(name, UNFINISHABLE, SPARQL_JSON, "unfinishable", always_fresh=True)
+        clients = [
+            Client(f"slow-{i}", (unfinishable,), headers=key(f"slow-{i}"), duration=3600, background=True)
+            for i in range(1, SLOW_CLIENTS + 1)
+        ]
+        result = run_clients(server.url, [*clients, light_client(ops, name, SLOW_SECONDS, HEAD_START)])
+        end = time.perf_counter()
+        during = watch.between(result.started, end)
+    finally:
+        watch.stop()
+        server.stop()
+    return {
+        "slow_clients": SLOW_CLIENTS,
+        "seconds": SLOW_SECONDS,
+        "light": figures([o for o in result.outcomes if o.client == "light"], SLOW_SECONDS),
+        "unfinishable_answered": figures([o for o in result.outcomes if o.client != "light"]),
+        "cpu_mean_pct": round(statistics.fmean(s[2] for s in during[1:]), 0) if len(during) > 1 else None,
+    }
+
+
+def hangups(name: str, spec: srv.ServerSpec, ops: Ops) -> dict:
+    server, watch = start(spec)
+    try:
+        warm(server, (ops.sparql(name, "01-iri-lookup"),))
+        unfinishable = ops.text(name, UNFINISHABLE, SPARQL_JSON, "unfinishable", always_fresh=True)
+        clients = [
+            Client(
+                f"hangup-{i}",
+                (unfinishable,),
+                headers=key(f"hangup-{i}"),
+                duration=HANGUP_SECONDS,
+                hang_up_after=HANGUP_AFTER,
+            )
+            for i in range(1, SLOW_CLIENTS + 1)
+        ]
+        result = run_clients(server.url, [*clients, light_client(ops, name, HANGUP_SECONDS, HEAD_START)])
+        sent = [o for o in result.outcomes if o.client != "light"]
+        last = result.started + max((o.started + o.seconds for o in sent), default=0.0)
+        drop = wait_for_idle(watch, last)
+        during = watch.between(result.started, last)
+        after = [s for s in watch.samples if s[0] > last]
+    finally:
+        watch.stop()
+        server.stop()
+    return {
+        "hangup_clients": SLOW_CLIENTS,
+        "hang_up_after_s": HANGUP_AFTER,
+        "seconds": HANGUP_SECONDS,
+        "light": figures([o for o in result.outcomes if o.client == "light"], HANGUP_SECONDS),
+        "hung_up": sum(1 for o in sent if o.status == HUNG_UP),
+        "unfinishable_answered": figures([o for o in sent if o.status != HUNG_UP]),
+        "cpu_mean_pct_during": round(statistics.fmean(s[2] for s in during[1:]), 0) if len(during) > 1 else None,
+        "cpu_drop_s": drop,
+        "cpu_after_pct": [(round(s[0] - last, 2), round(s[2])) for s in after],
+        "processes_after": after[-1][3] if after else None,
+    }
+
+
+def wait_for_idle(watch: srv.TreeWatch, since: float) -> float | None:
+    """Seconds from ``since`` to the first sample from which the tree stays under CPU_IDLE % for
+    CPU_IDLE_FOR s; None if that did not happen within CPU_WAIT s."""
+    while time.perf_counter() - since < CPU_WAIT:
+        time.sleep(watch.interval)
+        samples = [s for s in watch.samples if s[0] > since]
+        for i, s in enumerate(samples):
+            if s[2] >= CPU_IDLE:
+                continue
+            window = [t for t in samples[i:] if t[0] - s[0] <= CPU_IDLE_FOR]
+            if samples[-1][0] - s[0] >= CPU_IDLE_FOR and all(t[2] < CPU_IDLE for t in window):
+                return round(s[0] - since, 2)
+    return None
+
+
+def cold(name: str, spec: srv.ServerSpec) -> dict:
+    starts, rss, processes = [], [], []
+    for _ in range(COLD_STARTS):
+        with srv.Server(spec, LOGS, watch_memory=False) as server:
+            starts.append(round(server.cold_start, 3))
+            time.sleep(1.0)  # idle, after its first answer
+            root = psutil.Process(server.process.pid)
+            tree = [root, *root.children(recursive=True)]
+            rss.append(mib(sum(p.memory_info().rss for p in tree)))
+            processes.append(len(tree))
+    return {"cold_start_s": starts, "idle_rss_mib": rss, "processes": processes}
+
+
+# ---- tables ----
+
+
+def _n(value: float | None, digits: int = 1) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def _statuses(found: dict) -> str:
+    return ", ".join(f"{k}: {v}" for k, v in found["statuses"].items()) or "–"
+
+
+def _row(cells: list) -> str:
+    return "| " + " | ".join(str(c) for c in cells) + " |"
+
+
+def _table(head: list[str], rows: list[list]) -> list[str]:
+    return [_row(head), _row(["---"] * len(head)), *(_row(r) for r in rows)]
+
+
+def _light_row(server: str, what: str, f: dict) -> list:
+    return [
+        server,
+        what,
+        f["answers"],
+        f.get("answers_per_s", "–"),
+        f["errors"],
+        _statuses(f),
+        _n(f["p50_ms"]),
+        _n(f["p99_ms"]),
+    ]
+
+
+LIGHT_HEAD = ["server", "light client", "answers", "answers/s", "errors", "errors by status", "p50 ms", "p99 ms"]
+
+
+def tables(results: dict) -> str:
+    out: list[str] = []
+    sc = results["scenarios"]
+    if "soak" in sc:
+        any_soak = next(iter(sc["soak"].values()))
+        out += [f"## 1. Soak: {SOAK_CLIENTS} clients × {any_soak['seconds']:g} s, mixed, one heavy query in ten", ""]
+        rows = []
+        for server, s in sc["soak"].items():
+            for cls in ("light", "describe", "REST view", "HTML page", "heavy"):
+                if cls in s["classes"]:
+                    f = s["classes"][cls]
+                    rows.append(
+                        [server, cls, f["requests"], f["errors"], _statuses(f), _n(f["p50_ms"]), _n(f["p99_ms"])]
+                    )
+        out += _table(["server", "class", "requests", "errors", "errors by status", "p50 ms", "p99 ms"], rows)
+        out += [""]
+        rows = []
+        for server, s in sc["soak"].items():
+            m, light = s["memory_mib"], s["classes"].get("light", {})
+            goal = s["all"]["errors"] == 0 and (light.get("p99_ms") or 1e9) <= LIGHT_P99_GOAL_MS
+            rows.append(
+                [
+                    server,
+                    s["all"]["requests"],
+                    s["all"].get("answers_per_s", "–"),
+                    s["all"]["errors"],
+                    _n(light.get("p99_ms")),
+                    m["start"],
+                    m["peak"],
+                    m["end"],
+                    m["processes_peak"],
+                    _n(s["cpu_mean_pct"], 0),
+                    "met" if goal else "missed",
+                ]
+            )
+        out += _table(
+            [
+                "server",
+                "requests",
+                "answers/s",
+                "errors",
+                "light p99 ms",
+                "RSS start MiB",
+                "RSS peak MiB",
+                "RSS end MiB",
+                "processes",
+                "CPU % (mean)",
+                f"goal: 0 errors, light p99 ≤ {LIGHT_P99_GOAL_MS:g} ms",
+            ],
+            rows,
+        )
+        out += [""]
+    if "starvation" in sc:
+        out += [
+            f"## 2. Starvation: {STARVATION_COPIES} concurrent `{STARVATION_HEAVY}` from one client beside one "
+            f"light client (`01-iri-lookup`, 1 connection, {STARVATION_SECONDS:g} s)",
+            "",
+        ]
+        rows = []
+        for server, s in sc["starvation"].items():
+            rows.append(_light_row(server, "alone (baseline)", s["light_alone"]))
+            rows.append(_light_row(server, "beside the heavy client", s["light_beside_heavy"]))
+        out += _table(LIGHT_HEAD, rows)
+        out += [
+            "",
+            "The heavy client meanwhile: "
+            + "; ".join(
+                f"{server}: {s['heavy']['answers']} answers, {s['heavy']['errors']} errors ({_statuses(s['heavy'])}), "
+                f"p50 {_n(s['heavy']['p50_ms'])} ms"
+                for server, s in sc["starvation"].items()
+            ),
+            "",
+        ]
+    if "slow" in sc:
+        out += [
+            f"## 3. Four unfinishable queries (re-sent when answered) beside a light client for {SLOW_SECONDS:g} s",
+            "",
+            f"`{UNFINISHABLE}`",
+            "",
+        ]
+        rows = [_light_row(server, "beside 4 unfinishable", s["light"]) for server, s in sc["slow"].items()]
+        out += _table(LIGHT_HEAD, rows)
+        out += [
+            "",
+            "Unfinishable queries answered within the run: "
+            + "; ".join(
+                f"{server}: {s['unfinishable_answered']['requests']} ({_statuses(s['unfinishable_answered'])}), "
+                f"server CPU {_n(s['cpu_mean_pct'], 0)} % of one core"
+                for server, s in sc["slow"].items()
+            ),
+            "",
+        ]
+    if "hangups" in sc:
+        out += [
+            f"## 4. Hang-ups: {SLOW_CLIENTS} clients send the unfinishable query and close the connection after "
+            f"{HANGUP_AFTER:g} s, for {HANGUP_SECONDS:g} s, beside a light client",
+            "",
+        ]
+        rows = [_light_row(server, "during the hang-ups", s["light"]) for server, s in sc["hangups"].items()]
+        out += _table(LIGHT_HEAD, rows)
+        out += [""]
+        rows = []
+        for server, s in sc["hangups"].items():
+            drop = _n(s["cpu_drop_s"], 2) if s["cpu_drop_s"] is not None else f"not within {CPU_WAIT:g} s"
+            tail = s["cpu_after_pct"][-1][1] if s["cpu_after_pct"] else None
+            rows.append(
+                [
+                    server,
+                    s["hung_up"],
+                    s["unfinishable_answered"]["requests"],
+                    _n(s["cpu_mean_pct_during"], 0),
+                    drop,
+                    _n(tail, 0),
+                    s["processes_after"],
+                ]
+            )
+        out += _table(
+            [
+                "server",
+                "hang-ups",
+                "answered",
+                "CPU % during",
+                f"CPU < {CPU_IDLE:g} % after (s)",
+                "CPU % at the last sample",
+                "processes after",
+            ],
+            rows,
+        )
+        out += [""]
+    if "cold" in sc:
+        out += [f"## 5. Cold start (spawn → first 200 to ASK) and idle memory, {COLD_STARTS} times", ""]
+        rows = [
+            [
+                server,
+                ", ".join(f"{x:.2f}" for x in s["cold_start_s"]),
+                _n(statistics.median(s["cold_start_s"]), 2),
+                ", ".join(f"{x:g}" for x in s["idle_rss_mib"]),
+                s["processes"][-1],
+            ]
+            for server, s in sc["cold"].items()
+        ]
+        out += _table(
+            ["server", "cold starts s", "median s", "idle RSS MiB (all processes, 1 s after)", "processes"], rows
+        )
+        out += [""]
+    return "\n".join(out)
+
+
+def markdown(results: dict, label: str) -> str:
+    s = results["setup"]
+    caching = (
+        "`Cache-Control: no-cache` (migkg runs every query)"
+        if s["fresh"]
+        else "no Cache-Control (heavy and unfinishable queries: no-cache)"
+    )
+    lines = [
+        f"# Soak and faults: {label}",
+        "",
+        f"bench/soak.py on {results['machine'].get('cpu', '?')} ({os.cpu_count()} cores), build `{s['build']}`, "
+        f"{results['wall_seconds']:.0f} s. migkg: {s['workers']} workers (MIGKG_MAX_CONCURRENT_QUERIES), other "
+        f"settings default, MIGKG_API_KEYS = every simulated client's key. Oxigraph server: "
+        f"`--union-default-graph --timeout-s {s['oxigraph_timeout']}`. SPARQL sent with "
+        f"{caching}. "
+        "Errors: status ≠ 2xx; 0 = transport error or no answer within the client's 60 s. bench/README.md explains.",
+        "",
+        tables(results),
+        "## Servers",
+        "",
+        *(f"- {n}: {note}" for n, note in results["servers"].items()),
+        "",
+        f"Versions: {json.dumps(results['versions'])}; git: {results['git']}",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--build", type=Path, default=ROOT / "build", help="the build to serve (default build/)")
+    parser.add_argument("--label", default="latest", help="results go to bench/results/soak-LABEL.{md,json}")
+    parser.add_argument("--seconds", type=float, default=60.0, help="length of the soak (scenario 1), default 60")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("BENCH_MIGKG_WORKERS", os.cpu_count() or 2)),
+        help="MIGKG_MAX_CONCURRENT_QUERIES (default: one per core, as bench/run.py)",
+    )
+    parser.add_argument("--oxigraph-timeout", type=int, default=30, help="the Oxigraph server's --timeout-s")
+    parser.add_argument(
+        "--allow-cache",
+        action="store_true",
+        help="light SPARQL without Cache-Control: no-cache (migkg may answer it from its result cache)",
+    )
+    parser.add_argument("--only", default=",".join(SCENARIOS), help=f"comma-separated subset of {','.join(SCENARIOS)}")
+    args = parser.parse_args()
+    chosen = [s.strip() for s in args.only.split(",") if s.strip()]
+    if unknown := set(chosen) - set(SCENARIOS):
+        parser.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
+    build = args.build.resolve()
+    if not (build / "store").is_dir():
+        parser.error(f"no store in {build}; run `make build` or `migkg build --output DIR`")
+    setup = Setup(build, args.workers, args.oxigraph_timeout, fresh=not args.allow_cache)
+    server_specs = specs(setup)
+    ops = Ops(setup)
+    began = time.perf_counter()
+    results: dict = {
+        "setup": {**setup.__dict__, "build": str(build)},
+        "servers": {n: s.note for n, s in server_specs.items()},
+        "unfinishable": UNFINISHABLE,
+        "scenarios": {},
+    }
+    runners = {
+        "soak": lambda n, s: soak(n, s, ops, args.seconds),
+        "starvation": lambda n, s: starvation(n, s, ops),
+        "slow": lambda n, s: slow(n, s, ops),
+        "hangups": lambda n, s: hangups(n, s, ops),
+        "cold": cold,
+    }
+    for scenario in SCENARIOS:
+        if scenario not in chosen:
+            continue
+        results["scenarios"][scenario] = {}
+        for name, spec in server_specs.items():
+            print(f"[{scenario}] {name} …", flush=True)
+            results["scenarios"][scenario][name] = runners[scenario](name, spec)
+    results["machine"] = report.machine()
+    results["versions"] = report.versions()
+    results["git"] = report.git_state(ROOT)
+    results["wall_seconds"] = round(time.perf_counter() - began, 1)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"soak-{args.label}.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    (RESULTS / f"soak-{args.label}.md").write_text(markdown(results, args.label), encoding="utf-8")
+    print()
+    print(tables(results))
+    print(f"wrote bench/results/soak-{args.label}.md and .json in {results['wall_seconds']:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
