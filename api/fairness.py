@@ -8,7 +8,9 @@ places a client gets 429; the whole line has a bound too (503). A query waits as
 still be answered within the timeout: the time it waited counts against it.
 
 Queries that run long are bounded apart (LongQueryLane): at most a set number may run past a
-threshold at once, so some workers always turn over quickly for short queries.
+threshold at once, so some workers always turn over quickly for short queries. While that lane is
+full, the other workers go only to clients that have not used a long query's worth of worker time
+lately: a client whose queries keep running long cannot hold the short queries' workers either.
 """
 
 import asyncio
@@ -47,8 +49,9 @@ class Shares:
 class FairScheduler:
     """Admits queries to the workers, one line per client (every method runs on the event loop)."""
 
-    def __init__(self, shares: Shares) -> None:
+    def __init__(self, shares: Shares, lane: "LongQueryLane") -> None:
         self.shares = shares
+        self.lane = lane
         self._running: dict[str, int] = defaultdict(int)
         self._lines: dict[str, deque[tuple[int, asyncio.Future]]] = defaultdict(deque)
         self._arrivals = itertools.count()
@@ -99,7 +102,9 @@ class FairScheduler:
         self._waiting -= 1
 
     def _may_run(self, client: str) -> bool:
-        return self.running < self.shares.workers and self._running.get(client, 0) < self.shares.per_client
+        if self.running >= self.shares.workers or self._running.get(client, 0) >= self.shares.per_client:
+            return False
+        return not (self.lane.full() and self._use.of(client, time.monotonic()) >= self.lane.after)
 
     def _someone_may_run(self) -> bool:
         return any(line and self._may_run(client) for client, line in self._lines.items())
@@ -155,6 +160,10 @@ class LongQueryLane:
             if self._inside >= self.size:
                 raise LongLaneFull
             self._inside += 1
+
+    def full(self) -> bool:
+        with self._lock:
+            return self._inside >= self.size
 
     def leave(self) -> None:
         with self._lock:

@@ -107,7 +107,7 @@ class OxigraphStore:
         self.size = shares.workers
         self.lane = lane
         self.query_timeout = query_timeout
-        self.scheduler = FairScheduler(shares)
+        self.scheduler = FairScheduler(shares, lane)
         self._threads = ThreadPoolExecutor(max_workers=self.size, thread_name_prefix="migkg-query")
         self._idle: asyncio.Queue[_Worker] | None = None
         self._all: set[_Worker] = set()

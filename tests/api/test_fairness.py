@@ -15,7 +15,7 @@ import pytest
 from api_testing import ENDLESS_QUERY, LiveServer, app_client
 from fastapi.testclient import TestClient
 
-from migkg.api.fairness import ClientOverShare, FairScheduler, Shares, StoreBusy
+from migkg.api.fairness import ClientOverShare, FairScheduler, LongQueryLane, Shares, StoreBusy
 from migkg.api.settings import Settings
 
 LOOKUP = "SELECT ?p ?o WHERE { <https://w3id.org/migkg/id/gcm/objective/4> ?p ?o }"
@@ -131,8 +131,9 @@ def test_an_unknown_api_key_is_refused_in_the_form_of_the_route(settings: Settin
         assert client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
 
 
-def _scheduler(**shares: int) -> FairScheduler:
-    return FairScheduler(Shares(**{"workers": 2, "per_client": 2, "waiting_per_client": 8, "waiting": 8} | shares))
+def _scheduler(lane: LongQueryLane | None = None, **shares: int) -> FairScheduler:
+    defaults = {"workers": 2, "per_client": 2, "waiting_per_client": 8, "waiting": 8}
+    return FairScheduler(Shares(**defaults | shares), lane or LongQueryLane(after=1.0, size=1))
 
 
 def test_a_freed_worker_goes_to_the_client_that_used_the_workers_least() -> None:
@@ -198,3 +199,21 @@ def test_a_query_that_stops_waiting_leaves_no_trace() -> None:
         return scheduler.running
 
     assert asyncio.run(scenario()) == 1
+
+
+def test_while_the_long_lane_is_full_only_light_users_get_a_worker() -> None:
+    async def scenario() -> list[str]:
+        lane = LongQueryLane(after=1.0, size=1)
+        scheduler = _scheduler(lane, workers=2, per_client=1)
+        order: list[str] = []
+        await scheduler.admit("slow-1", 5)
+        lane.enter()  # slow-1's query runs long: the lane is full
+        await scheduler.admit("slow-2", 5)
+        scheduler.release("slow-2", 1.5)  # slow-2's query was stopped after running long
+        for client in ("slow-2", "light"):
+            await asyncio.sleep(0)
+            asyncio.create_task(scheduler.admit(client, 5)).add_done_callback(lambda _, c=client: order.append(c))
+        await asyncio.sleep(0.01)
+        return list(order)  # before asyncio.run cancels slow-2's wait, which would add it
+
+    assert asyncio.run(scenario()) == ["light"]
