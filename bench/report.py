@@ -10,6 +10,8 @@ from importlib import metadata
 from pathlib import Path
 
 PEERS = ("oxigraph", "rdflib-endpoint")
+MIXES = ("mix", "mix-repeated")  # workloads of every query in turn; mix-repeated lets migkg use its result cache
+LIGHT = ("01-", "02-", "03-", "11-")  # iri lookup, describe, objective with actions, provenance
 VIEW, TWIN = "migkg REST", "migkg SPARQL twin"
 PACKAGES = (
     "migkg",
@@ -78,67 +80,111 @@ def find(rows: list[dict], **keys) -> dict | None:
     return next((r for r in rows if all(r.get(k) == v for k, v in keys.items())), None)
 
 
+def is_query(workload: str) -> bool:
+    """A per-query workload (not a mix, not a REST view)."""
+    return workload not in MIXES and not workload.startswith("view:")
+
+
 def targets(results: dict) -> list[dict]:
     rows = results["summary"]
-    out = []
-    mix = find(rows, dataset="1x", workload="mix", concurrency=8, server="migkg") or {}
-    for peer, goal in (("rdflib-endpoint", 20.0), ("oxigraph", 0.8)):
-        ratio = (mix.get("ratios") or {}).get(peer)
-        figure = f"{ratio:.3g}×" if ratio is not None else "not measured"
-        if peer == "rdflib-endpoint":  # what the engine itself reaches on the same cell, for scale
-            engine = paired_ratio(results["records"], "1x", "mix", 8, "oxigraph", "rdflib-endpoint")
-            if engine is not None:
-                figure += f" (the Oxigraph server itself: {engine:.3g}×)"
-        out.append(_target(f"migkg ≥ {goal:g}× {peer} req/s, mix at concurrency 8", ratio, goal, "≥", figure))
+    engine = paired_ratio(results["records"], "1x", "mix", 8, "oxigraph", "rdflib-endpoint")
+    build = results["build"]["total_seconds"]
+    cold = statistics.median(results["phases"]["1x"]["cold_start"]["migkg"])
+    return [
+        _ratio_target(rows, "mix", 8, "oxigraph", 1.0, "migkg"),
+        _ratio_target(rows, "mix", 32, "oxigraph", 1.0, "migkg"),
+        _worst_query_target(rows, "every light query (01, 02, 03, 11)", 0.5, lambda w: w.startswith(LIGHT)),
+        _worst_query_target(rows, "every query", 0.4, lambda w: True),
+        _spread_target(rows),
+        _ratio_target(
+            rows,
+            "mix",
+            8,
+            "rdflib-endpoint",
+            20.0,
+            "migkg",
+            f" (the Oxigraph server itself: {engine:.3g}×)" if engine is not None else "",
+        ),
+        _ratio_target(rows, "mix-repeated", 8, "oxigraph", 3.0, "repeated queries"),
+        _ratio_target(rows, "mix-repeated", 32, "oxigraph", 3.0, "repeated queries"),
+        _view_target(rows),
+        _target("full build ≤ 10 s", build, 10.0, "≤", f"{build:.1f} s"),
+        _target("cold start to first answer ≤ 1.5 s (migkg, built store)", cold, 1.5, "≤", f"{cold:.2f} s"),
+    ]
+
+
+def _ratio_target(
+    rows: list[dict], workload: str, concurrency: int, peer: str, goal: float, who: str, note: str = ""
+) -> dict:
+    """migkg's median paired req/s ratio to ``peer`` in one cell of the 1x data."""
+    row = find(rows, dataset="1x", workload=workload, concurrency=concurrency, server="migkg") or {}
+    ratio = (row.get("ratios") or {}).get(peer)
+    name = f"{who} ≥ {goal:g}× {peer} req/s, {workload} at concurrency {concurrency}"
+    return _target(name, ratio, goal, "≥", f"{ratio:.3g}×{note}" if ratio is not None else "")
+
+
+def _worst_query_target(rows: list[dict], which: str, goal: float, select) -> dict:
+    """The lowest migkg/oxigraph ratio over the selected queries, at every concurrency measured (1x data)."""
+    cells = [
+        (r["workload"], r["concurrency"], r["ratios"]["oxigraph"])
+        for r in rows
+        if r["dataset"] == "1x"
+        and r["server"] == "migkg"
+        and is_query(r["workload"])
+        and select(r["workload"])
+        and (r.get("ratios") or {}).get("oxigraph") is not None
+    ]
+    name = f"{which} ≥ {goal:g}× oxigraph req/s, at every concurrency"
+    if not cells:
+        return _target(name, None, goal, "≥", "")
+    worst = min(cells, key=lambda c: c[2])
+    within = sum(1 for c in cells if c[2] >= goal)
+    return _target(
+        name,
+        worst[2],
+        goal,
+        "≥",
+        f"{within}/{len(cells)} cells within; worst {worst[0]} at c={worst[1]}: {worst[2]:.2f}×",
+    )
+
+
+def _spread_target(rows: list[dict]) -> dict:
     spreads = [
         (r["workload"], r["p99_ms"] / r["p50_ms"])
         for r in rows
         if r["dataset"] == "1x"
         and r["server"] == "migkg"
         and r["concurrency"] == 8
-        and r["workload"] != "mix"
+        and is_query(r["workload"])
         and r["p50_ms"] > 0
     ]
-    if spreads:
-        worst = max(spreads, key=lambda s: s[1])
-        within = sum(1 for _, s in spreads if s <= 3)
-        out.append(
-            _target(
-                "p99 ≤ 3× p50 under load (migkg, each query at concurrency 8)",
-                worst[1],
-                3.0,
-                "≤",
-                f"{within}/{len(spreads)} queries within; worst {worst[0]} {worst[1]:.1f}×",
-            )
-        )
+    name = "p99 ≤ 3× p50 under load (migkg, each query at concurrency 8)"
+    if not spreads:
+        return _target(name, None, 3.0, "≤", "")
+    worst = max(spreads, key=lambda s: s[1])
+    within = sum(1 for _, s in spreads if s <= 3)
+    return _target(
+        name, worst[1], 3.0, "≤", f"{within}/{len(spreads)} queries within; worst {worst[0]} {worst[1]:.1f}×"
+    )
+
+
+def _view_target(rows: list[dict]) -> dict:
     views = [
         (r["workload"], r["concurrency"], r["twin_over_view"])
         for r in rows
         if r["server"] == VIEW and r.get("twin_over_view") is not None and r["workload"] != "view:search"
     ]
-    if views:
-        worst = max(views, key=lambda v: v[2])
-        out.append(
-            _target(
-                "REST views within 2× the SPARQL they wrap (twin req/s ÷ view req/s)",
-                worst[2],
-                2.0,
-                "≤",
-                f"worst {worst[0]} at c={worst[1]}: {worst[2]:.2f}×",
-            )
-        )
-    else:
-        out.append(_target("REST views within 2× the SPARQL they wrap", None, 2.0, "≤", "no view with a twin served"))
-    build = results["build"]["total_seconds"]
-    out.append(_target("full build ≤ 10 s", build, 10.0, "≤", f"{build:.1f} s"))
-    cold = statistics.median(results["phases"]["1x"]["cold_start"]["migkg"])
-    out.append(_target("cold start to first answer ≤ 1 s (migkg, built store)", cold, 1.0, "≤", f"{cold:.2f} s"))
-    return out
+    name = "REST views within 1.5× the SPARQL they wrap (twin req/s ÷ view req/s)"
+    if not views:
+        return _target(name, None, 1.5, "≤", "no view with a twin served")
+    worst = max(views, key=lambda v: v[2])
+    return _target(name, worst[2], 1.5, "≤", f"worst {worst[0]} at c={worst[1]}: {worst[2]:.2f}×")
 
 
 def _target(name: str, value: float | None, goal: float, sense: str, figure: str) -> dict:
+    """With no ``value`` (not measured) ``met`` is None and the figure says so."""
     met = None if value is None else (value >= goal if sense == "≥" else value <= goal)
-    return {"target": name, "figure": figure, "value": value, "goal": goal, "met": met}
+    return {"target": name, "figure": figure or "not measured", "value": value, "goal": goal, "met": met}
 
 
 def _mark(met: bool | None) -> str:
@@ -153,17 +199,17 @@ def _f(value: float | None, digits: int = 1) -> str:
     return f"{value:.{digits}f}"
 
 
-def mix_table(rows: list[dict], dataset: str) -> list[str]:
+def mix_table(rows: list[dict], dataset: str, workload: str = "mix") -> list[str]:
     lines = [
         "| concurrency | server | req/s | p50 ms | p99 ms | errors | migkg/peer (median of paired ratios) |",
         "|---:|---|---:|---:|---:|---:|---:|",
     ]
     for r in sorted(
-        (r for r in rows if r["dataset"] == dataset and r["workload"] == "mix"),
+        (r for r in rows if r["dataset"] == dataset and r["workload"] == workload),
         key=lambda r: (r["concurrency"], _server_order(r["server"])),
     ):
         ratio = ""
-        migkg = find(rows, dataset=dataset, workload="mix", concurrency=r["concurrency"], server="migkg")
+        migkg = find(rows, dataset=dataset, workload=workload, concurrency=r["concurrency"], server="migkg")
         if r["server"] != "migkg" and migkg and migkg.get("ratios", {}).get(r["server"]) is not None:
             ratio = f"{migkg['ratios'][r['server']]:.2f}×"
         lines.append(
@@ -182,10 +228,7 @@ def query_table(rows: list[dict], dataset: str, concurrency: int) -> list[str]:
         {
             r["server"]
             for r in rows
-            if r["dataset"] == dataset
-            and r["concurrency"] == concurrency
-            and not r["workload"].startswith("view:")
-            and r["workload"] != "mix"
+            if r["dataset"] == dataset and r["concurrency"] == concurrency and is_query(r["workload"])
         },
         key=_server_order,
     )
@@ -199,10 +242,7 @@ def query_table(rows: list[dict], dataset: str, concurrency: int) -> list[str]:
         {
             r["workload"]
             for r in rows
-            if r["dataset"] == dataset
-            and r["concurrency"] == concurrency
-            and not r["workload"].startswith("view:")
-            and r["workload"] != "mix"
+            if r["dataset"] == dataset and r["concurrency"] == concurrency and is_query(r["workload"])
         }
     )
     for name in names:
@@ -266,6 +306,9 @@ def markdown(results: dict, label: str) -> str:
             ]
         out += ["Servers: " + "; ".join(f"**{n}**: {note}" for n, note in phase["servers"].items()) + ".", ""]
         out += ["### The mix (every query in turn)", "", *mix_table(rows, dataset)]
+        repeated = mix_table(rows, dataset, "mix-repeated")
+        if len(repeated) > 2:
+            out += ["", "### Repeated queries (migkg answers from its result cache)", "", *repeated]
         for c in (1, 8, 32):
             table = query_table(rows, dataset, c)
             if table:
@@ -334,6 +377,13 @@ def console(results: dict) -> str:
     out = []
     for dataset in results["phases"]:
         out += ["", f"mix, {dataset} data", *mix_table(rows, dataset)]
+        repeated = mix_table(rows, dataset, "mix-repeated")
+        if len(repeated) > 2:
+            out += [
+                "",
+                f"repeated queries (mix-repeated: migkg answers from its result cache), {dataset} data",
+                *repeated,
+            ]
     out += ["", "targets:"]
     out += [f"  [{_mark(t['met']):>6}] {t['target']}: {t['figure']}" for t in results["targets"]]
     return "\n".join(out)

@@ -31,6 +31,9 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 TMP = RESULTS / "tmp"
 CONCURRENCY = (1, 8, 32)
+REPEATED = "mix-repeated"  # the mix without Cache-Control: no-cache: migkg answers from its result cache
+REPEATED_CONCURRENCY = (8, 32)
+REPEATED_SERVERS = ("migkg", "oxigraph")
 MIGKG_WORKERS = int(os.environ.get("BENCH_MIGKG_WORKERS", "2"))
 
 
@@ -198,6 +201,11 @@ def run_phase(bench: Bench, dataset: str, build_dir: Path, queries: list, with_r
         ops = {name: [query_operation(q, s.spec.sparql_path) for q in queries] for name, s in running.items()}
         for name, server in running.items():  # warm-up: every query once, on every server
             run_load(server.url, ops[name], 1, 60.0, len(queries))
+        repeated = {
+            n: [query_operation(q, running[n].spec.sparql_path, cached=True) for q in queries] for n in REPEATED_SERVERS
+        }
+        run_load(running["migkg"].url, repeated["migkg"], 1, 60.0, len(queries))  # fills migkg's result cache
+        phase["repeated_cache"] = cache_status(running["migkg"], queries)
         rounds = plan.rounds + plan.mix_c8_extra_rounds
         for round_no in range(rounds):
             extra = round_no >= plan.rounds  # the extra rounds measure only the mix at concurrency 8
@@ -231,12 +239,16 @@ def run_phase(bench: Bench, dataset: str, build_dir: Path, queries: list, with_r
                     for n, s in running.items()
                 ]
                 bench.cell(dataset, "mix", c, round_no, runs)
+                if not extra and c in REPEATED_CONCURRENCY:
+                    runs = [(n, running[n].url, repeated[n], plan.mix_seconds, plan.mix_cap) for n in REPEATED_SERVERS]
+                    bench.cell(dataset, REPEATED, c, round_no, runs)
                 if not extra:
                     view_cells(bench, dataset, running["migkg"], views, queries, c, round_no)
     finally:
         stop_and_record_memory(running, phase)
     if not with_rdflib:
         bench.notes.append("rdflib-endpoint was left out (--skip-rdflib).")
+    bench.notes.append(repeated_note(dataset, plan, phase["repeated_cache"]))
     bench.notes.append(
         f"[{dataset}] rdflib-endpoint: per-query runs at concurrency 1 only (capped at "
         f"{plan.rdflib_query_cap} requests), the mix at 1, 8 and 32 (capped at {plan.rdflib_mix_cap} "
@@ -342,6 +354,31 @@ def check_answers(running: dict, queries: list) -> dict:
             except Exception as error:
                 answers[q.name][name] = f"error: {error}"
     return answers
+
+
+def cache_status(migkg: srv.Server, queries: list) -> dict[str, str]:
+    """Each query once more without no-cache, after the warm-up: migkg's MIGKG-Cache header (hit or miss)."""
+    status = {}
+    for q in queries:
+        url = f"{migkg.sparql_url}?{urllib.parse.urlencode({'query': q.text})}"
+        try:
+            with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": q.accept}), timeout=60) as r:
+                r.read()
+                status[q.name] = r.headers.get("MIGKG-Cache", "no header")
+        except OSError as error:
+            status[q.name] = f"error: {error}"
+    return status
+
+
+def repeated_note(dataset: str, plan: Plan, cache: dict[str, str]) -> str:
+    misses = sorted(name for name, status in cache.items() if status != "hit")
+    return (
+        f"[{dataset}] {REPEATED}: the mix without Cache-Control: no-cache, on "
+        f"{' and '.join(REPEATED_SERVERS)} at concurrency {' and '.join(map(str, REPEATED_CONCURRENCY))}, "
+        f"in the {plan.rounds} normal rounds; every query was sent once to migkg first (filling its result "
+        "cache); after that, "
+        + (f"these were not cache hits: {', '.join(misses)}." if misses else "every query was a cache hit.")
+    )
 
 
 def usable_views(migkg: srv.Server) -> tuple[list, list[str]]:

@@ -5,12 +5,16 @@ view's own file in queries/views/ rendered with the same parameter values by the
 code (migkg.api.views), header comments dropped, so both sides ask the store the same thing.
 An item view runs its main query and then its part queries; the twin sends them one after
 another on one connection and is timed as one operation.
+
+Every SPARQL request carries ``Cache-Control: no-cache`` unless it is built with ``cached=True``
+(the ``mix-repeated`` workload): migkg then runs the query rather than answering a repeated text
+from its result cache (api/result_cache.py). The peers ignore the header; all servers get it alike.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import quote
 
@@ -21,6 +25,7 @@ QUERIES_DIR = Path(__file__).resolve().parent / "queries"
 VIEWS_DIR = ROOT / "queries" / "views"
 SPARQL_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
+NO_CACHE = (("Cache-Control", "no-cache"),)  # migkg runs the query again instead of answering from its cache
 
 
 @dataclass(frozen=True)
@@ -42,8 +47,14 @@ def load_queries(directory: Path = QUERIES_DIR) -> list[Query]:
     return queries
 
 
-def query_operation(query: Query, sparql_path: str) -> Operation:
-    return Operation(query.name, (sparql_get(sparql_path, query.text, query.accept),))
+def sparql_step(sparql_path: str, text: str, accept: str, cached: bool = False) -> Step:
+    """A GET of ``text``; with ``Cache-Control: no-cache`` unless ``cached``."""
+    step = sparql_get(sparql_path, text, accept)
+    return step if cached else replace(step, headers=step.headers + NO_CACHE)
+
+
+def query_operation(query: Query, sparql_path: str, cached: bool = False) -> Operation:
+    return Operation(query.name, (sparql_step(sparql_path, query.text, query.accept, cached),))
 
 
 @dataclass(frozen=True)
@@ -59,7 +70,7 @@ class RestView:
     def twin_operation(self, sparql_path: str) -> Operation | None:
         if not self.twin:
             return None
-        return Operation(f"twin:{self.name}", tuple(sparql_get(sparql_path, t, SPARQL_JSON) for t in self.twin))
+        return Operation(f"twin:{self.name}", tuple(sparql_step(sparql_path, t, SPARQL_JSON) for t in self.twin))
 
 
 def _strip_header(text: str) -> str:
