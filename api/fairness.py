@@ -1,16 +1,17 @@
 """Sharing the query workers fairly between clients.
 
-Each query waits for a worker in its client's own line. A freed worker goes to the client that
-has used the workers least lately (worker-seconds, halved every USE_HALF_LIFE seconds; ties: the
-one whose first query has waited longest), and no client runs more than its share at once, so one
-client's many or slow queries cannot hold back another's lookups. Past its share of waiting
+Each query waits for a worker in its client's own line. A freed worker goes to the client whose
+recent use of the workers (worker-seconds, halved every USE_HALF_LIFE seconds) less the time its
+first query has waited is least: a client that used little goes first, and one that used much
+still gets its turn once it has waited that long. No client runs more than its share at once, so
+one client's many or slow queries cannot hold back another's lookups. Past its share of waiting
 places a client gets 429; the whole line has a bound too (503). A query waits as long as it could
 still be answered within the timeout: the time it waited counts against it.
 
 Queries that run long are bounded apart (LongQueryLane): at most a set number may run past a
 threshold at once, so some workers always turn over quickly for short queries. While that lane is
-full, the other workers go only to clients that have not used a long query's worth of worker time
-lately: a client whose queries keep running long cannot hold the short queries' workers either.
+full, the other workers go only to clients none of whose queries ran long in the last LONG_MEMORY
+seconds: a client whose queries keep running long cannot hold the short queries' workers either.
 """
 
 import asyncio
@@ -21,7 +22,9 @@ from collections import defaultdict, deque
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-USE_HALF_LIFE = 10.0  # seconds over which a client's use of the workers counts half
+USE_HALF_LIFE = 2.0  # seconds over which a client's use of the workers counts half
+LONG_MEMORY = 10.0  # seconds a client is remembered for a query that ran long
+REMEMBERED = 1024  # clients remembered before those whose use has faded are forgotten
 SERVER = "server"  # the client of queries the server runs outside any request (at start-up)
 current_client: ContextVar[str] = ContextVar("current_client", default=SERVER)
 
@@ -53,10 +56,11 @@ class FairScheduler:
         self.shares = shares
         self.lane = lane
         self._running: dict[str, int] = defaultdict(int)
-        self._lines: dict[str, deque[tuple[int, asyncio.Future]]] = defaultdict(deque)
+        self._lines: dict[str, deque[Place]] = defaultdict(deque)
         self._arrivals = itertools.count()
         self._waiting = 0
         self._use = RecentUse(USE_HALF_LIFE)
+        self._ran_long: dict[str, float] = {}  # client → when a query of its ran long, last
 
     @property
     def running(self) -> int:
@@ -72,7 +76,7 @@ class FairScheduler:
         if self._waiting >= self.shares.waiting:
             raise StoreBusy
         turn = asyncio.get_running_loop().create_future()
-        place = (next(self._arrivals), turn)
+        place = Place(time.monotonic(), next(self._arrivals), turn)
         self._lines[client].append(place)
         self._waiting += 1
         try:
@@ -92,9 +96,17 @@ class FairScheduler:
         if not self._running[client]:
             del self._running[client]
         self._use.add(client, worked)
+        if worked >= self.lane.after:
+            self._remember_long(client)
         self._admit_next()
 
-    def _leave_line(self, client: str, place: tuple[int, asyncio.Future]) -> None:
+    def _remember_long(self, client: str) -> None:
+        now = time.monotonic()
+        self._ran_long[client] = now
+        if len(self._ran_long) > REMEMBERED:
+            self._ran_long = {c: when for c, when in self._ran_long.items() if now - when < LONG_MEMORY}
+
+    def _leave_line(self, client: str, place: "Place") -> None:
         line = self._lines[client]
         line.remove(place)
         if not line:
@@ -104,7 +116,8 @@ class FairScheduler:
     def _may_run(self, client: str) -> bool:
         if self.running >= self.shares.workers or self._running.get(client, 0) >= self.shares.per_client:
             return False
-        return not (self.lane.full() and self._use.of(client, time.monotonic()) >= self.lane.after)
+        ran_long = self._ran_long.get(client)
+        return not (ran_long is not None and time.monotonic() - ran_long < LONG_MEMORY and self.lane.full())
 
     def _someone_may_run(self) -> bool:
         return any(line and self._may_run(client) for client, line in self._lines.items())
@@ -115,20 +128,31 @@ class FairScheduler:
             if not ready:
                 return
             now = time.monotonic()
-            client = min(ready, key=lambda c: (self._use.of(c, now), self._lines[c][0][0]))
+            client = min(ready, key=lambda c: self._priority(c, now))
             line = self._lines[client]
-            _, turn = line.popleft()
+            turn = line.popleft().turn
             if not line:
                 del self._lines[client]
             self._waiting -= 1
             self._running[client] += 1
             turn.set_result(None)
 
+    def _priority(self, client: str, now: float) -> tuple[float, int]:
+        first = self._lines[client][0]
+        return self._use.of(client, now) - (now - first.arrived), first.number
+
+
+@dataclass(frozen=True, eq=False)  # a place is itself, not any place with the same fields
+class Place:
+    """A query's place in its client's line."""
+
+    arrived: float  # time.monotonic()
+    number: int  # in order of arrival, all lines together
+    turn: asyncio.Future  # set when the query may run
+
 
 class RecentUse:
     """Worker-seconds each client used, decayed: halved every ``half_life`` seconds."""
-
-    PRUNE_ABOVE = 1024  # clients remembered before those whose use has faded are forgotten
 
     def __init__(self, half_life: float) -> None:
         self.half_life = half_life
@@ -141,7 +165,7 @@ class RecentUse:
     def add(self, client: str, seconds: float) -> None:
         now = time.monotonic()
         self._use[client] = (self.of(client, now) + seconds, now)
-        if len(self._use) > self.PRUNE_ABOVE:
+        if len(self._use) > REMEMBERED:
             self._use = {c: (self.of(c, now), now) for c in self._use if self.of(c, now) > 1e-3}
 
 
