@@ -40,6 +40,8 @@ from migkg.api.store import QueryStore
 from migkg.queries import query_files, read_query
 
 VIEW_FILE = re.compile(r"^[a-z0-9-]+\.rq$")  # NAME.PART.rq files are parts, not views
+# libyaml's parser where PyYAML has it (the safe schema either way): the views' headers are read at start-up
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 HEADER_LINE = re.compile(r"^#\+ ?(.*)$")
 VALUES_BLOCK = re.compile(r"VALUES\s*\(([^)]*)\)\s*\{\s*\(\s*((?:UNDEF\s*)+)\)\s*\}")
 PARAM_TYPES = {"string": str, "integer": int}
@@ -217,7 +219,7 @@ def read_header(path: Path) -> tuple[dict[str, Any], str]:
     text = read_query(path)
     lines = [m.group(1) for line in text.splitlines() if (m := HEADER_LINE.match(line))]
     try:
-        header = yaml.safe_load("\n".join(lines)) or {}
+        header = yaml.load("\n".join(lines), Loader=YAML_LOADER) or {}
     except yaml.YAMLError as fault:
         raise ViewError(f"{path}: the #+ header is not YAML: {fault}") from None
     if not isinstance(header, dict):
