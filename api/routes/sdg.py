@@ -102,7 +102,7 @@ async def _rdf(state: AppState, accept: str | None, name: str, **iris: str) -> R
 
 def _page_context(request: Request, state: AppState, chosen: str, languages: list[str]) -> dict[str, Any]:
     """What every SDG page shows: the language switch, links that keep the chosen language, and
-    its data's links (format-links.html), which drop it: the RDF holds every language."""
+    its data's links (formats.html), which drop it: the RDF holds every language."""
     return {
         "languages": _language_links(request, languages, chosen),
         "data": request.url.path,
