@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 import pytest
@@ -25,6 +26,16 @@ W3C_DATA_GRAPH = "http://kasei.us/2009/09/sparql/data/data{}.rdf"
 
 # A query no engine finishes: a cross product of the whole graph with itself, three times.
 ENDLESS_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+def endless_query_request() -> bytes:
+    """ENDLESS_QUERY as a raw HTTP/1.1 form POST, for a test client that hangs up mid-query by closing its socket."""
+    body = urlencode({"query": ENDLESS_QUERY}).encode()
+    head = (
+        "POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    )
+    return head.encode() + body
 
 
 @pytest.fixture(scope="session")

@@ -8,11 +8,10 @@ import socket
 import threading
 import time
 from collections.abc import Callable
-from urllib.parse import urlencode
 
 import httpx
 import pytest
-from api_testing import ENDLESS_QUERY, LiveServer, app_client
+from api_testing import ENDLESS_QUERY, LiveServer, app_client, endless_query_request
 from fastapi.testclient import TestClient
 
 from migkg.api.fairness import ClientOverShare, FairScheduler, LongQueryLane, Shares, StoreBusy
@@ -84,14 +83,9 @@ def test_a_query_waits_its_turn_while_it_could_still_be_answered(settings: Setti
     not refused, and is answered once the worker is free."""
     limits = {"max_concurrent_queries": 1, "query_timeout": 30.0}
     with LiveServer(settings.model_copy(update=limits)) as server:
-        body = urlencode({"query": ENDLESS_QUERY}).encode()
-        request = (
-            f"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-            f"Content-Length: {len(body)}\r\n\r\n"
-        ).encode() + body
         answers: list = []
         with socket.create_connection(("127.0.0.1", server.port)) as holder:
-            holder.sendall(request)
+            holder.sendall(endless_query_request())
             time.sleep(0.5)  # the endless query holds the only worker
             waiting = threading.Thread(
                 target=lambda: answers.append(httpx.get(f"{server.url}/sparql", params={"query": LOOKUP}, timeout=30))

@@ -7,10 +7,9 @@ import signal
 import socket
 import time
 from pathlib import Path
-from urllib.parse import urlencode
 
 import httpx
-from api_testing import ENDLESS_QUERY, LiveServer, app_client
+from api_testing import LiveServer, app_client, endless_query_request
 
 from migkg.api.settings import Settings
 from migkg.api.store import REAP_INTERVAL
@@ -45,13 +44,8 @@ def test_a_client_that_hangs_up_frees_its_worker_within_a_second(settings: Setti
     # one worker and a long timeout: a light query can only run once the hung-up query is stopped
     limits = {"max_concurrent_queries": 1, "query_timeout": 30.0}
     with LiveServer(settings.model_copy(update=limits)) as server:
-        body = urlencode({"query": ENDLESS_QUERY}).encode()
-        request = (
-            f"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-            f"Content-Length: {len(body)}\r\n\r\n"
-        ).encode() + body
         with socket.create_connection(("127.0.0.1", server.port)) as client:
-            client.sendall(request)
+            client.sendall(endless_query_request())
             time.sleep(1.0)  # the query is running
         hung_up = time.perf_counter()
         answer = httpx.post(f"{server.url}/sparql", data={"query": ASK}, timeout=30)
