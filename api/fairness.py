@@ -55,21 +55,18 @@ class FairScheduler:
     def __init__(self, shares: Shares, lane: "LongQueryLane") -> None:
         self.shares = shares
         self.lane = lane
-        self._running: dict[str, int] = defaultdict(int)
+        self._running: dict[str, int] = defaultdict(int)  # client → its queries running
+        self.running = 0  # all clients' together
         self._lines: dict[str, deque[Place]] = defaultdict(deque)
         self._arrivals = itertools.count()
         self._waiting = 0
         self._use = RecentUse(USE_HALF_LIFE)
         self._ran_long: dict[str, float] = {}  # client → when a query of its ran long, last
 
-    @property
-    def running(self) -> int:
-        return sum(self._running.values())
-
     async def admit(self, client: str, wait: float) -> None:
         """Returns once ``client`` may run a query (then ``release`` must follow); waits at most ``wait`` s."""
         if self._may_run(client) and not self._someone_may_run():
-            self._running[client] += 1
+            self._start(client)
             return
         if len(self._lines.get(client, ())) >= self.shares.waiting_per_client:
             raise ClientOverShare
@@ -92,6 +89,7 @@ class FairScheduler:
 
     def release(self, client: str, worked: float = 0.0) -> None:
         """``client``'s query is done after holding a worker ``worked`` seconds."""
+        self.running -= 1
         self._running[client] -= 1
         if not self._running[client]:
             del self._running[client]
@@ -134,8 +132,12 @@ class FairScheduler:
             if not line:
                 del self._lines[client]
             self._waiting -= 1
-            self._running[client] += 1
+            self._start(client)
             turn.set_result(None)
+
+    def _start(self, client: str) -> None:
+        self.running += 1
+        self._running[client] += 1
 
     def _priority(self, client: str, now: float) -> tuple[float, int]:
         first = self._lines[client][0]
