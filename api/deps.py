@@ -5,6 +5,9 @@ A route that needs a build declares ``state: Built``; without one, NoBuild is ra
 route runs and the app answers it (problems.py) with a 503 saying to run `make build`. Every /api
 route declares ``dependencies=KNOWN_PARAMETERS_ONLY``, so that a query parameter it does not know
 is a 422 naming it (answered as a problem like any invalid parameter).
+
+Every dependency is ``async`` although none awaits anything: FastAPI runs a plain ``def``
+dependency in its thread pool, a hop to a thread and back on every request for a dict lookup.
 """
 
 from typing import Annotated
@@ -16,19 +19,19 @@ from migkg.api.search import SearchIndex
 from migkg.api.state import AppState
 
 
-def app_state(request: Request) -> AppState:
+async def app_state(request: Request) -> AppState:
     return request.app.state.migkg
 
 
-def built_state(state: Annotated[AppState, Depends(app_state)]) -> AppState:
+async def built_state(state: Annotated[AppState, Depends(app_state)]) -> AppState:
     return state.require_build()
 
 
-def search_index(state: Annotated[AppState, Depends(built_state)]) -> SearchIndex:
+async def search_index(state: Annotated[AppState, Depends(built_state)]) -> SearchIndex:
     return state.search_index()
 
 
-def refuse_unknown_query_parameters(request: Request) -> None:
+async def refuse_unknown_query_parameters(request: Request) -> None:
     """422 naming every query parameter the route does not declare: a misspelt filter (`?contry=`)
     would otherwise be ignored and answer the whole list as if it had been applied."""
     known = {field.alias for field in request.scope["route"].dependant.query_params}
@@ -40,7 +43,7 @@ def refuse_unknown_query_parameters(request: Request) -> None:
         )
 
 
-def site_root(request: Request) -> str:
+async def site_root(request: Request) -> str:
     """The server's own root URL (no trailing slash), as the client reached it."""
     return str(request.base_url).rstrip("/")
 
