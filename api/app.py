@@ -96,7 +96,7 @@ def _lifespan(state: AppState) -> Callable[[FastAPI], AsyncIterator[None]]:
 def _shares(settings: Settings) -> Shares:
     return Shares(
         workers=settings.max_concurrent_queries,
-        per_client=min(settings.client_share, max(1, settings.max_concurrent_queries - 1)),  # one is left to others
+        per_client=settings.share_per_client,
         waiting_per_client=settings.client_waiting,
         waiting=settings.max_waiting_queries,
     )

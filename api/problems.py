@@ -153,7 +153,7 @@ def add_error_handlers(app: FastAPI, settings: Settings) -> None:
             request,
             429,
             f"This client already has {settings.client_waiting} queries waiting (MIGKG_CLIENT_WAITING) beside the "
-            f"{settings.client_share} it may run at once (MIGKG_CLIENT_SHARE).",
+            f"{settings.share_per_client} it may run at once (MIGKG_CLIENT_SHARE).",
             hint="Wait for answers before sending more queries.",
             headers=retry,
         )

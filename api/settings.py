@@ -50,6 +50,11 @@ class Settings(BaseSettings):
     )
 
     @property
+    def share_per_client(self) -> int:
+        """Queries one client may run at once: ``client_share``, leaving one worker to others where there are two."""
+        return min(self.client_share, max(1, self.max_concurrent_queries - 1))
+
+    @property
     def long_lane_size(self) -> int:
         """Queries that may run past ``long_query_after`` at once."""
         return max(1, self.max_concurrent_queries - self.short_lane_workers)

@@ -67,6 +67,7 @@ def test_a_client_past_its_share_gets_429_while_another_is_answered(settings: Se
         _wait_for(lambda: _running(client) == 2 and client.app.state.migkg.store.scheduler._waiting == 2)
         refused = client.get("/sparql", params={"query": f"{ENDLESS_QUERY} # 5"}, headers=_as("heavy"))
         assert refused.status_code == 429 and refused.headers["retry-after"] == "5"
+        assert "has 2 queries waiting" in refused.text and "the 2 it may run at once" in refused.text
         assert "MIGKG_CLIENT_WAITING" in refused.text
         for n in range(5):  # the third worker is the light client's, though the heavy one has four queued
             answer = client.get("/sparql", params={"query": f"{LOOKUP} # {n}"}, headers=_as("light"))
@@ -211,3 +212,11 @@ def test_while_the_long_lane_is_full_only_light_users_get_a_worker() -> None:
         return list(order)  # before asyncio.run cancels slow-2's wait, which would add it
 
     assert asyncio.run(scenario()) == ["light"]
+
+
+def test_a_client_never_holds_every_worker(settings: Settings) -> None:
+    shares = {
+        workers: settings.model_copy(update={"max_concurrent_queries": workers}).share_per_client
+        for workers in (1, 2, 4)
+    }
+    assert shares == {1: 1, 2: 1, 4: 2}  # the default MIGKG_CLIENT_SHARE is 2
