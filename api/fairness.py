@@ -16,7 +16,6 @@ seconds: a client whose queries keep running long cannot hold the short queries'
 
 import asyncio
 import itertools
-import threading
 import time
 from collections import defaultdict, deque
 from contextvars import ContextVar
@@ -172,25 +171,21 @@ class RecentUse:
 
 
 class LongQueryLane:
-    """How many queries run past ``after`` seconds at once, at most ``size`` (shared by worker threads)."""
+    """How many queries run past ``after`` seconds at once, at most ``size`` (used on the event loop)."""
 
     def __init__(self, after: float, size: int) -> None:
         self.after = after
         self.size = size
         self._inside = 0
-        self._lock = threading.Lock()
 
     def enter(self) -> None:
         """Counts one more long query, or raises LongLaneFull when the lane has no room."""
-        with self._lock:
-            if self._inside >= self.size:
-                raise LongLaneFull
-            self._inside += 1
+        if self._inside >= self.size:
+            raise LongLaneFull
+        self._inside += 1
 
     def full(self) -> bool:
-        with self._lock:
-            return self._inside >= self.size
+        return self._inside >= self.size
 
     def leave(self) -> None:
-        with self._lock:
-            self._inside -= 1
+        self._inside -= 1

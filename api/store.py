@@ -1,36 +1,35 @@
 """The store behind the API: a small interface, and the embedded Oxigraph implementation.
 
 Queries run in a pool of pre-started worker processes, each holding the store open read-only.
-A query past its deadline has its process killed (pyoxigraph offers no cancellation) and a
-fresh worker takes its place, so the work really stops and other queries are not held up.
+A query past its deadline, or whose client hung up, has its process killed (pyoxigraph offers no
+cancellation) and a fresh worker takes its place in the background, so the work really stops and
+the answer (or the 503) goes out at once.
+
+Everything here runs on the event loop: each worker's socket is read by an asyncio protocol, and
+the deadline and the long-query threshold are timers, so a query costs no thread hop. The worker
+processes are asyncio subprocesses, reaped as soon as they end (no zombies).
 """
 
 import asyncio
+import contextlib
+import pickle
 import socket
+import struct
 import subprocess
 import sys
-import threading
-import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from multiprocessing.connection import Connection
+from collections import deque
 from pathlib import Path
 from typing import Protocol
 
-from migkg.api.fairness import FairScheduler, LongLaneFull, LongQueryLane, Shares, current_client
+from migkg.api.fairness import FairScheduler, LongQueryLane, Shares, current_client
 from migkg.api.jobs import QueryAnswer, QueryFailure, QueryJob
 
 STARTUP_TIMEOUT = 60.0  # seconds for a new worker to open the store
-REAP_INTERVAL = 1.0  # seconds between checks that every worker still runs
-ABANDON_CHECK = 0.05  # seconds between looks, while a query runs, at whether its client still waits
+EXIT_TIMEOUT = 5.0  # seconds close() waits for killed workers to be reaped
 
 
 class QueryTimedOut(Exception):
     """The query ran past its deadline and was stopped."""
-
-
-class QueryAbandoned(Exception):
-    """Nobody waits for the answer any more (the client hung up): the query was stopped."""
 
 
 class QueryStore(Protocol):
@@ -43,59 +42,138 @@ class QueryStore(Protocol):
     async def execute(self, job: QueryJob) -> QueryAnswer | QueryFailure: ...
 
 
+class _Channel(asyncio.Protocol):
+    """The parent's end of a worker's socket, in ``multiprocessing.connection.Connection``'s framing
+    (which the worker uses): a 4-byte big-endian signed length, or -1 and an 8-byte length, then a pickle."""
+
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
+        self.closed = False
+        self._buffer = bytearray()
+        self._arrived: deque[object] = deque()
+        self._waiter: asyncio.Future | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def data_received(self, data: bytes) -> None:
+        self._buffer += data
+        while (message := self._take_message()) is not None:
+            self._deliver(message)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_exception(EOFError("the query worker closed its socket"))
+
+    def send(self, message: object) -> None:
+        payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        header = struct.pack("!i", len(payload)) if len(payload) <= 0x7FFFFFFF else struct.pack("!iQ", -1, len(payload))
+        self.transport.write(header + payload)
+
+    def next_message(self) -> asyncio.Future:
+        """The next message from the worker (a future; EOFError once the worker has gone)."""
+        message = asyncio.get_running_loop().create_future()
+        if self._arrived:
+            message.set_result(self._arrived.popleft())
+        elif self.closed:
+            message.set_exception(EOFError("the query worker closed its socket"))
+        else:
+            self._waiter = message
+        return message
+
+    def close(self) -> None:
+        if self.transport is not None:
+            self.transport.close()
+
+    def _take_message(self) -> tuple[object] | None:
+        """The first whole message in the buffer (in a 1-tuple: a message may be None), or None."""
+        if len(self._buffer) < 4:
+            return None
+        (size,) = struct.unpack_from("!i", self._buffer)
+        start = 4
+        if size == -1:
+            if len(self._buffer) < 12:
+                return None
+            (size,) = struct.unpack_from("!Q", self._buffer, 4)
+            start = 12
+        if len(self._buffer) < start + size:
+            return None
+        message = pickle.loads(memoryview(self._buffer)[start : start + size])
+        del self._buffer[: start + size]
+        return (message,)
+
+    def _deliver(self, message: tuple[object]) -> None:
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(message[0])
+            self._waiter = None
+        else:
+            self._arrived.append(message[0])
+
+
 class _Worker:
     """One worker process (``python -m migkg.api.worker``) and the parent's end of its socket.
 
-    A plain subprocess rather than multiprocessing: it never re-imports the parent's main module.
+    A plain interpreter rather than multiprocessing: it never re-imports the parent's main module.
     """
 
-    def __init__(self, store_dir: Path) -> None:
-        parent_sock, child_sock = socket.socketpair()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "migkg.api.worker", str(child_sock.fileno()), str(store_dir)],
-            pass_fds=[child_sock.fileno()],
-            stdin=subprocess.DEVNULL,
-        )
-        child_sock.close()
-        self.conn = Connection(parent_sock.detach())
-        if not self.conn.poll(STARTUP_TIMEOUT) or self.conn.recv() != "ready":  # the store is open
-            self.kill()
-            raise RuntimeError(f"query worker failed to open {store_dir}")
+    def __init__(self, process: asyncio.subprocess.Process, channel: _Channel) -> None:
+        self.process = process
+        self.channel = channel
 
-    def run(
-        self, job: QueryJob, deadline: float, abandoned: threading.Event, lane: LongQueryLane
-    ) -> QueryAnswer | QueryFailure:
-        """The worker's answer; QueryTimedOut past the deadline, QueryAbandoned once ``abandoned`` is
-        set, LongLaneFull when the query runs long while the long-query lane is full."""
-        self.conn.send(job)
-        long_from = time.monotonic() + lane.after
-        in_lane = False
+    @classmethod
+    async def start(cls, store_dir: Path) -> "_Worker":
+        """A new worker, once it has opened the store; a half-started one is killed on any failure."""
+        parent_sock, child_sock = socket.socketpair()
         try:
-            while not self.conn.poll(min(ABANDON_CHECK, max(deadline - time.monotonic(), 0))):
-                if abandoned.is_set():
-                    raise QueryAbandoned
-                now = time.monotonic()
-                if now >= deadline:
-                    raise QueryTimedOut
-                if not in_lane and now >= long_from:
-                    lane.enter()
-                    in_lane = True
-            return self.conn.recv()
-        finally:
-            if in_lane:
-                lane.leave()
+            with child_sock:
+                process = await asyncio.create_subprocess_exec(
+                    sys.executable,
+                    "-m",
+                    "migkg.api.worker",
+                    str(child_sock.fileno()),
+                    str(store_dir),
+                    pass_fds=[child_sock.fileno()],
+                    stdin=subprocess.DEVNULL,
+                )
+        except BaseException:
+            parent_sock.close()
+            raise
+        worker = None
+        try:
+            _, channel = await asyncio.get_running_loop().create_unix_connection(_Channel, sock=parent_sock)
+            worker = cls(process, channel)
+            ready = await asyncio.wait_for(channel.next_message(), STARTUP_TIMEOUT)
+        except BaseException:
+            cls._kill(process, worker)
+            if worker is None:  # the socket is not a transport's yet
+                parent_sock.close()
+            raise
+        if ready != "ready":
+            cls._kill(process, worker)
+            raise RuntimeError(f"query worker failed to open {store_dir}")
+        return worker
 
     def alive(self) -> bool:
-        """Whether the process still runs (asking reaps it if it has ended: no zombie is left)."""
-        return self.process.poll() is None
+        """Whether the process still runs and its socket is open."""
+        return self.process.returncode is None and not self.channel.closed
+
+    def ask(self, job: QueryJob) -> asyncio.Future:
+        """The worker's answer to ``job``, to come (EOFError if the worker dies first)."""
+        self.channel.send(job)
+        return self.channel.next_message()
 
     def kill(self) -> None:
-        """Stops the process; a second call (the store closing while a thread replaces it) does nothing."""
-        if self.conn.closed:
-            return
-        self.process.kill()
-        self.process.wait()
-        self.conn.close()
+        """Stops the process at once (asyncio reaps it); a second call does nothing."""
+        self._kill(self.process, self)
+
+    @staticmethod
+    def _kill(process: asyncio.subprocess.Process, worker: "_Worker | None") -> None:
+        if process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):  # it has just ended on its own
+                process.kill()
+        if worker is not None:
+            worker.channel.close()
 
 
 class OxigraphStore:
@@ -108,91 +186,100 @@ class OxigraphStore:
         self.lane = lane
         self.query_timeout = query_timeout
         self.scheduler = FairScheduler(shares, lane)
-        self._threads = ThreadPoolExecutor(max_workers=self.size, thread_name_prefix="migkg-query")
-        self._idle: asyncio.Queue[_Worker] | None = None
+        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._all: set[_Worker] = set()
-        self._reaper: asyncio.Task | None = None
+        self._renewals: set[asyncio.Task] = set()
 
     async def start(self) -> None:
         if not self.store_dir.is_dir():
             raise FileNotFoundError(f"no Oxigraph store at {self.store_dir}; run `make build` first")
-        loop = asyncio.get_running_loop()
-        self._idle = asyncio.Queue()
-        workers = await asyncio.gather(*(loop.run_in_executor(self._threads, self._spawn) for _ in range(self.size)))
-        for worker in workers:
+        for worker in await asyncio.gather(*(self._spawn() for _ in range(self.size))):
             self._idle.put_nowait(worker)
-        self._reaper = asyncio.create_task(self._reap())
-
-    async def _reap(self) -> None:
-        """Asks every worker, now and then, whether it still runs: one that died is reaped at once
-        (no zombie) and replaced when it is next taken."""
-        while True:
-            await asyncio.sleep(REAP_INTERVAL)
-            for worker in list(self._all):
-                worker.alive()
 
     async def close(self) -> None:
-        if self._reaper is not None:
-            self._reaper.cancel()
-        for worker in list(self._all):
+        for renewal in list(self._renewals):
+            renewal.cancel()
+        await asyncio.gather(*self._renewals, return_exceptions=True)
+        workers = list(self._all)
+        for worker in workers:
             worker.kill()
         self._all.clear()
-        self._threads.shutdown(wait=False, cancel_futures=True)
+        await asyncio.wait_for(asyncio.gather(*(w.process.wait() for w in workers)), EXIT_TIMEOUT)
 
     async def execute(self, job: QueryJob) -> QueryAnswer | QueryFailure:
-        assert self._idle is not None, "start() was not awaited"
         client = current_client.get()
-        deadline = time.monotonic() + self.query_timeout
-        await self.scheduler.admit(client, self.query_timeout)
-        admitted = time.monotonic()
-        worker = self._idle.get_nowait()  # admitted, so one is idle
-        # The thread, not this coroutine, hands the worker back: a cancelled request must not
-        # return a worker that is still busy with its query. Cancelling (the client hung up)
-        # tells the thread to stop the query, which frees the worker within ABANDON_CHECK.
-        abandoned = threading.Event()
         loop = asyncio.get_running_loop()
-
-        def hand_back(worker: _Worker) -> None:  # from the thread: the worker and the client's place are free
-            loop.call_soon_threadsafe(self._release, worker, client, time.monotonic() - admitted)
-
-        future = loop.run_in_executor(self._threads, self._run, worker, job, deadline, abandoned, hand_back)
-        try:
-            return await asyncio.shield(future)
-        except asyncio.CancelledError:
-            abandoned.set()
-            raise
-
-    def _run(
-        self,
-        worker: _Worker,
-        job: QueryJob,
-        deadline: float,
-        abandoned: threading.Event,
-        hand_back: Callable[[_Worker], None],
-    ) -> QueryAnswer | QueryFailure:
+        deadline = loop.time() + self.query_timeout
+        await self.scheduler.admit(client, self.query_timeout)
+        admitted = loop.time()
+        worker = self._idle.get_nowait()  # admitted, so one is idle
+        still_good = False
         try:
             if not worker.alive():  # it died while idle: the query goes to a new one, not to a dead socket
-                worker = self._replace(worker)
-            return worker.run(job, deadline, abandoned, self.lane)
-        except (QueryTimedOut, QueryAbandoned, LongLaneFull):
-            worker = self._replace(worker)
-            raise
-        except (EOFError, OSError):  # the worker died (e.g. out of memory)
-            worker = self._replace(worker)
+                worker = await self._respawn(worker)
+            answer = await self._run(worker, job, admitted, deadline)
+            still_good = True
+            return answer
+        except EOFError:  # the worker died while running the query (e.g. out of memory)
             return QueryFailure(500, "The query worker stopped unexpectedly; the query was abandoned.")
         finally:
-            hand_back(worker)
+            # Timed out, stopped in the long lane, died or abandoned by its client (cancelled): the
+            # worker is killed now and the client's place is freed once a new worker is ready.
+            worked = loop.time() - admitted
+            if still_good:
+                self._give_back(worker, client, worked)
+            else:
+                worker.kill()
+                self._renew_in_background(worker, client, worked)
 
-    def _release(self, worker: _Worker, client: str, worked: float) -> None:
+    async def _run(
+        self, worker: _Worker, job: QueryJob, admitted: float, deadline: float
+    ) -> QueryAnswer | QueryFailure:
+        """The answer; QueryTimedOut past the deadline, LongLaneFull when the query runs long while
+        the long-query lane is full."""
+        loop = asyncio.get_running_loop()
+        answer = worker.ask(job)
+        try:
+            short_until = min(admitted + self.lane.after, deadline)
+            done, _ = await asyncio.wait((answer,), timeout=max(short_until - loop.time(), 0))
+            if done:
+                return answer.result()
+            if loop.time() >= deadline:
+                raise QueryTimedOut
+            self.lane.enter()
+            try:
+                done, _ = await asyncio.wait((answer,), timeout=max(deadline - loop.time(), 0))
+            finally:
+                self.lane.leave()
+            if done:
+                return answer.result()
+            raise QueryTimedOut
+        finally:
+            answer.cancel()  # a no-op once answered; otherwise the worker is killed by the caller
+
+    def _give_back(self, worker: _Worker, client: str, worked: float) -> None:
         self._idle.put_nowait(worker)
         self.scheduler.release(client, worked)
 
-    def _spawn(self) -> _Worker:
-        worker = _Worker(self.store_dir)
+    def _renew_in_background(self, worker: _Worker, client: str, worked: float) -> None:
+        renewal = asyncio.ensure_future(self._renew(worker, client, worked))
+        self._renewals.add(renewal)
+        renewal.add_done_callback(self._renewals.discard)
+
+    async def _renew(self, worker: _Worker, client: str, worked: float) -> None:
+        try:
+            worker = await self._respawn(worker)
+        except (RuntimeError, OSError):
+            pass  # the dead worker goes back: the next query to take it tries again, and reports a failure
+        finally:
+            self._give_back(worker, client, worked)
+
+    async def _spawn(self) -> _Worker:
+        worker = await _Worker.start(self.store_dir)
         self._all.add(worker)
         return worker
 
-    def _replace(self, worker: _Worker) -> _Worker:
+    async def _respawn(self, worker: _Worker) -> _Worker:
         worker.kill()
         self._all.discard(worker)
-        return self._spawn()
+        return await self._spawn()
