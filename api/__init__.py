@@ -1,12 +1,39 @@
 """migkg.api: the SPARQL endpoint and linked-data server over the build's Oxigraph store."""
 
+import signal
+import sys
+import threading
+
 
 def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Start uvicorn on the app built from the environment's settings."""
+    """Start uvicorn on the app built from the environment's settings, logging JSON lines; on
+    SIGTERM it stops accepting, lets in-flight requests finish (MIGKG_SHUTDOWN_GRACE), exits 0."""
     import uvicorn
 
     from migkg.api.app import create_app
     from migkg.api.protocol import HttpWithLongTargets
+    from migkg.api.request_ids import LOGGING
+    from migkg.api.settings import Settings
 
-    # the protocol answers a request line too long to parse with 414, not uvicorn's bare 400
-    uvicorn.run(create_app(), host=host, port=port, http=HttpWithLongTargets)
+    settings = Settings()
+    app = create_app(settings)
+    _exit_0_once_drained()
+    # the protocol answers a request line too long to parse with 414, not uvicorn's bare 400;
+    # the access log is the app's own (migkg.access: request id, route, duration), not uvicorn's
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        http=HttpWithLongTargets,
+        log_config=LOGGING,
+        access_log=False,
+        timeout_graceful_shutdown=settings.shutdown_grace,
+    )
+
+
+def _exit_0_once_drained() -> None:
+    """After draining, uvicorn raises SIGTERM again for the handler it found: the default one would
+    end the process by the signal (status 143) rather than with the clean exit it was. uvicorn
+    handles signals only when run from the main thread, and only there may a handler be set."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))

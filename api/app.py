@@ -1,5 +1,6 @@
-"""The app factory: routers, the store's lifetime, CORS and caching headers."""
+"""The app factory: routers, the releases' lifetime, CORS and caching headers."""
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
@@ -7,22 +8,18 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
-from migkg.api.buildinfo import load_build_info
 from migkg.api.caching import CachingHeaders
 from migkg.api.clients import IdentifyClient
 from migkg.api.description import load_examples
 from migkg.api.disconnect import CancelOnDisconnect
-from migkg.api.fairness import LongQueryLane, Shares
 from migkg.api.problems import add_error_handlers
-from migkg.api.querying import select
-from migkg.api.result_cache import ResultCache
-from migkg.api.routes import linked_data, meta, pages, pictures, quality, sdg, search, sources, sparql
+from migkg.api.releases import PinRelease
+from migkg.api.request_ids import RequestIds
+from migkg.api.routes import health, linked_data, meta, pages, pictures, quality, sdg, search, sources, sparql
 from migkg.api.routes.views import views_router
-from migkg.api.search import SearchIndex
 from migkg.api.semantic import QueryEncoder
 from migkg.api.settings import Settings
 from migkg.api.state import AppState
-from migkg.api.store import OxigraphStore
 from migkg.api.ui import STATIC_URL
 from migkg.api.views import load_views
 
@@ -47,6 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sources.router)
     app.include_router(pictures.router)
     app.include_router(sdg.router)
+    app.include_router(health.router)
     app.include_router(views_router(load_views(settings.views_dir)))
     add_error_handlers(app, settings)
     if settings.static_dir.is_dir():
@@ -61,46 +59,33 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_credentials=False,
         allow_methods=["GET", "HEAD", "POST"],
         allow_headers=["*"],
-        expose_headers=["ETag", "Last-Modified", "Retry-After", "MIGKG-Results-Truncated", "MIGKG-Cache"],
+        expose_headers=[
+            "ETag",
+            "Last-Modified",
+            "Retry-After",
+            "MIGKG-Results-Truncated",
+            "MIGKG-Cache",
+            "X-Request-ID",
+        ],
     )
+    app.add_middleware(RequestIds, quiet_paths=health.PATHS)  # every answer has an id, is logged and counted
+    app.add_middleware(PinRelease)  # outermost: every part of an answer comes from one release
     return app
 
 
 def _lifespan(state: AppState) -> Callable[[FastAPI], AsyncIterator[None]]:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        settings = state.settings
-        state.build_info = load_build_info(settings.build_info_path)
-        state.examples = load_examples(settings.examples_dir)
-        if settings.search_index_path.is_file():
-            state.search = SearchIndex(settings.search_index_path)
+        state.examples = load_examples(state.settings.examples_dir)
         if QueryEncoder.installed():
             state.encoder = QueryEncoder()
-        if settings.store_dir.is_dir():
-            store = OxigraphStore(settings.store_dir, _shares(settings), _long_lane(settings), settings.query_timeout)
-            await store.start()
-            state.store = store
-            state.results = ResultCache(settings.result_cache_bytes)
-            state.graphs = [row["graph"]["value"] for row in await select(store, settings, "named-graphs")]
+        releases = state.releases
+        await releases.switch_if_moved()  # the release the pointer names now, if there is one
+        following = asyncio.create_task(releases.follow())
         try:
             yield
         finally:
-            if state.store is not None:
-                await state.store.close()
-            if state.search is not None:
-                state.search.close()
+            following.cancel()
+            await releases.close()
 
     return lifespan
-
-
-def _shares(settings: Settings) -> Shares:
-    return Shares(
-        workers=settings.max_concurrent_queries,
-        per_client=settings.share_per_client,
-        waiting_per_client=settings.client_waiting,
-        waiting=settings.max_waiting_queries,
-    )
-
-
-def _long_lane(settings: Settings) -> LongQueryLane:
-    return LongQueryLane(settings.long_query_after, settings.long_lane_size)

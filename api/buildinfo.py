@@ -19,6 +19,7 @@ class BuildInfo:
     version: str
     built: datetime
     files: tuple[BuildFile, ...]
+    release: str | None = None  # the release's id, where the build is a release (graph/stages/releases.py)
 
     @property
     def etag_seed(self) -> str:
@@ -38,7 +39,8 @@ def load_build_info(path: Path) -> BuildInfo | None:
     built = datetime.fromisoformat(data["built"].replace("Z", "+00:00"))
     if built.tzinfo is None:
         built = built.replace(tzinfo=UTC)
-    return BuildInfo(version=data["version"], built=built, files=tuple(_files(data.get("files", {}))))
+    files = tuple(_files(data.get("files", {})))
+    return BuildInfo(version=data["version"], built=built, files=files, release=data.get("release"))
 
 
 def _files(files: dict | list) -> list[BuildFile]:

@@ -57,7 +57,12 @@ class CancelOnDisconnect:
     async def _run_watching(handler: Awaitable[None], receive: Receive) -> None:
         handling = asyncio.ensure_future(handler)
         listening = asyncio.ensure_future(receive())  # after the body, the next message is the disconnect
-        done, _ = await asyncio.wait({handling, listening}, return_when=asyncio.FIRST_COMPLETED)
+        try:
+            done, _ = await asyncio.wait({handling, listening}, return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:  # the server cancelled the request (shutdown past its grace)
+            handling.cancel()
+            listening.cancel()
+            raise
         if handling in done:
             listening.cancel()
             handling.result()

@@ -11,13 +11,14 @@ from dataclasses import dataclass, replace
 
 from pyoxigraph import NamedNode
 
+from migkg.api import metrics
 from migkg.api.conneg import negotiate
 from migkg.api.guard import CheckedQuery
 from migkg.api.jobs import QueryAnswer, QueryFailure, QueryJob
 from migkg.api.prefixes import PREFIXES
 from migkg.api.result_cache import CacheKey, ResultCache
 from migkg.api.settings import Settings
-from migkg.api.store import QueryStore
+from migkg.api.store import QueryStore, QueryTimedOut
 from migkg.queries import load_query
 
 Binding = dict[str, dict[str, str]]  # variable → SPARQL JSON term ({"type", "value", ...})
@@ -70,7 +71,7 @@ async def user_query(
     key = CacheKey.of(cache.version, job)
     if not cache.fresh and (kept := cache.results.get(key)) is not None:
         return replace(kept, cached=True)
-    outcome = await store.execute(job)
+    outcome = await _execute(store, job)
     if isinstance(outcome, QueryAnswer):
         cache.results.put(key, outcome)
     return outcome
@@ -125,7 +126,19 @@ async def _run(
         union_default_graph=True,
         prefixes=PREFIXES,
     )
-    outcome = await store.execute(job)
+    outcome = await _execute(store, job)
     if not isinstance(outcome, QueryAnswer):
         raise InternalQueryFailed(outcome.status, outcome.message)
+    return outcome
+
+
+async def _execute(store: QueryStore, job: QueryJob) -> QueryAnswer | QueryFailure:
+    """The store's outcome, counted in the metrics when the query timed out or its rows were cut."""
+    try:
+        outcome = await store.execute(job)
+    except QueryTimedOut:
+        metrics.query_timed_out()
+        raise
+    if isinstance(outcome, QueryAnswer) and outcome.truncated:
+        metrics.results_truncated()
     return outcome

@@ -39,7 +39,16 @@ class Settings(BaseSettings):
     service_allowlist: list[str] = Field(
         default_factory=list, description="SERVICE endpoint IRIs queries may call (exact match)"
     )
+    release_check: float = Field(
+        1.0, gt=0, description="seconds between looks at the build pointer for a new release to switch to"
+    )
     cache_max_age: int = Field(300, ge=0, description="Cache-Control max-age for GET answers, seconds")
+    ready_timeout: float = Field(
+        2.0, gt=0, description="seconds /readyz waits for a worker to answer its trivial query"
+    )
+    shutdown_grace: int = Field(
+        30, ge=0, description="seconds in-flight requests may still run after SIGTERM; the rest are then cut"
+    )
     result_cache_bytes: int = Field(
         16 * 1024 * 1024, ge=0, description="bytes of /sparql answers kept for repeated queries (0: none kept)"
     )

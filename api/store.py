@@ -21,6 +21,7 @@ from collections import deque
 from pathlib import Path
 from typing import Protocol
 
+from migkg.api import metrics
 from migkg.api.fairness import FairScheduler, LongQueryLane, Shares, current_client
 from migkg.api.jobs import QueryAnswer, QueryFailure, QueryJob
 
@@ -144,6 +145,8 @@ class _Worker:
             _, channel = await asyncio.get_running_loop().create_unix_connection(_Channel, sock=parent_sock)
             worker = cls(process, channel)
             ready = await asyncio.wait_for(channel.next_message(), STARTUP_TIMEOUT)
+        except (EOFError, TimeoutError):  # it ended, or never said it was ready
+            ready = None
         except BaseException:
             cls._kill(process, worker)
             if worker is None:  # the socket is not a transport's yet
@@ -282,4 +285,5 @@ class OxigraphStore:
     async def _respawn(self, worker: _Worker) -> _Worker:
         worker.kill()
         self._all.discard(worker)
+        metrics.worker_restarted()
         return await self._spawn()

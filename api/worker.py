@@ -5,6 +5,7 @@ query with pyoxigraph, takes the format the server chose for the kind of result 
 result at the row cap and serializes it with pyoxigraph's own writers. It knows nothing of HTTP.
 """
 
+import signal
 import sys
 from itertools import islice
 from multiprocessing.connection import Connection
@@ -17,7 +18,13 @@ from migkg.api.syntax_errors import readable, unknown_function
 
 
 def worker_main(conn: Connection, store_dir: str) -> None:
-    """Serve jobs until the parent closes its end of the socket."""
+    """Serve jobs until the parent closes its end of the socket.
+
+    SIGTERM and SIGINT sent to the whole process group (a service manager stopping the server, or
+    Ctrl-C) are ignored: the server drains its requests first, then closes the socket or kills us.
+    """
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     store = ox.Store.read_only(store_dir)
     conn.send("ready")
     while True:

@@ -1,8 +1,9 @@
-"""Documents about the dataset: VoID, the example queries, the downloads, the ontology."""
+"""Documents about the dataset: VoID, the example queries, the downloads and releases, the ontology."""
 
 import asyncio
 import mimetypes
 
+import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from rdflib import Graph
@@ -13,9 +14,11 @@ from migkg.api.description import VoidCounts, sparql_examples, void_description
 from migkg.api.formats import OFFERS, ResultKind
 from migkg.api.problems import error_for, not_acceptable
 from migkg.api.querying import construct, select
+from migkg.api.releases import kept_release
 from migkg.api.responses import rdf_response
 from migkg.api.state import AppState
 from migkg.api.ui import swagger_ui_page
+from migkg.graph.stages.catalog import CATALOG_FILE
 
 router = APIRouter()
 
@@ -76,11 +79,36 @@ async def downloads(request: Request, state: Built, site: SiteRoot) -> Response:
 @router.head("/downloads/{name}", include_in_schema=False)
 async def download(request: Request, state: Built, name: str) -> Response:
     listed = {f.name for f in state.build_info.files}
-    path = state.settings.build_dir / name
+    path = state.build_dir / name
     if name not in listed or not path.is_file():  # only files the build lists: no path games
         return error_for(request, 404, f"No download named {name!r}; see /downloads for the list.")
     media_type = _media_type(name)
     return FileResponse(path, media_type=media_type, filename=name)
+
+
+@router.get("/downloads/{release}/{name}")
+@router.head("/downloads/{release}/{name}", include_in_schema=False)
+async def release_download(request: Request, state: Built, release: str, name: str) -> Response:
+    """A file of any release kept beside the current one: the catalogue's download URLs, stable across releases."""
+    info = kept_release(state.build_dir, release)
+    if info is None:
+        return error_for(request, 404, f"No release {release!r} is kept here; see /catalog for the releases.")
+    path = state.build_dir.parent / release / name
+    if name not in {f.name for f in info.files} or not path.is_file():
+        return error_for(request, 404, f"Release {release} has no download named {name!r}; see /catalog.")
+    return FileResponse(path, media_type=_media_type(name), filename=name)
+
+
+@router.get("/catalog")
+@router.head("/catalog", include_in_schema=False)
+async def catalog(request: Request, state: Built) -> Response:
+    """The DCAT catalogue: the releases kept and their distributions (size, media type, sha256)."""
+    path = state.build_dir / CATALOG_FILE
+    if not path.is_file():
+        return error_for(request, 404, "This build has no catalogue: it was not published as a release.")
+    if "catalog" not in state.cache:
+        state.cache["catalog"] = [quad.triple for quad in ox.parse(path=path, format=ox.RdfFormat.TURTLE)]
+    return rdf_response(request, state.cache["catalog"])
 
 
 def _media_type(name: str) -> str:

@@ -75,7 +75,7 @@ async def quality(
     and build/shacl-report.ttl."""
     report = state.build_report()
     if "shacl" not in state.cache:
-        state.cache["shacl"] = shacl_summary(state.settings.build_dir / "shacl-report.ttl")
+        state.cache["shacl"] = shacl_summary(state.build_dir / "shacl-report.ttl")
     body = {
         "version": state.build_info.version,
         "triples": report["counts"].get("triples", 0),

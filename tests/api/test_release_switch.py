@@ -1,0 +1,145 @@
+"""Releases switched under a running server: the build directory is a pointer (a symlink) to a
+release; the server follows it, answers every request from one release, and closes the old one
+once its requests are answered. The releases here are copies of the real build, told apart by
+their version (and, for one, by its N-Quads dump)."""
+
+import hashlib
+import json
+import os
+import shutil
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import pytest
+from api_testing import LiveServer
+
+from migkg.api.settings import Settings
+
+CHECK = 0.1  # seconds between the server's looks at the pointer
+
+
+def _release(root: Path, name: str, build: Path, version: str, extra_line: str = "") -> Path:
+    """A release directory: the real build with its own version (and a line more in its N-Quads)."""
+    release = root / "build.releases" / name
+    shutil.copytree(build, release, symlinks=True)
+    info = json.loads((release / "build-info.json").read_text(encoding="utf-8"))
+    info["version"] = version
+    if extra_line:
+        dump = release / "migkg.nq"
+        dump.write_bytes(dump.read_bytes() + extra_line.encode())
+        data = dump.read_bytes()
+        info["files"]["migkg.nq"] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    (release / "build-info.json").write_text(json.dumps(info), encoding="utf-8")
+    return release
+
+
+def _point(root: Path, release: Path) -> None:
+    """Switch the pointer as the build does: a new symlink renamed over the old one."""
+    link = root / "build.next"
+    link.symlink_to(release.relative_to(root))
+    os.replace(link, root / "build")
+
+
+def _until(condition: Callable[[], bool], seconds: float) -> bool:
+    give_up = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > give_up:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def _alive(pid: int) -> bool:
+    return Path(f"/proc/{pid}").exists()
+
+
+@pytest.fixture
+def two_releases(tmp_path: Path, build_dir: Path) -> tuple[Path, Path, Path]:
+    first = _release(tmp_path, "r1", build_dir, "1" * 64)
+    second = _release(tmp_path, "r2", build_dir, "2" * 64, extra_line="# release two\n")
+    _point(tmp_path, first)
+    return tmp_path, first, second
+
+
+def _serving(tmp_path: Path, settings: Settings) -> LiveServer:
+    limits = {"build_dir": tmp_path / "build", "release_check": CHECK, "max_concurrent_queries": 2}
+    return LiveServer(settings.model_copy(update=limits))
+
+
+def _version(url: str) -> str:
+    return httpx.get(f"{url}/downloads", headers={"accept": "application/json"}).json()["version"]
+
+
+def _workers(server: LiveServer) -> set[int]:
+    return {worker.process.pid for worker in server.app.state.migkg.releases.live.store._all}
+
+
+def test_a_new_release_is_served_with_no_failed_request_and_no_mixed_answer(two_releases, settings) -> None:
+    root, _, second = two_releases
+    answers: list[tuple[int, str, str]] = []  # status, ETag, the version the body names
+    stop = threading.Event()
+
+    def keep_asking(url: str) -> None:
+        with httpx.Client(base_url=url, headers={"accept": "application/json"}) as http:
+            while not stop.is_set():
+                listing = http.get("/downloads")
+                body_version = listing.json().get("version", "") if listing.status_code == 200 else ""
+                answers.append((listing.status_code, listing.headers.get("etag", ""), body_version))
+                query = http.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}, headers={"cache-control": "no-cache"})
+                answers.append((query.status_code, query.headers.get("etag", ""), ""))
+
+    with _serving(root, settings) as server:
+        assert _version(server.url) == "1" * 64
+        old_workers = _workers(server)
+        askers = [threading.Thread(target=keep_asking, args=(server.url,)) for _ in range(3)]
+        for asker in askers:
+            asker.start()
+        time.sleep(0.5)
+        _point(root, second)
+        assert _until(lambda: _version(server.url) == "2" * 64, 10), "the server did not switch to the new release"
+        time.sleep(0.5)
+        stop.set()
+        for asker in askers:
+            asker.join()
+        assert _until(lambda: not any(_alive(pid) for pid in old_workers), 5), "the old release's workers still run"
+        assert old_workers.isdisjoint(_workers(server))
+
+    assert {status for status, _, _ in answers} == {200}, "a request failed during the switch"
+    listings = [(etag, version) for _, etag, version in answers if version]
+    assert {version for _, version in listings} == {"1" * 64, "2" * 64}, "both releases answered"
+    mixed = [(etag, version) for etag, version in listings if not etag.startswith(f'W/"{version[:32]}-')]
+    assert not mixed, f"an answer's ETag names another release than its body: {mixed[:3]}"
+
+
+def test_a_download_begun_on_the_old_release_is_finished_from_it(two_releases, settings) -> None:
+    root, first, second = two_releases
+    with _serving(root, settings) as server:
+        old_workers = _workers(server)
+        with httpx.stream("GET", f"{server.url}/downloads/migkg.nq") as download:
+            chunks = download.iter_bytes(65536)
+            head = next(chunks)
+            _point(root, second)
+            assert _until(lambda: _version(server.url) == "2" * 64, 10)
+            assert all(_alive(pid) for pid in old_workers), "the old release was closed under a request"
+            body = head + b"".join(chunks)
+        assert body == (first / "migkg.nq").read_bytes(), "the download mixed two releases"
+        new = httpx.get(f"{server.url}/downloads/migkg.nq").content
+        listed = httpx.get(f"{server.url}/downloads", headers={"accept": "application/json"}).json()["files"]
+        assert hashlib.sha256(new).hexdigest() == next(f["sha256"] for f in listed if f["name"] == "migkg.nq")
+        assert new.endswith(b"# release two\n")
+        assert _until(lambda: not any(_alive(pid) for pid in old_workers), 5), "the old release was not closed after"
+
+
+def test_a_broken_release_is_refused_and_the_current_one_still_served(two_releases, settings) -> None:
+    root, _, _ = two_releases
+    broken = root / "build.releases" / "broken"
+    (broken / "store").mkdir(parents=True)
+    (broken / "store" / "CURRENT").write_text("not a store\n")
+    with _serving(root, settings) as server:
+        _point(root, broken)
+        time.sleep(CHECK * 10)
+        assert _version(server.url) == "1" * 64
+        assert httpx.get(f"{server.url}/sparql", params={"query": "ASK {}"}).status_code == 200
