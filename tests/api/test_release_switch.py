@@ -15,8 +15,13 @@ from pathlib import Path
 import httpx
 import pytest
 from api_testing import LiveServer
+from rdflib import Graph, Namespace, URIRef
 
 from migkg.api.settings import Settings
+from migkg.graph.stages import catalog, void
+
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
 
 CHECK = 0.1  # seconds between the server's looks at the pointer
 
@@ -27,6 +32,7 @@ def _release(root: Path, name: str, build: Path, version: str, extra_line: str =
     shutil.copytree(build, release, symlinks=True)
     info = json.loads((release / "build-info.json").read_text(encoding="utf-8"))
     info["version"] = version
+    info["release"] = name
     if extra_line:
         dump = release / "migkg.nq"
         dump.write_bytes(dump.read_bytes() + extra_line.encode())
@@ -143,3 +149,31 @@ def test_a_broken_release_is_refused_and_the_current_one_still_served(two_releas
         time.sleep(CHECK * 10)
         assert _version(server.url) == "1" * 64
         assert httpx.get(f"{server.url}/sparql", params={"query": "ASK {}"}).status_code == 200
+
+
+def _info(release: Path) -> dict:
+    return json.loads((release / "build-info.json").read_text(encoding="utf-8"))
+
+
+def test_the_catalog_lists_each_kept_release_and_every_download_url_serves_its_file(two_releases, settings) -> None:
+    root, first, second = two_releases
+    releases = [("r1", _info(first)), ("r2", _info(second))]
+    catalog.write_catalog(second, releases, void.DATASET, "migkg")  # as the build writes it for r2
+    _point(root, second)
+    with _serving(root, settings) as server:
+        answer = httpx.get(f"{server.url}/catalog", headers={"accept": "text/turtle"})
+        assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/turtle")
+        graph = Graph().parse(data=answer.text, format="turtle")
+        urls = list(graph.subject_objects(DCAT.downloadURL))
+        assert len(urls) == 2 * len(catalog.DISTRIBUTIONS)
+        for distribution, url in urls:
+            checksum = graph.value(graph.value(distribution, SPDX.checksum), SPDX.checksumValue)
+            size = int(graph.value(distribution, DCAT.byteSize))
+            path = str(url).removeprefix(settings.base_iri)
+            body = httpx.get(f"{server.url}/{path}").content
+            assert (len(body), hashlib.sha256(body).hexdigest()) == (size, str(checksum)), url
+        first_nq = httpx.get(f"{server.url}/downloads/r1/migkg.nq").content
+        assert first_nq == (first / "migkg.nq").read_bytes(), "the older release's dump is its own"
+        for unknown in ("/downloads/r3/migkg.nq", "/downloads/r1/store", "/downloads/.r1/migkg.nq"):
+            assert httpx.get(f"{server.url}{unknown}").status_code == 404, unknown
+        assert URIRef(f"{settings.base_iri}release/r2") in set(graph.objects(void.DATASET, DCAT.hasCurrentVersion))
