@@ -127,7 +127,7 @@ bench-soak: install $(BENCH_STAMP) build  ## soak and faults, migkg beside the O
 
 .PHONY: clean
 clean:  ## remove the build (the virtualenv stays; `make distclean` removes it too)
-	rm -rf $(BUILD) $(BUILD).tmp-* $(BUILD).old-*
+	rm -rf $(BUILD) $(BUILD).releases $(BUILD).tmp-* $(BUILD).old-*
 
 .PHONY: distclean
 distclean: clean

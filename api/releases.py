@@ -1,7 +1,7 @@
 """The release the server answers from, and the switch to a new one.
 
 The build directory (``MIGKG_BUILD_DIR``) is a pointer: a symlink to the current release, switched
-atomically by the build (graph/stages/publish.py). The server opens the release the pointer names
+atomically by the build (graph/stages/releases.py). The server opens the release the pointer names
 as a ``Release`` (its own store workers, search index, build info and caches) and looks at the
 pointer every ``MIGKG_RELEASE_CHECK`` seconds. A new release is opened beside the old one, then
 every part is switched at once; the requests already in flight finish on the old release, which

@@ -1,11 +1,11 @@
-"""The build: sources → extract → link → crosswalk → reason → validate → publish, into a build directory
-atomically. Each stage gets the same `Document`s, read and verified once from the manifest."""
+"""The build: sources → extract → link → crosswalk → reason → validate → publish, into a new release
+that the build directory then points at, atomically. Each stage gets the same `Document`s, read and
+verified once from the manifest."""
 
 from __future__ import annotations
 
-import shutil
+import os
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,7 +19,19 @@ from migkg.graph.core.namespaces import GRAPH, bind_prefixes
 from migkg.graph.core.report import BuildReport
 from migkg.graph.core.source import Document, SourceError, describe_document, load_documents
 from migkg.graph.parsers import PARSERS, Parser
-from migkg.graph.stages import checks, crosslinks, link, publish, reason, sdg, search_index, validate, void
+from migkg.graph.stages import (
+    catalog,
+    checks,
+    crosslinks,
+    link,
+    publish,
+    reason,
+    releases,
+    sdg,
+    search_index,
+    validate,
+    void,
+)
 from migkg.graph.stages.citations import link_citations
 from migkg.graph.stages.crosswalk import SSSOM_FILE, JudgementError, crosswalk
 from migkg.graph.stages.crosswalk.embeddings import load_cache
@@ -27,6 +39,7 @@ from migkg.graph.stages.crosswalk.lexical import load_stopwords
 from migkg.graph.stages.implementation import implementation_places
 
 SSSOM_SET_ID = "https://w3id.org/migkg/" + SSSOM_FILE  # served under /downloads
+TITLE = "migkg: the Migration Governance Knowledge Graph"
 STAGES = ("sources", "extract", "link", "crosswalk", "reason", "validate", "publish")
 SHARED_GRAPHS = {
     GRAPH["ontology"]: "ontology",
@@ -37,7 +50,7 @@ SHARED_GRAPHS = {
 
 
 class BuildError(Exception):
-    """The build stopped; the previous build is untouched."""
+    """The build stopped; the pointer and every release are untouched."""
 
 
 class Progress:
@@ -67,22 +80,36 @@ class Progress:
 
 
 def build(output: Path, sources_dir: Path | None = None, out=sys.stderr) -> BuildReport:
-    """Run the whole pipeline; raises BuildError (with the previous build intact) on failure."""
+    """Run the whole pipeline into a new release in `output.releases/` and point `output` at it;
+    raises BuildError (the pointer and every release untouched) on failure."""
     report = BuildReport()
     progress = Progress(report, out)
-    output = output.resolve()
+    output = output.absolute()
+    output = output.parent.resolve() / output.name  # `output` itself is the pointer: not followed
     output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f"{output.name}.tmp-", dir=output.parent))
+    staging = releases.staging_dir(output)
     try:
         _run(staging, sources_dir or resources.sources_dir(), report, progress)
-        publish.swap_in(staging, output)
+        target = publish_release(staging, output)
     except (SourceError, JudgementError, reason.InconsistentOntology, BuildError) as error:
-        shutil.rmtree(staging, ignore_errors=True)
+        releases.discard(staging, output)
         raise BuildError(str(error)) from error
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        releases.discard(staging, output)
         raise
+    print(f"      release {target.name}: {output} → {os.readlink(output)}", file=out)
     return report
+
+
+def publish_release(staging: Path, output: Path) -> Path:
+    """The finished build becomes a release: its diff from the current one and the catalogue of the
+    releases kept are written into it, then it is renamed to its id and pointed at."""
+    plan = releases.plan(staging, output)
+    previous = (plan.previous.id, plan.previous.path) if plan.previous else None
+    catalog.write_diff(staging, plan.new.id, previous)
+    catalog.write_catalog(staging, [(r.id, r.info()) for r in plan.kept], void.DATASET, TITLE)
+    publish.add_to_build_info(staging, [*catalog.DIFF_FILES, catalog.CATALOG_FILE])
+    return releases.switch(plan, output)
 
 
 def _run(staging: Path, sources_dir: Path, report: BuildReport, progress: Progress) -> None:
@@ -119,14 +146,14 @@ def _run(staging: Path, sources_dir: Path, report: BuildReport, progress: Progre
             f"      HermiT: ontology consistent ({classes} classes); {inferred} inferred types added", file=progress.out
         )
     # Validation runs in a forked process while publish writes into the staging directory; nothing
-    # is swapped in before it passes.
+    # becomes a release before it passes.
     validation = validate.in_background(lambda: _union(dataset, exclude=set()))
     progress.started("validate", "in its own process, beside publish")
     with progress.stage("publish"):
         report.counts["classes"] = publish.count_types(dataset)
         report.counts["triples"] = len(dataset)
         graph_names = {**SHARED_GRAPHS, **{document.graph: document.id for document in documents}}
-        void_graph = void.describe(dataset, "migkg: the Migration Governance Knowledge Graph", graph_names)
+        void_graph = void.describe(dataset, TITLE, graph_names)
         store = publish.write_dumps(staging, dataset, void_graph)
         failures = checks.run_checks(store, checks.load_checks())
         if failures:
@@ -138,7 +165,7 @@ def _run(staging: Path, sources_dir: Path, report: BuildReport, progress: Progre
         report.counts["search_index_resources"] = indexed
         report.counts["search_index_without_vector"] = without_vector
         publish.write_text(staging, SSSOM_FILE, mapped.sssom)
-        del store  # release the store's lock before the build directory is swapped in
+        del store  # release the store's lock before the release is renamed into place
     outcome = validation()
     progress.finished("validate", outcome.seconds)
     for warning in outcome.warnings:

@@ -1,14 +1,13 @@
-"""Publish stage: write the build artefacts into a fresh directory, then swap it in.
+"""Publish stage: write the build artefacts into a fresh directory, which becomes a release.
 
-A failed build leaves the previous `build/` untouched: everything is written to a sibling
-temporary directory, which replaces `build/` only once every artefact and the store are done."""
+A failed build leaves the previous `build/` untouched: everything is written to a temporary
+directory in `build.releases/`, which becomes a release, and `build` points at it, only once every
+artefact and the store are done (`releases.py`)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +18,7 @@ from rdflib.namespace import RDF
 
 from migkg.graph.core.namespaces import PREFIX_IRIS, bind_prefixes, curie
 from migkg.graph.core.report import BuildReport
+from migkg.graph.stages.releases import release_id
 
 ARTEFACTS = (
     "migkg.trig",
@@ -77,27 +77,32 @@ def _load_store(directory: Path) -> pyoxigraph.Store:
 
 
 def write_build_info(directory: Path) -> dict:
-    files = {}
-    for name in ARTEFACTS:
-        data = (directory / name).read_bytes()
-        files[name] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
-    info = {
-        "version": files["migkg.nq"]["sha256"],
-        "built": datetime.now(UTC).replace(microsecond=0).isoformat(),
-        "files": files,
-    }
-    (directory / "build-info.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+    """build-info.json: `version` (sha256 of the N-Quads), `built`, the `release` id they make, and
+    the size and sha256 of every artefact."""
+    files = {name: _file_entry(directory / name) for name in ARTEFACTS}
+    built = datetime.now(UTC).replace(microsecond=0)
+    version = files["migkg.nq"]["sha256"]
+    info = {"version": version, "built": built.isoformat(), "release": release_id(built, version), "files": files}
+    _write_json(directory / "build-info.json", info)
     return info
 
 
-def swap_in(staging: Path, target: Path) -> None:
-    """Replace `target` with `staging` (two renames; the old build is removed only afterwards)."""
-    retired = target.with_name(f"{target.name}.old-{os.getpid()}")
-    if target.exists():
-        target.rename(retired)
-    staging.rename(target)
-    if retired.exists():
-        shutil.rmtree(retired)
+def add_to_build_info(directory: Path, names: list[str]) -> dict:
+    """List more files of the release (the diff, the catalogue) in its build-info.json."""
+    path = directory / "build-info.json"
+    info = json.loads(path.read_text(encoding="utf-8"))
+    info["files"] |= {name: _file_entry(directory / name) for name in names if (directory / name).is_file()}
+    _write_json(path, info)
+    return info
+
+
+def _file_entry(path: Path) -> dict:
+    data = path.read_bytes()
+    return {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+
+
+def _write_json(path: Path, body: dict) -> None:
+    path.write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
 
 
 def count_types(dataset: Dataset) -> dict[str, dict[str, int]]:
