@@ -35,6 +35,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.migkg = state
+    app.router.routes[:0] = sparql.lean_routes()  # matched first: /sparql without dependency injection
     app.include_router(sparql.router)
     app.include_router(meta.router)
     app.include_router(linked_data.router)

@@ -4,6 +4,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
+from functools import cached_property
 from pathlib import Path
 
 
@@ -25,7 +26,7 @@ class BuildInfo:
     def etag_seed(self) -> str:
         return self.version[:32]
 
-    @property
+    @cached_property  # on every answer's headers: formatted once
     def last_modified(self) -> str:
         """The build time as an HTTP date (seconds precision, GMT)."""
         return format_datetime(self.built.astimezone(UTC).replace(microsecond=0), usegmt=True)

@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from migkg.api.formats import OFFERS, Offer, ResultKind
 
@@ -30,17 +31,19 @@ class MediaRange:
         return self.type in ("*", main) and self.subtype in ("*", sub)
 
 
-ANYTHING = [MediaRange("*", "*", 1.0)]
+ANYTHING = (MediaRange("*", "*", 1.0),)
+_REMEMBERED_HEADERS = 256  # clients send few distinct Accept headers; negotiating one costs ~80 µs
 
 
-def parse_accept(header: str | None) -> list[MediaRange]:
+@lru_cache(maxsize=_REMEMBERED_HEADERS)
+def parse_accept(header: str | None) -> tuple[MediaRange, ...]:
     """Parse an Accept header; a missing, empty or malformed one accepts anything.
 
     A malformed header says nothing the server can honour, so it is answered as if absent (RFC 9110
     §12.5.1 lets a server disregard Accept) rather than with a 406 the client could not act on."""
     if not header or not header.strip():
         return ANYTHING
-    ranges = [_media_range(part) for part in header.split(",") if part.strip()]
+    ranges = tuple(_media_range(part) for part in header.split(",") if part.strip())
     if not ranges or None in ranges:
         return ANYTHING
     return ranges
@@ -61,7 +64,7 @@ def _media_range(part: str) -> MediaRange | None:
     return MediaRange(main, sub, q)
 
 
-def quality_of(media_type: str, ranges: list[MediaRange]) -> float:
+def quality_of(media_type: str, ranges: tuple[MediaRange, ...]) -> float:
     """The q-value of the most specific range that matches (RFC 9110 §12.5.1)."""
     matching = [r for r in ranges if r.matches(media_type)]
     if not matching:
@@ -74,8 +77,10 @@ def choose(offers: list[Offer], accept: str | None) -> Offer | None:
     return _best(offers, parse_accept(accept))
 
 
+@lru_cache(maxsize=_REMEMBERED_HEADERS)
 def negotiate(accept: str | None) -> dict[ResultKind, Offer | None]:
-    """The offer each kind of result is written in for this Accept header (None: 406).
+    """The offer each kind of result is written in for this Accept header (None: 406); the same
+    dict for the same header, not to be changed.
 
     A query's kind is known only once it runs, so the worker is handed all three choices."""
     ranges = parse_accept(accept)
@@ -85,17 +90,17 @@ def negotiate(accept: str | None) -> dict[ResultKind, Offer | None]:
     return chosen
 
 
-def _graph_stand_ins(ranges: list[MediaRange]) -> list[MediaRange]:
+def _graph_stand_ins(ranges: tuple[MediaRange, ...]) -> tuple[MediaRange, ...]:
     """The RDF formats standing in for the SPARQL results formats ``ranges`` name, at their q-values."""
     stand_ins = []
     for r in ranges:
         if stand_in := _GRAPH_STANDS_IN.get(f"{r.type}/{r.subtype}"):
             main, _, sub = stand_in.partition("/")
             stand_ins.append(MediaRange(main, sub, r.q))
-    return stand_ins
+    return tuple(stand_ins)
 
 
-def _best(offers: list[Offer], ranges: list[MediaRange]) -> Offer | None:
+def _best(offers: list[Offer], ranges: tuple[MediaRange, ...]) -> Offer | None:
     best, best_q = None, 0.0
     for offer in offers:
         q = quality_of(offer.media_type, ranges)

@@ -157,9 +157,15 @@ def test_every_update_is_refused_and_changes_nothing(client: TestClient, update:
     assert client.get("/sparql", params={"query": COUNT_GRAPHS}).text == before
 
 
-def test_other_methods_are_405(client: TestClient) -> None:
-    assert client.put("/sparql", content=b"ASK {}").status_code == 405
-    assert client.delete("/sparql").status_code == 405
+def test_other_methods_are_405_listing_every_method_served(client: TestClient) -> None:
+    for answer in (client.put("/sparql", content=b"ASK {}"), client.delete("/sparql"), client.patch("/sparql/")):
+        assert answer.status_code == 405
+        assert {m.strip() for m in answer.headers["allow"].split(",")} == {"GET", "HEAD", "POST"}
+
+
+def test_the_openapi_description_still_lists_the_endpoint(client: TestClient) -> None:
+    described = client.get("/openapi.json").json()["paths"]["/sparql"]
+    assert {"get", "post"} <= set(described)
 
 
 def test_two_queries_are_400(client: TestClient) -> None:
