@@ -12,7 +12,9 @@ processes are asyncio subprocesses, reaped as soon as they end (no zombies).
 
 import asyncio
 import contextlib
+import os
 import pickle
+import signal
 import socket
 import struct
 import subprocess
@@ -172,9 +174,11 @@ class _Worker:
 
     @staticmethod
     def _kill(process: asyncio.subprocess.Process, worker: "_Worker | None") -> None:
-        if process.returncode is None:
-            with contextlib.suppress(ProcessLookupError):  # it has just ended on its own
-                process.kill()
+        if process.returncode is None:  # not reaped yet, so the pid is still this process's
+            # os.kill, not process.kill(): that polls the child first and may reap it under
+            # asyncio's watcher, which then reports a wrong exit status
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(process.pid, signal.SIGKILL)
         if worker is not None:
             worker.channel.close()
 
