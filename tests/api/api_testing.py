@@ -5,7 +5,8 @@ import json
 import os
 import socket
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
@@ -159,3 +160,13 @@ def loopback_trap() -> Iterator[LoopbackTrap]:
     trap = LoopbackTrap()
     yield trap
     trap.close()
+
+
+def holds_within(condition: Callable[[], bool], seconds: float) -> bool:
+    """Whether ``condition`` holds at some point within ``seconds`` (looked at every 20 ms)."""
+    give_up = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > give_up:
+            return False
+        time.sleep(0.02)
+    return True

@@ -2,10 +2,8 @@
 
 import os
 import threading
-import time
-from collections.abc import Callable
 
-from api_testing import ENDLESS_QUERY, app_client
+from api_testing import ENDLESS_QUERY, app_client, holds_within
 from fastapi.testclient import TestClient
 
 from migkg.api.settings import Settings
@@ -25,15 +23,6 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _within(seconds: float, condition: Callable[[], bool]) -> bool:
-    give_up = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > give_up:
-            return False
-        time.sleep(0.02)
-    return True
-
-
 def test_a_query_past_the_timeout_is_stopped_and_the_server_keeps_serving(settings: Settings) -> None:
     with app_client(settings.model_copy(update={"query_timeout": 1.0, "max_concurrent_queries": 1})) as client:
         before = _workers(client)
@@ -41,10 +30,10 @@ def test_a_query_past_the_timeout_is_stopped_and_the_server_keeps_serving(settin
         assert response.status_code == 503
         assert "was stopped" in response.text and "MIGKG_QUERY_TIMEOUT" in response.text
         # the 503 goes out at once; the worker is killed then and replaced in the background
-        assert _within(1.0, lambda: not any(_alive(pid) for pid in before)), "the worker running the query must be gone"
-        assert _within(5.0, lambda: before.isdisjoint(_workers(client)) and len(_workers(client)) == 1), (
-            "the worker running the query must have been replaced"
-        )
+        gone = holds_within(lambda: not any(_alive(pid) for pid in before), 1.0)
+        assert gone, "the worker running the query must be gone"
+        replaced = holds_within(lambda: before.isdisjoint(_workers(client)) and len(_workers(client)) == 1, 5.0)
+        assert replaced, "the worker running the query must have been replaced"
         assert client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
 
 

@@ -9,12 +9,11 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 import pytest
-from api_testing import LiveServer
+from api_testing import LiveServer, holds_within
 from rdflib import Graph, Namespace, URIRef
 
 from migkg.api.settings import Settings
@@ -47,15 +46,6 @@ def _point(root: Path, release: Path) -> None:
     link = root / "build.next"
     link.symlink_to(release.relative_to(root))
     os.replace(link, root / "build")
-
-
-def _until(condition: Callable[[], bool], seconds: float) -> bool:
-    give_up = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > give_up:
-            return False
-        time.sleep(0.02)
-    return True
 
 
 def _alive(pid: int) -> bool:
@@ -105,12 +95,16 @@ def test_a_new_release_is_served_with_no_failed_request_and_no_mixed_answer(two_
             asker.start()
         time.sleep(0.5)
         _point(root, second)
-        assert _until(lambda: _version(server.url) == "2" * 64, 10), "the server did not switch to the new release"
+        assert holds_within(lambda: _version(server.url) == "2" * 64, 10), (
+            "the server did not switch to the new release"
+        )
         time.sleep(0.5)
         stop.set()
         for asker in askers:
             asker.join()
-        assert _until(lambda: not any(_alive(pid) for pid in old_workers), 5), "the old release's workers still run"
+        assert holds_within(lambda: not any(_alive(pid) for pid in old_workers), 5), (
+            "the old release's workers still run"
+        )
         assert old_workers.isdisjoint(_workers(server))
 
     assert {status for status, _, _ in answers} == {200}, "a request failed during the switch"
@@ -128,7 +122,7 @@ def test_a_download_begun_on_the_old_release_is_finished_from_it(two_releases, s
             chunks = download.iter_bytes(65536)
             head = next(chunks)
             _point(root, second)
-            assert _until(lambda: _version(server.url) == "2" * 64, 10)
+            assert holds_within(lambda: _version(server.url) == "2" * 64, 10)
             assert all(_alive(pid) for pid in old_workers), "the old release was closed under a request"
             body = head + b"".join(chunks)
         assert body == (first / "migkg.nq").read_bytes(), "the download mixed two releases"
@@ -136,7 +130,9 @@ def test_a_download_begun_on_the_old_release_is_finished_from_it(two_releases, s
         listed = httpx.get(f"{server.url}/downloads", headers={"accept": "application/json"}).json()["files"]
         assert hashlib.sha256(new).hexdigest() == next(f["sha256"] for f in listed if f["name"] == "migkg.nq")
         assert new.endswith(b"# release two\n")
-        assert _until(lambda: not any(_alive(pid) for pid in old_workers), 5), "the old release was not closed after"
+        assert holds_within(lambda: not any(_alive(pid) for pid in old_workers), 5), (
+            "the old release was not closed after"
+        )
 
 
 def test_a_broken_release_is_refused_and_the_current_one_still_served(two_releases, settings) -> None:

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import httpx
-from api_testing import LiveServer, app_client, endless_query_request
+from api_testing import LiveServer, app_client, endless_query_request, holds_within
 
 from migkg.api.settings import Settings
 
@@ -23,22 +23,13 @@ def _state(pid: int) -> str | None:
     return status.read_text().rsplit(")", 1)[1].split()[0] if status.exists() else None
 
 
-def _reaped_within(pids: list[int], seconds: float) -> bool:
-    give_up = time.monotonic() + seconds
-    while any(_state(pid) is not None for pid in pids):
-        if time.monotonic() > give_up:
-            return False
-        time.sleep(0.02)
-    return True
-
-
 def test_a_worker_killed_while_idle_is_reaped_and_replaced_before_a_query(settings: Settings) -> None:
     with app_client(settings.model_copy(update={"max_concurrent_queries": 2})) as client:
         store = client.app.state.migkg.store
         dead = [worker.process.pid for worker in store._all]
         for pid in dead:
             os.kill(pid, signal.SIGKILL)
-        assert _reaped_within(dead, 1.0), "a killed worker is left a zombie"
+        assert holds_within(lambda: all(_state(pid) is None for pid in dead), 1.0), "a killed worker is left a zombie"
         for n in range(4):  # every query lands on a live worker (each a new text: none from the cache)
             query = f"{ASK} # {n}"
             response = client.post("/sparql", data={"query": query}, headers={"accept": JSON})
