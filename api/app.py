@@ -1,6 +1,7 @@
 """The app factory: routers, the releases' lifetime, CORS and caching headers."""
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
@@ -86,7 +87,9 @@ def _lifespan(state: AppState) -> Callable[[FastAPI], AsyncIterator[None]]:
         try:
             yield
         finally:
-            following.cancel()
+            following.cancel()  # and waited for: a release it was opening is closed before the rest
+            with contextlib.suppress(asyncio.CancelledError):
+                await following
             await releases.close()
 
     return lifespan
