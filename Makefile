@@ -29,7 +29,7 @@ help:  ## list the targets
 # pip runs with -qq: errors only (no backend chatter), so a failed install is what stands out.
 # ----------------------------------------
 .PHONY: install
-install: $(STAMP) java browser api-assets  ## install Python packages, Java (for HermiT), the browser tests' Chromium and the query UI
+install: $(STAMP) java browser haproxy virtuoso api-assets  ## install Python packages, Java (for HermiT), the browser tests' Chromium, HAProxy (the replicas' balancer), Virtuoso (the remote store's tests) and the query UI
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,22 @@ $(AXE_JS): tests/browser/package.json tests/browser/package-lock.json
 	cd tests/browser && npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
+# HAProxy balances the replicas (deploy/README.md). Debian's package starts its service once
+# installed; where no init system runs (a container) that start fails, and the binary is all we need.
+.PHONY: haproxy
+haproxy:  ## make sure HAProxy is there, the balancer in front of the replicas (make serve-replicas)
+	@command -v haproxy >/dev/null || { echo "installing HAProxy for the replicas"; \
+	  apt-get update -qq && { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy || command -v haproxy >/dev/null; }; }
+
+# Virtuoso is the remote SPARQL store of docs/remote-store.md; its tests start their own server on
+# loopback. Debian's package asks debconf for a DBA password (none given: noninteractive) and starts
+# its service; where no init system runs (a container) that start fails, and the binaries are all we need.
+.PHONY: virtuoso
+virtuoso:  ## make sure Virtuoso (virtuoso-t, isql-vt) is there, the remote store of docs/remote-store.md
+	@command -v virtuoso-t >/dev/null || { echo "installing Virtuoso for the remote store"; \
+	  apt-get update -qq && { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource \
+	  || command -v virtuoso-t >/dev/null; }; }
+
 # ----------------------------------------
 # Build: sources → extract → link → crosswalk → reason → validate → publish (atomic, into build/)
 # ----------------------------------------
@@ -71,6 +87,11 @@ $(BUILD)/build-info.json: $(STAMP) $(shell find migkg graph ontology shapes quer
 .PHONY: serve
 serve: install build  ## serve SPARQL, linked data and REST views on http://$(HOST):$(PORT)
 	$(BIN)/migkg serve --host $(HOST) --port $(PORT)
+
+REPLICAS ?= 2
+.PHONY: serve-replicas
+serve-replicas: install build  ## serve $(REPLICAS) replicas behind HAProxy on http://$(HOST):$(PORT), the replicas on the next ports (docs/deploy.md)
+	$(BIN)/migkg replicas --replicas $(REPLICAS) --host $(HOST) --port $(PORT)
 
 .PHONY: test
 test: install build  ## build, then run every test

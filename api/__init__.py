@@ -1,8 +1,14 @@
 """migkg.api: the SPARQL endpoint and linked-data server over the build's Oxigraph store."""
 
+from __future__ import annotations
+
 import signal
 import sys
 import threading
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from migkg.api.settings import Settings
 
 
 def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
@@ -28,7 +34,16 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
         log_config=LOGGING,
         access_log=False,
         timeout_graceful_shutdown=settings.shutdown_grace,
+        **forwarded_client(settings),
     )
+
+
+def forwarded_client(settings: Settings) -> dict:
+    """uvicorn's options for where the client's address comes from: X-Forwarded-For only when the peer
+    is one of MIGKG_TRUSTED_PROXIES, else the peer itself. Passed whole, since uvicorn's own default
+    trusts 127.0.0.1 (or $FORWARDED_ALLOW_IPS), which would let any local process name its client."""
+    trusted = [str(network) for network in settings.trusted_proxies]
+    return {"proxy_headers": bool(trusted), "forwarded_allow_ips": trusted}
 
 
 def _exit_0_once_drained() -> None:

@@ -4,6 +4,10 @@ A client is its network address, or the API key it sends in ``X-API-Key`` when t
 the operator listed (MIGKG_API_KEYS): a federating service behind one address can be given a key,
 and so can each user of a shared gateway. An unlisted key is refused (401) rather than ignored,
 so a typo in a key does not go unnoticed.
+
+The address is the request's ``client``: the TCP peer's, or behind a proxy listed in
+MIGKG_TRUSTED_PROXIES the one its X-Forwarded-For names, as ``migkg serve`` has uvicorn read it
+(``migkg.api.forwarded_client``).
 """
 
 from starlette.requests import Request

@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from migkg.api.buildinfo import BuildInfo, load_build_info
 from migkg.api.fairness import LongQueryLane, Shares
 from migkg.api.querying import select
+from migkg.api.remote_store import RemoteStore
 from migkg.api.result_cache import ResultCache
 from migkg.api.search import SearchIndex
 from migkg.api.settings import Settings
@@ -71,9 +72,16 @@ def kept_release(current: Path, release_id: str) -> BuildInfo | None:
 async def open_release(settings: Settings) -> Release | None:
     """The release the pointer names, open and answering; None when there is no store to open."""
     directory = release_directory(settings)
-    if not (directory / "store").is_dir():
+    if settings.store_url:  # the release's data is in the remote store; its other files are here
+        if not (directory / "build-info.json").is_file():
+            return None
+        store = RemoteStore(
+            settings.store_url, _shares(settings), _long_lane(settings), settings.query_timeout, settings.base_iri
+        )
+    elif (directory / "store").is_dir():
+        store = OxigraphStore(directory / "store", _shares(settings), _long_lane(settings), settings.query_timeout)
+    else:
         return None
-    store = OxigraphStore(directory / "store", _shares(settings), _long_lane(settings), settings.query_timeout)
     try:
         await store.start()
         graphs = [row["graph"]["value"] for row in await select(store, settings, "named-graphs")]

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, IPvAnyNetwork
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from migkg import resources
@@ -16,6 +16,9 @@ class Settings(BaseSettings):
 
     build_dir: Path = Field(Path("build"), description="the build directory (holds store/ and build-info.json)")
     base_iri: str = Field("https://w3id.org/migkg/", description="IRI base the server answers for")
+    store_url: str = Field(
+        "", description="a SPARQL 1.1 endpoint to query instead of the release's own store (docs/remote-store.md)"
+    )
     query_timeout: float = Field(30.0, gt=0, description="seconds before a query is stopped")
     max_result_rows: int = Field(100_000, gt=0, description="rows (or triples) beyond which results are cut")
     max_concurrent_queries: int = Field(4, gt=0, description="queries running at once (one worker process each)")
@@ -30,6 +33,10 @@ class Settings(BaseSettings):
     )
     api_keys: list[str] = Field(
         default_factory=list, description="keys a client may send in X-API-Key to be told apart from its address"
+    )
+    trusted_proxies: list[IPvAnyNetwork] = Field(
+        default_factory=list,
+        description="addresses or networks (CIDR) of proxies whose X-Forwarded-For names the client; none by default",
     )
     retry_after: int = Field(5, gt=0, description="seconds advertised in Retry-After on 503 and 429")
     max_query_bytes: int = Field(65_536, gt=0, description="largest accepted query text, in UTF-8 bytes")

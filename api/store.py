@@ -183,6 +183,28 @@ class _Worker:
             worker.channel.close()
 
 
+async def answered_in_lanes(
+    answer: asyncio.Future, lane: LongQueryLane, admitted: float, deadline: float
+) -> QueryAnswer | QueryFailure:
+    """The answer once it comes; QueryTimedOut past the deadline, LongLaneFull when the query runs past
+    the lane's threshold while the long-query lane is full. The caller stops what is left running."""
+    loop = asyncio.get_running_loop()
+    short_until = min(admitted + lane.after, deadline)
+    done, _ = await asyncio.wait((answer,), timeout=max(short_until - loop.time(), 0))
+    if done:
+        return answer.result()
+    if loop.time() >= deadline:
+        raise QueryTimedOut
+    lane.enter()
+    try:
+        done, _ = await asyncio.wait((answer,), timeout=max(deadline - loop.time(), 0))
+    finally:
+        lane.leave()
+    if done:
+        return answer.result()
+    raise QueryTimedOut
+
+
 class OxigraphStore:
     """The build's pyoxigraph store, opened read-only by one process per worker and shared between
     clients by a FairScheduler; ``query_timeout`` bounds each query's wait and run together."""
@@ -242,25 +264,9 @@ class OxigraphStore:
     async def _run(
         self, worker: _Worker, job: QueryJob, admitted: float, deadline: float
     ) -> QueryAnswer | QueryFailure:
-        """The answer; QueryTimedOut past the deadline, LongLaneFull when the query runs long while
-        the long-query lane is full."""
-        loop = asyncio.get_running_loop()
         answer = worker.ask(job)
         try:
-            short_until = min(admitted + self.lane.after, deadline)
-            done, _ = await asyncio.wait((answer,), timeout=max(short_until - loop.time(), 0))
-            if done:
-                return answer.result()
-            if loop.time() >= deadline:
-                raise QueryTimedOut
-            self.lane.enter()
-            try:
-                done, _ = await asyncio.wait((answer,), timeout=max(deadline - loop.time(), 0))
-            finally:
-                self.lane.leave()
-            if done:
-                return answer.result()
-            raise QueryTimedOut
+            return await answered_in_lanes(answer, self.lane, admitted, deadline)
         finally:
             answer.cancel()  # a no-op once answered; otherwise the worker is killed by the caller
 

@@ -1,4 +1,4 @@
-"""/sparql on the real build: forms, formats, content negotiation, errors, read-only."""
+"""/sparql on the real build: forms, formats, content negotiation, errors, read-only; on each backend."""
 
 import json
 
@@ -8,6 +8,12 @@ from fastapi.testclient import TestClient
 
 BASE = "https://w3id.org/migkg/"
 COUNT_GRAPHS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+
+
+@pytest.fixture(scope="module")
+def client(backend: str, client: TestClient, request: pytest.FixtureRequest) -> TestClient:
+    """Each test here runs on the embedded store and on Virtuoso (tests/api/virtuoso_testing.py)."""
+    return client if backend == "embedded" else request.getfixturevalue("virtuoso_client")
 
 
 def _solutions(response) -> list[dict]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import pyoxigraph as ox
 import pytest
 from api_testing import W3C_PROTOCOL_DIR, app_client
@@ -95,7 +96,7 @@ def w3c_client(w3c_build: Path) -> Iterator[TestClient]:
         yield client
 
 
-def _send(client: TestClient, request: ProtocolRequest):
+def _send(client: httpx.Client, request: ProtocolRequest):
     return client.request(request.method, request.path, headers=request.headers, content=request.body)
 
 
@@ -139,18 +140,24 @@ def test_the_manifest_was_read() -> None:
     assert len(QUERY_AND_NEGATIVE) == 27 and len(UPDATES) == 7
 
 
-@pytest.mark.parametrize("test", QUERY_AND_NEGATIVE, ids=lambda t: t.name)
-def test_query_and_negative_tests(w3c_client: TestClient, w3c_build: Path, test: ProtocolTest) -> None:
+def check_query_test(client: httpx.Client, build: Path, test: ProtocolTest) -> None:
+    """Replay a query or negative test through ``client``: the app's TestClient, or any httpx client
+    whose base URL serves ``build`` (tests/deploy sends them through the balancer)."""
     for request in test.requests:
-        response = _send(w3c_client, request)
+        response = _send(client, request)
         assert _status_class(response.status_code) in request.expected_status, response.text
         if request.expected_format and response.status_code == 200:
-            _check_format(response, request, w3c_build)
+            _check_format(response, request, build)
         if response.status_code >= 400:
             assert response.text.strip(), "an error must say what was wrong"
 
 
-def _count_quads(client: TestClient) -> int:
+@pytest.mark.parametrize("test", QUERY_AND_NEGATIVE, ids=lambda t: t.name)
+def test_query_and_negative_tests(w3c_client: TestClient, w3c_build: Path, test: ProtocolTest) -> None:
+    check_query_test(w3c_client, w3c_build, test)
+
+
+def _count_quads(client: httpx.Client) -> int:
     response = client.get(
         "/sparql",
         params={"query": "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"},
@@ -159,11 +166,15 @@ def _count_quads(client: TestClient) -> int:
     return int(response.text.splitlines()[1].split("^^")[0].strip('"'))
 
 
-@pytest.mark.parametrize("test", UPDATES, ids=lambda t: t.name)
-def test_updates_are_refused_and_change_nothing(w3c_client: TestClient, test: ProtocolTest) -> None:
-    before = _count_quads(w3c_client)
+def check_update_refused(client: httpx.Client, test: ProtocolTest) -> None:
+    before = _count_quads(client)
     update = test.requests[0]
-    response = _send(w3c_client, update)
+    response = _send(client, update)
     assert 400 <= response.status_code < 500
     assert "read-only" in response.text
-    assert _count_quads(w3c_client) == before
+    assert _count_quads(client) == before
+
+
+@pytest.mark.parametrize("test", UPDATES, ids=lambda t: t.name)
+def test_updates_are_refused_and_change_nothing(w3c_client: TestClient, test: ProtocolTest) -> None:
+    check_update_refused(w3c_client, test)

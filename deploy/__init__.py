@@ -1,0 +1,1 @@
+"""migkg.deploy: how migkg is run beyond one process (docs/deploy.md): the replicas behind HAProxy."""
