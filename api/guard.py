@@ -139,6 +139,8 @@ def _check_parsed(text: str, base_iri: str, service_allowlist: frozenset[str]) -
     except ParseException:
         _refuse_if_update(text)
         return _check_unparsed(text)
+    except TypeError:  # rdflib's parser fails on some valid queries (a negative decimal): the strict check
+        return _check_unparsed(text)
     try:
         algebra = translateQuery(parsed, base=base_iri).algebra
     except Exception:  # rdflib cannot build the algebra (its own limits): fall back to the strict check
@@ -156,6 +158,9 @@ def _refuse_if_update(text: str) -> None:
         parseUpdate(text)
     except ParseException:
         return
+    except TypeError:  # the parser failed on a negative decimal: an update if no query form comes first
+        if _QUERY_FORM_FIRST.match(text) is not None:
+            return
     raise QueryRefused("SPARQL Update is not allowed: this endpoint is read-only.", status=403)
 
 

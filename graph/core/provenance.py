@@ -60,8 +60,10 @@ def add_provenance(
     graph.add((quote, RDF.type, OA.TextQuoteSelector))
     graph.add((quote, OA.exact, Literal(text[span.start : span.end])))
     graph.add((position, RDF.type, OA.TextPositionSelector))
-    graph.add((position, OA.start, Literal(span.start, datatype=XSD.nonNegativeInteger)))
-    graph.add((position, OA.end, Literal(span.end, datatype=XSD.nonNegativeInteger)))
+    # xsd:integer, not the Web Annotation range xsd:nonNegativeInteger: Oxigraph stores every
+    # integer as xsd:integer, and the endpoint, the store and every dump must say the same
+    graph.add((position, OA.start, Literal(span.start, datatype=XSD.integer)))
+    graph.add((position, OA.end, Literal(span.end, datatype=XSD.integer)))
     return annotation
 
 

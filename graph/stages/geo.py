@@ -26,7 +26,6 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
@@ -35,6 +34,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from migkg import resources
+from migkg.graph.core.literals import decimal_literal
 from migkg.graph.core.namespaces import GEO, ID, MIG
 from migkg.graph.core.report import BuildReport
 from migkg.graph.core.source import SourceError
@@ -144,8 +144,8 @@ def coordinates(
             unlocated += 1
             continue
         located += 1
-        points.add((place, GEO.lat, Literal(Decimal(str(entry.latitude)))))
-        points.add((place, GEO.long, Literal(Decimal(str(entry.longitude)))))
+        points.add((place, GEO.lat, decimal_literal(str(entry.latitude))))
+        points.add((place, GEO.long, decimal_literal(str(entry.longitude))))
         points.add((place, MIG.geonamesId, Literal(str(entry.geonames_id))))
     report.counts["places with coordinates"] = located
     report.counts["places without coordinates"] = unlocated

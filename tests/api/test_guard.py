@@ -163,3 +163,24 @@ def test_the_nesting_check_is_linear_on_hostile_text() -> None:
         started = time.perf_counter()
         nesting_refusal(text)
         assert time.perf_counter() - started < 0.5, text[:10]
+
+
+@pytest.mark.parametrize(
+    ("text", "has_dataset_clause"),
+    [
+        ("SELECT ?x FROM <urn:g> { VALUES ?x { -0.5 } }", True),  # rdflib's parser raises TypeError on it
+        ("SELECT ?s { ?s ?p -1.5 } # from nowhere", True),
+        ("INSERT DATA { <urn:a> <urn:b> -1.5 }", None),
+    ],
+)
+def test_a_negative_decimal_the_guard_s_parser_cannot_read_is_checked_strictly(text, has_dataset_clause) -> None:
+    checked = verdict(_check_parsed, text)
+    if has_dataset_clause is None:
+        assert checked[1] == 403, checked
+    else:
+        assert checked.has_dataset_clause is has_dataset_clause
+
+
+def test_a_negative_decimal_with_service_is_refused_as_unreadable() -> None:
+    message, status = verdict(_check_parsed, "SELECT * { SERVICE <http://x/sparql> { ?s ?p -1.5 } }")
+    assert status == 400 and "could not be checked for SERVICE" in message

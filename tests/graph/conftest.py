@@ -40,7 +40,7 @@ def select(store):
 def _plain(term):
     if isinstance(term, pyoxigraph.Literal):
         datatype = term.datatype.value
-        if datatype.endswith(("#integer", "#nonNegativeInteger")):
+        if datatype.endswith("#integer"):
             return int(term.value)
         if datatype.endswith("#boolean"):
             return term.value == "true"

@@ -87,6 +87,21 @@ def test_the_build_writes_every_artefact(build_dir):
     assert lines == sorted(lines)
 
 
+def _quads(path: Path, fmt: pyoxigraph.RdfFormat) -> set[pyoxigraph.Quad]:
+    return set(pyoxigraph.parse(path=str(path), format=fmt))
+
+
+def test_the_store_and_every_dump_hold_the_same_statements(build_dir, store):
+    """Down to each literal's datatype: a term the store would rewrite (Oxigraph keeps only
+    xsd:integer of the integer types) would make the endpoint contradict the dumps."""
+    held = set(store)
+    assert _quads(build_dir / "migkg.nq", pyoxigraph.RdfFormat.N_QUADS) == held
+    assert _quads(build_dir / "migkg.trig", pyoxigraph.RdfFormat.TRIG) == held
+    triples = {pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in held}
+    ttl = _quads(build_dir / "migkg.ttl", pyoxigraph.RdfFormat.TURTLE)
+    assert {pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in ttl} == triples
+
+
 def test_a_shacl_violation_stops_the_build_after_publish_started(previous_build, monkeypatch):
     """Validation runs in a forked process beside publish: its violation must still stop the build
     and leave neither a half-written build nor a staging directory behind."""

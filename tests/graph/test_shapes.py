@@ -65,7 +65,9 @@ BROKEN = [
     ("co", SKOS.exactMatch, None, "Violation"),
     ("ct", MIG.inCountry, None, "Violation"),
     ("q", OA.exact, None, "Violation"),
-    ("p", OA.end, Literal(0, datatype=XSD.nonNegativeInteger), "Violation"),
+    ("p", OA.end, Literal(0), "Violation"),
+    ("p", OA.start, Literal(-1), "Violation"),
+    ("p", OA.start, Literal(0, datatype=XSD.nonNegativeInteger), "Violation"),
     ("t", OA.hasSource, None, "Violation"),
     ("doc/test", DCTERMS.publisher, None, "Violation"),
 ]

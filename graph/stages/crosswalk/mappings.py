@@ -7,8 +7,9 @@ import hashlib
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, XSD
+from rdflib.namespace import RDF, RDFS
 
+from migkg.graph.core.literals import decimal_literal
 from migkg.graph.core.namespaces import ID, MIG, PREFIX_IRIS, SEMAPV, curie
 
 TOOL = "migkg crosswalk (graph/stages/crosswalk)"
@@ -99,7 +100,7 @@ def to_sssom(mappings: list[Mapping], labels: dict[URIRef, str], mapping_set_id:
 
 
 def _decimal(value: float) -> Literal:
-    return Literal(f"{value:.4f}", datatype=XSD.decimal)
+    return decimal_literal(f"{value:.4f}")  # the figure the SSSOM file gives, as the store keeps it
 
 
 def _label(iri: URIRef, labels: dict[URIRef, str]) -> str:
