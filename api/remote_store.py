@@ -11,10 +11,13 @@ What Virtuoso does differently, absorbed here (docs/remote-store.md):
 - a direct POST (``application/sparql-query``) gets no answer at all: queries go form-encoded;
 - without an Accept header it may answer HTML, and its CSV and TSV differ: we always ask for ours;
 - its "all graphs" include its system graphs: queries over the union are sent with the release's
-  graphs as their dataset, and an empty protocol graph list as a graph that holds nothing;
+  graphs (the loader's record, checked against the store) as their dataset, a protocol graph
+  outside the release as none, and an empty protocol graph list as a graph that holds nothing;
 - at its ``timeout`` it answers 200 with the results so far (``X-SQL-State: S1TAT``): a timeout;
 - ASK comes back as solutions of one variable ``__ASK_RETVAL`` (a row when true, none when false);
 - ``GRAPH ?g { }`` answers one empty row rather than one row per graph: it is rewritten as a scan;
+- a pattern in a graph outside the dataset matches once when its variables are unused (an ASK of
+  constants is true): ``GRAPH <iri>`` outside the named graphs sent is rewritten as NO_GRAPH;
 - DESCRIBE adds the triples pointing at the resource: its CBD mode answers what Oxigraph does.
 """
 
@@ -38,7 +41,11 @@ READ_GRACE = 2.0  # seconds beyond the query timeout that the HTTP client waits 
 FORM = "application/x-www-form-urlencoded"
 SOLUTIONS_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
-NO_GRAPH = "urn:migkg:remote-store:no-graph"  # holds nothing: the protocol's empty list of graphs
+# Holds nothing: what the protocol's empty list of graphs, and a graph outside the dataset, become.
+NO_GRAPH = "urn:migkg:remote-store:no-graph"
+# The graph where the loader records the release the store holds: each graph's quads (void:triples).
+RELEASE_RECORD = "urn:migkg:remote-store:release"
+VOID_TRIPLES = "http://rdfs.org/ns/void#triples"
 TIMED_OUT_STATE = "S1TAT"  # Virtuoso's SQL state for "returning incomplete results" at its timeout
 # Virtuoso pragma, ignored but by DESCRIBE: the concise bounded description, Oxigraph's DESCRIBE.
 DESCRIBE_AS_CBD = 'define sql:describe-mode "CBD"\n'
@@ -48,9 +55,12 @@ _ASK = re.compile(r"ASK\b", re.IGNORECASE)
 # Spans no pattern starts inside, as api/guard.py reads them: strings, comments and IRIs.
 _LONG_STRINGS = r"'''(?:[^'\\]|\\.|'(?!''))*+'''|\"\"\"(?:[^\"\\]|\\.|\"(?!\"\"))*+\"\"\""
 _SHORT_STRINGS = r"'(?:[^'\\\n\r]|\\.)*+'|\"(?:[^\"\\\n\r]|\\.)*+\""
-_EMPTY_GRAPH_PATTERN = re.compile(
-    rf"(?P<skip>{_LONG_STRINGS}|{_SHORT_STRINGS}|#[^\n\r]*+|<[^<>\"{{}}|^`\\\x00-\x20]*>)"
-    r"|(?<![\w?$:])GRAPH\s*+(?P<variable>[?$][^\W]\w*+)\s*+\{\s*+\}",
+_IRI = r"<[^<>\"{}|^`\\\x00-\x20]*>"
+_PREFIXED_NAME = r"(?:[^\W\d_][\w.-]*+)?:[^\s{}]*+"  # up to the group: the planner reads it exactly
+_GRAPH_PATTERN = re.compile(
+    rf"(?P<skip>{_LONG_STRINGS}|{_SHORT_STRINGS}|#[^\n\r]*+|{_IRI})"
+    r"|(?<![\w?$:])GRAPH\s*+"
+    rf"(?:(?P<variable>[?$][^\W]\w*+)\s*+\{{\s*+\}}|(?P<name>{_IRI}|{_PREFIXED_NAME})(?P<empty>\s*+\{{\s*+\}})?)",
     re.IGNORECASE,
 )
 
@@ -65,19 +75,43 @@ class RemoteStore:
         self.query_timeout = query_timeout
         self.base_iri = base_iri
         self.scheduler = FairScheduler(shares, lane)
-        self.graphs: tuple[str, ...] = ()  # the release's, in the store (queries/remote/release-graphs.rq)
+        self.graphs: tuple[str, ...] = ()  # the release's, as the store records it (queries/remote/release-graphs.rq)
         self._http = httpx.AsyncClient(
             timeout=httpx.Timeout(query_timeout + READ_GRACE, connect=CONNECT_TIMEOUT),
             limits=httpx.Limits(max_connections=shares.workers),
         )
 
     async def start(self) -> None:
-        """Finds the release's graphs in the store; ConnectionError when it does not answer, RuntimeError
-        when it holds none (so the release is not opened, and the server says why)."""
-        text = load_query("remote", "release-graphs")
+        """Reads which graphs the store's release has and checks the store holds each of them whole;
+        ConnectionError when it does not answer, RuntimeError when it holds no release or only part
+        of one (so the release is not opened, and the server says why)."""
+        recorded = await self._graph_sizes("release-graphs", [RELEASE_RECORD])
+        if not recorded:
+            raise RuntimeError(
+                f"the remote store at {self.url} records no release: "
+                "load the release into it first (`migkg load-virtuoso`, docs/remote-store.md)"
+            )
+        held = await self._graph_sizes("graph-sizes", sorted(recorded))
+        if held != recorded:
+            differing = ", ".join(
+                f"<{graph}> {held.get(graph, 0)} of {quads}"
+                for graph, quads in sorted(recorded.items())
+                if held.get(graph, 0) != quads
+            )
+            raise RuntimeError(
+                f"the remote store at {self.url} does not hold the release it records (quads held: {differing}): "
+                "load the release into it again (`migkg load-virtuoso`)"
+            )
+        self.graphs = tuple(sorted(recorded))
+
+    async def _graph_sizes(self, name: str, named_graphs: list[str]) -> dict[str, int]:
+        """The ``?graph ?quads`` rows of queries/remote/NAME.rq over ``named_graphs``."""
+        parameters = {"named-graph-uri": named_graphs}
         try:
             response = await self._http.post(
-                self.url, content=_form(text, self.base_iri, {}), headers=_headers(SOLUTIONS_JSON)
+                self.url,
+                content=_form(load_query("remote", name), self.base_iri, parameters),
+                headers=_headers(SOLUTIONS_JSON),
             )
         except httpx.HTTPError as error:
             raise ConnectionError(self._unreachable(error)) from error
@@ -86,12 +120,7 @@ class RemoteStore:
                 f"the remote store at {self.url} answered {response.status_code}: {_first_line(response)}"
             )
         solutions = ox.parse_query_results(response.content, ox.QueryResultsFormat.JSON)
-        self.graphs = tuple(solution["graph"].value for solution in solutions)
-        if not self.graphs:
-            raise RuntimeError(
-                f"the remote store at {self.url} holds no graph under <{self.base_iri}graph/>: "
-                "load the release into it first (`migkg load-virtuoso`, docs/remote-store.md)"
-            )
+        return {solution["graph"].value: int(solution["quads"].value) for solution in solutions}
 
     async def close(self) -> None:
         await self._http.aclose()
@@ -121,11 +150,13 @@ class RemoteStore:
         if isinstance(planned, QueryFailure):  # refused before the store is asked, in the worker's words
             return planned
         asks_graph = isinstance(planned, ox.QueryTriples)
-        parameters = {**self._dataset(job), "maxrows": job.max_rows + 1, "timeout": _milliseconds_left(deadline)}
+        dataset = self._dataset(job)
+        text = _graph_patterns_rewritten(job.text, job.base_iri, dataset.get("named-graph-uri"))
+        parameters = {**dataset, "maxrows": job.max_rows + 1, "timeout": _milliseconds_left(deadline)}
         try:
             response = await self._http.post(
                 self.url,
-                content=_form(_without_empty_graph_patterns(job.text), job.base_iri, parameters),
+                content=_form(text, job.base_iri, parameters),
                 headers=_headers(N_TRIPLES if asks_graph else SOLUTIONS_JSON),
             )
         except httpx.ReadTimeout:
@@ -139,15 +170,23 @@ class RemoteStore:
         return _serialized(response.content, job, asks_graph, asks_boolean=_is_ask(job.text))
 
     def _dataset(self, job: QueryJob) -> dict[str, list[str]]:
-        """The protocol's graph parameters for the job's dataset (api/worker.py's ``_query_options``)."""
+        """The protocol's graph parameters for the job's dataset (api/worker.py's ``_query_options``).
+
+        The named graphs sent always include NO_GRAPH, for ``_graph_patterns_rewritten``; an empty
+        list of default graphs is sent as NO_GRAPH, since Virtuoso reads none as "all graphs"."""
         if job.union_default_graph:
-            return {"default-graph-uri": list(self.graphs), "named-graph-uri": list(self.graphs)}
+            return {"default-graph-uri": list(self.graphs), "named-graph-uri": [*self.graphs, NO_GRAPH]}
         dataset = {}
         if job.default_graphs is not None:
-            dataset["default-graph-uri"] = list(job.default_graphs) or [NO_GRAPH]
+            dataset["default-graph-uri"] = self._of_release(job.default_graphs) or [NO_GRAPH]
         if job.named_graphs is not None:
-            dataset["named-graph-uri"] = list(job.named_graphs) or [NO_GRAPH]
+            dataset["named-graph-uri"] = [*self._of_release(job.named_graphs), NO_GRAPH]
         return dataset
+
+    def _of_release(self, graphs: tuple[str, ...]) -> list[str]:
+        """The release's graphs among ``graphs``: the store's others are none of ours, as the embedded
+        store holds none of them."""
+        return [graph for graph in graphs if graph in self.graphs]
 
     def _unreachable(self, error: httpx.HTTPError) -> str:
         return f"The remote store at {self.url} did not answer: {str(error) or type(error).__name__}"
@@ -200,17 +239,43 @@ def _is_ask(text: str) -> bool:
     return _ASK.match(text, PROLOGUE.match(text).end()) is not None
 
 
-def _without_empty_graph_patterns(text: str) -> str:
-    """``GRAPH ?g { }`` as the sub-query it means, the graphs holding a triple (Virtuoso answers it with
-    one unbound row); strings, comments and IRIs are left as they are."""
+def _graph_patterns_rewritten(text: str, base_iri: str, named_graphs: list[str] | None) -> str:
+    """The query's graph patterns as Virtuoso answers them right; strings, comments and other IRIs
+    left as they are.
+
+    ``GRAPH ?g { }`` becomes the sub-query it means, the graphs holding a triple (Virtuoso answers
+    it with one unbound row). ``GRAPH <iri>`` naming a graph outside ``named_graphs`` (when sent)
+    becomes ``GRAPH <NO_GRAPH>``, which they include (``GRAPH <iri> { }`` a group with no solution):
+    Virtuoso lets a pattern in a graph outside the dataset match once when no variable of it is
+    used, so an ASK of constants in it is true.
+    """
+    outside = set()
+    if named_graphs is not None:
+        prologue = text[: PROLOGUE.match(text).end()]
+        for name in {match["name"] for match in _GRAPH_PATTERN.finditer(text) if match["name"]}:
+            iri = _resolved(prologue, base_iri, name)
+            if iri is not None and iri not in named_graphs:
+                outside.add(name)
 
     def rewrite(match: re.Match) -> str:
-        if match["skip"]:
-            return match[0]
-        graph = match["variable"]
-        return f"{{ SELECT DISTINCT {graph} WHERE {{ GRAPH {graph} {{ ?_s ?_p ?_o }} }} }}"
+        if match["variable"]:
+            graph = match["variable"]
+            return f"{{ SELECT DISTINCT {graph} WHERE {{ GRAPH {graph} {{ ?_s ?_p ?_o }} }} }}"
+        if match["name"] in outside:  # NO_GRAPH would match an empty pattern once: it is in the dataset
+            return "{ FILTER(false) }" if match["empty"] else f"GRAPH {ox.NamedNode(NO_GRAPH)}"
+        return match[0]
 
-    return _EMPTY_GRAPH_PATTERN.sub(rewrite, text)
+    return _GRAPH_PATTERN.sub(rewrite, text)
+
+
+def _resolved(prologue: str, base_iri: str, term: str) -> str | None:
+    """The IRI a term of the query (an IRI, a prefixed name) stands for, read by the planner under
+    the query's prologue; None when it reads no IRI there."""
+    try:
+        solution = next(iter(_PLANNER.query(f"{prologue}SELECT * WHERE {{ BIND({term} AS ?iri) }}", base_iri=base_iri)))
+    except (SyntaxError, RuntimeError):
+        return None
+    return solution["iri"].value if isinstance(solution["iri"], ox.NamedNode) else None
 
 
 def _serialized(body: bytes, job: QueryJob, asks_graph: bool, asks_boolean: bool) -> QueryAnswer | QueryFailure:

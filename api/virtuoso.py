@@ -1,24 +1,32 @@
 """Loading a release into Debian's Virtuoso (`migkg load-virtuoso`), the remote store of api/remote_store.py.
 
 The release's N-Quads dump (``migkg.nq``, the named graphs kept) goes in through Virtuoso's bulk
-loader, driven by ``isql-vt`` (Debian's name for Virtuoso's isql) on its SQL port: the previous
-release's graphs (every graph under the base IRI's ``graph/``) are cleared, the dump registered
-anew (the bulk loader skips a file it has loaded once), loaded and checkpointed. Virtuoso reads
-the file itself, so it runs on the same machine and the release's directory is in its
-``DirsAllowed``. The server goes on answering meanwhile: until the load ends, from part of the data.
+loader, driven by ``isql-vt`` (Debian's name for Virtuoso's isql) on its SQL port: the graphs of the
+previous release (as its record names them) and of this one are cleared, the dump registered anew
+(the bulk loader skips a file it has loaded once), loaded, recorded and checkpointed. The record
+(graph RELEASE_RECORD of api/remote_store.py) gives each of the dump's graphs with its quads: it
+is how the server tells the release's graphs from the store's own, and checks they are whole.
+Virtuoso reads the file itself, so it runs on the same machine and the release's directory is in
+its ``DirsAllowed``. The server goes on answering meanwhile: until the load ends, from part of the data.
 
 The commands are Virtuoso's SQL, not SPARQL, so they live here rather than in queries/.
 """
 
 import shutil
 import subprocess
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+
+import pyoxigraph as ox
+
+from migkg.api.remote_store import RELEASE_RECORD, VOID_TRIPLES
 
 ISQL = "isql-vt"
 DUMP = "migkg.nq"
 ISQL_TIMEOUT = 3600.0  # seconds for one load, a 100-times larger release included
 RESULT_MARK = "migkg:"  # the lines of our own SELECTs, told apart from isql's other output
+_RECORD_ID = f"iri_to_id('{RELEASE_RECORD}')"
 
 
 class LoadFailed(Exception):
@@ -54,35 +62,55 @@ class Isql:
 
 
 def load_release(release: Path, isql: Isql, base_iri: str) -> int:
-    """Replaces the release graphs in Virtuoso with those of ``release``; the quads it then holds."""
+    """Replaces the release in Virtuoso with ``release`` and records its graphs; the quads it then holds."""
     dump = (release / DUMP).resolve()
     if not dump.is_file():
         raise LoadFailed(f"no {DUMP} in {release}: run `make build` first")
-    *errors, quads = isql.run(_load_script(dump, f"{base_iri}graph/"))
+    graphs = _dump_graphs(dump)
+    if not graphs:
+        raise LoadFailed(f"{dump} holds no named graph")
+    previous = isql.run(f"SELECT concat('{RESULT_MARK} ', id_to_iri(S)) FROM DB.DBA.RDF_QUAD WHERE G = {_RECORD_ID};")
+    *errors, held = isql.run(_load_script(dump, graphs, previous, f"{base_iri}graph/default"))
     if errors:
         raise LoadFailed(f"Virtuoso could not load {dump}: {'; '.join(errors)}")
-    if not int(quads):
+    if not int(held):
         raise LoadFailed(
             f"Virtuoso loaded nothing from {dump}: is {dump.parent} in the DirsAllowed of its virtuoso.ini?"
         )
-    return int(quads)
+    if int(held) != graphs.total():
+        raise LoadFailed(f"Virtuoso holds {held} of the {graphs.total()} quads of {dump}")
+    return int(held)
 
 
-def _load_script(dump: Path, graphs: str) -> str:
-    """Clear the release graphs, load the dump with the bulk loader, checkpoint, report."""
-    file, prefix = _sql_string(str(dump)), _sql_string(graphs)
+def _dump_graphs(dump: Path) -> Counter[str]:
+    """The quads of each named graph in an N-Quads dump. A triple outside any named graph (the
+    build writes none) is left out, as the embedded store's union of the named graphs leaves it."""
+    quads = ox.parse(path=dump, format=ox.RdfFormat.N_QUADS)
+    return Counter(quad.graph_name.value for quad in quads if isinstance(quad.graph_name, ox.NamedNode))
+
+
+def _load_script(dump: Path, graphs: Counter[str], previous: list[str], default_graph: str) -> str:
+    """Clear the previous release's graphs, the dump's and the record, bulk-load the dump, record its
+    graphs, checkpoint, report the quads its graphs hold."""
+    file = _sql_string(str(dump))
+    ids = ", ".join(f"iri_to_id({_sql_string(graph)})" for graph in sorted(graphs))
+    cleared = ", ".join([_RECORD_ID, *(f"iri_to_id({_sql_string(graph)})" for graph in sorted({*graphs, *previous}))])
     return "\n".join(
         [
             "log_enable(3, 1);",  # row autocommit without the transaction log: a bulk delete, not a transaction
-            f"DELETE FROM DB.DBA.RDF_QUAD WHERE starts_with(id_to_iri(G), {prefix});",
+            f"DELETE FROM DB.DBA.RDF_QUAD WHERE G IN ({cleared});",
             f"DELETE FROM DB.DBA.load_list WHERE ll_file = {file};",
-            f"ld_add({file}, {_sql_string(graphs + 'default')});",  # the graph of triples without one: none in a dump
+            f"ld_add({file}, {_sql_string(default_graph)});",  # the graph of triples without one: none in a dump
             "rdf_loader_run();",
+            *(
+                f"DB.DBA.RDF_QUAD_URI_L({_sql_string(RELEASE_RECORD)}, {_sql_string(graph)},"
+                f" {_sql_string(VOID_TRIPLES)}, {quads});"
+                for graph, quads in sorted(graphs.items())
+            ),
             "checkpoint;",
             f"SELECT concat('{RESULT_MARK} load error: ', ll_error) FROM DB.DBA.load_list"
             f" WHERE ll_file = {file} AND ll_error IS NOT NULL;",
-            f"SELECT concat('{RESULT_MARK} ', cast(COUNT(*) AS VARCHAR)) FROM DB.DBA.RDF_QUAD"
-            f" WHERE starts_with(id_to_iri(G), {prefix});",
+            f"SELECT concat('{RESULT_MARK} ', cast(COUNT(*) AS VARCHAR)) FROM DB.DBA.RDF_QUAD WHERE G IN ({ids});",
             "",
         ]
     )

@@ -17,7 +17,7 @@ from virtuoso_testing import Virtuoso
 from migkg.api.conneg import negotiate
 from migkg.api.fairness import LongQueryLane, Shares
 from migkg.api.jobs import QueryFailure, QueryJob
-from migkg.api.remote_store import RemoteStore
+from migkg.api.remote_store import RELEASE_RECORD, RemoteStore
 from migkg.api.settings import Settings
 from migkg.queries import load_query, query_files, read_query
 
@@ -30,10 +30,6 @@ SAME_KEYS = {  # the first column's values
     "search-inside-sparql",  # Virtuoso writes an xsd:double with 5 significant digits (10.278)
 }
 SAME_SET = {"08-property-path"}  # Virtuoso repeats a node a `+` path reaches by several routes
-XSD = "http://www.w3.org/2001/XMLSchema#"
-INTEGERS = {
-    f"{XSD}{name}" for name in ("nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger")
-}
 SPARQL_JSON = "application/sparql-results+json"
 ORDERED = "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } ORDER BY ?s ?label"
 BASE = "https://w3id.org/migkg/"
@@ -47,15 +43,7 @@ def _answer(client: TestClient, query: str, accept: str) -> httpx.Response:
 
 def _solutions(response: httpx.Response) -> list[tuple]:
     results = ox.parse_query_results(response.content, ox.QueryResultsFormat.JSON)
-    return [tuple(_as_stored(solution[v]) for v in results.variables) for solution in results]
-
-
-def _as_stored(term: object) -> object:
-    """The release's store holds oa:start and oa:end as xsd:integer where its migkg.nq, which
-    Virtuoso loads, has xsd:nonNegativeInteger: the build's two outputs differ, not the stores."""
-    if isinstance(term, ox.Literal) and term.datatype.value in INTEGERS:
-        return ox.Literal(term.value, datatype=ox.NamedNode(f"{XSD}integer"))
-    return term
+    return [tuple(solution[v] for v in results.variables) for solution in results]
 
 
 def _triples(response: httpx.Response) -> set:
@@ -132,6 +120,24 @@ def test_the_store_s_own_extensions_are_refused_as_the_worker_refuses(
     assert says in remote.text and remote.text == embedded.text
 
 
+@pytest.mark.parametrize(
+    ("query", "graphs"),
+    [
+        ("ASK { GRAPH <http://example.org/none> { <urn:s> <urn:p> <urn:o> } }", {}),
+        ("ASK { GRAPH <http://example.org/none> { } }", {}),
+        ("SELECT (COUNT(*) AS ?n) { GRAPH <http://example.org/none> { ?s ?p ?o } }", {}),
+        ("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", {"default-graph-uri": "http://www.openlinksw.com/schemas/virtrdf#"}),
+    ],
+)
+def test_a_graph_outside_the_dataset_holds_nothing(
+    client: TestClient, virtuoso_client: TestClient, query: str, graphs: dict
+) -> None:
+    """Virtuoso matches a pattern in a graph outside the dataset once, and holds graphs of its own."""
+    embedded, remote = (c.get("/sparql", params={"query": query, **graphs}) for c in (client, virtuoso_client))
+    assert remote.status_code == embedded.status_code == 200
+    assert remote.content == embedded.content
+
+
 def test_results_are_cut_at_the_row_cap(virtuoso_settings: Settings, settings: Settings) -> None:
     answers = []
     for capped in (settings, virtuoso_settings):
@@ -179,23 +185,51 @@ def test_a_server_whose_store_is_down_answers_503_not_500(build_dir: Path) -> No
 def test_loading_a_release_replaces_the_one_the_store_holds(virtuoso: Virtuoso, build_dir: Path) -> None:
     release = virtuoso.directory / "small-release"  # inside DirsAllowed
     release.mkdir()
-    quad = ox.Quad(
-        ox.NamedNode(f"{BASE}id/x"),
-        ox.NamedNode(f"{BASE}ontology#p"),
-        ox.Literal("x"),
-        ox.NamedNode(f"{BASE}graph/small"),
-    )
+    small = "http://example.org/graph/small"  # a release's graphs need not be under the base IRI
+    quad = ox.Quad(ox.NamedNode(f"{BASE}id/x"), ox.NamedNode(f"{BASE}ontology#p"), ox.Literal("x"), ox.NamedNode(small))
     (release / "migkg.nq").write_bytes(ox.serialize([quad], format=ox.RdfFormat.N_QUADS))
     try:
         assert virtuoso.load(release, BASE) == 1
-        assert _release_graphs(virtuoso) == [f"{BASE}graph/small"]
+        assert _recorded_graphs(virtuoso) == {small: 1}
+        assert not _graph_sizes(virtuoso, [f"{BASE}graph/sdg"])  # the previous release's graphs are cleared
     finally:
         quads = virtuoso.load(build_dir.resolve(), BASE)
     assert quads == sum(1 for _ in ox.parse(path=build_dir / "migkg.nq", format=ox.RdfFormat.N_QUADS))
-    assert f"{BASE}graph/small" not in _release_graphs(virtuoso)
+    assert sum(_recorded_graphs(virtuoso).values()) == quads
+    assert not _graph_sizes(virtuoso, [small])
 
 
-def _release_graphs(virtuoso: Virtuoso) -> list[str]:
-    query = f"BASE <{BASE}>\n{load_query('remote', 'release-graphs')}"
-    response = httpx.post(virtuoso.url, data={"query": query}, headers={"accept": SPARQL_JSON})
-    return [row["graph"]["value"] for row in json.loads(response.content)["results"]["bindings"]]
+def test_a_store_holding_part_of_its_release_is_not_opened(virtuoso: Virtuoso) -> None:
+    """The store's record names a graph it does not hold whole: the release is not opened, saying why."""
+    graph = next(iter(_recorded_graphs(virtuoso)))
+    store = RemoteStore(virtuoso.url, Shares(2, 1, 4, 8), LongQueryLane(1.0, 1), 5.0, BASE)
+    delete = f"DELETE DATA {{ GRAPH <{graph}> {{ <urn:x> <urn:p> <urn:o> }} }}"
+    insert = delete.replace("DELETE", "INSERT", 1)
+
+    async def started() -> None:
+        try:
+            await store.start()
+        finally:
+            await store.close()
+
+    virtuoso.isql.run(f"SPARQL {insert};\n")
+    try:
+        with pytest.raises(RuntimeError, match="does not hold the release it records"):
+            asyncio.run(started())
+    finally:
+        virtuoso.isql.run(f"SPARQL {delete};\n")
+
+
+def _recorded_graphs(virtuoso: Virtuoso) -> dict[str, int]:
+    return _graph_sizes(virtuoso, [RELEASE_RECORD], "release-graphs")
+
+
+def _graph_sizes(virtuoso: Virtuoso, graphs: list[str], name: str = "graph-sizes") -> dict[str, int]:
+    """The ``?graph ?quads`` rows of queries/remote/NAME.rq, asked of Virtuoso over ``graphs``."""
+    response = httpx.post(
+        virtuoso.url,
+        data={"query": load_query("remote", name), "named-graph-uri": graphs},
+        headers={"accept": SPARQL_JSON},
+    )
+    rows = json.loads(response.content)["results"]["bindings"]
+    return {row["graph"]["value"]: int(row["quads"]["value"]) for row in rows}

@@ -2,11 +2,13 @@
 against our app.
 
 Each query test and negative test is replayed exactly as the manifest encodes it (path, method,
-headers, body, character encoding) on a store holding the manifest's data graphs. Update tests
-expect success from a read-write endpoint; ours is read-only, so for them we check the update is
-refused with a 4xx and the data is unchanged.
+headers, body, character encoding) on a store holding the manifest's data graphs, on each backend:
+the release's own store and Virtuoso (tests/api/virtuoso_testing.py). Update tests expect success
+from a read-write endpoint; ours is read-only, so for them we check the update is refused with a
+4xx and the data is unchanged.
 """
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +21,7 @@ from api_testing import W3C_PROTOCOL_DIR, app_client
 from fastapi.testclient import TestClient
 from rdflib import Graph, Namespace
 from rdflib.collection import Collection
+from virtuoso_testing import loaded_virtuoso
 
 from migkg.api.formats import OFFERS, ResultKind
 from migkg.api.settings import Settings
@@ -91,9 +94,28 @@ UPDATES = [t for t in MANIFEST if t.name.startswith("update_")]
 
 
 @pytest.fixture(scope="module")
-def w3c_client(w3c_build: Path) -> Iterator[TestClient]:
+def w3c_embedded_client(w3c_build: Path) -> Iterator[TestClient]:
     with app_client(Settings(build_dir=w3c_build)) as client:
         yield client
+
+
+@pytest.fixture(scope="module")
+def w3c_virtuoso_client(w3c_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """The app serving the W3C build from a Virtuoso of its own, loaded with the build's store
+    dumped as the release's migkg.nq."""
+    release = tmp_path_factory.mktemp("w3c-release")
+    ox.Store.read_only(str(w3c_build / "store")).dump(release / "migkg.nq", format=ox.RdfFormat.N_QUADS)
+    with (
+        loaded_virtuoso(tmp_path_factory.mktemp("w3c-virtuoso"), release) as virtuoso,
+        app_client(Settings(build_dir=w3c_build, store_url=virtuoso.url)) as client,
+    ):
+        yield client
+
+
+@pytest.fixture(scope="module")
+def w3c_client(backend: str, request: pytest.FixtureRequest) -> TestClient:
+    """The app serving the W3C build, its data from the build's own store or from Virtuoso."""
+    return request.getfixturevalue(f"w3c_{backend}_client")
 
 
 def _send(client: httpx.Client, request: ProtocolRequest):
@@ -167,14 +189,35 @@ def _count_quads(client: httpx.Client) -> int:
 
 
 def check_update_refused(client: httpx.Client, test: ProtocolTest) -> None:
+    """The update is refused and changes nothing: the quads are as many, and each of the manifest's
+    checks of its effect (an ASK true once it applied) answers false."""
     before = _count_quads(client)
-    update = test.requests[0]
+    update, *checks = test.requests
     response = _send(client, update)
     assert 400 <= response.status_code < 500
     assert "read-only" in response.text
     assert _count_quads(client) == before
+    for check in checks:
+        answer = _send(client, check)
+        assert answer.status_code == 200, answer.text
+        assert check.expected_boolean is True  # what the update would have made true
+        assert json.loads(answer.content)["boolean"] is False
 
 
 @pytest.mark.parametrize("test", UPDATES, ids=lambda t: t.name)
 def test_updates_are_refused_and_change_nothing(w3c_client: TestClient, test: ProtocolTest) -> None:
     check_update_refused(w3c_client, test)
+
+
+@pytest.mark.parametrize("test", MANIFEST, ids=lambda t: t.name)
+def test_virtuoso_answers_every_request_as_the_embedded_store(
+    w3c_embedded_client: TestClient, w3c_virtuoso_client: TestClient, test: ProtocolTest
+) -> None:
+    """The same status, media type and bytes whichever store answers (api/remote_store.py)."""
+    for request in test.requests:
+        embedded, remote = (_send(client, request) for client in (w3c_embedded_client, w3c_virtuoso_client))
+        assert (remote.status_code, remote.headers["content-type"]) == (
+            embedded.status_code,
+            embedded.headers["content-type"],
+        )
+        assert remote.content == embedded.content

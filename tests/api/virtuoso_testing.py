@@ -1,12 +1,14 @@
 """Virtuoso for the tests: a server of their own on loopback, loaded with the real build by the
 project's loader, and the app served over it (docs/remote-store.md). `backend` runs a test module
-on each store: a module overrides its `client` fixture to follow it (tests/api/test_sparql.py)."""
+on each store: a module overrides its `client` fixture to follow it (tests/api/test_sparql.py).
+`loaded_virtuoso` starts another one holding a release of a module's own (tests/api/test_w3c_protocol.py)."""
 
 import configparser
 import shutil
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -113,19 +115,26 @@ class Virtuoso:
             ini.write(file)
 
 
-@pytest.fixture(scope="session")
-def virtuoso(build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
-    """Virtuoso on loopback holding the real build, loaded with `migkg load-virtuoso`'s loader."""
+@contextmanager
+def loaded_virtuoso(directory: Path, release: Path) -> Iterator[Virtuoso]:
+    """Virtuoso on loopback, its files in ``directory``, holding ``release`` (a directory with its
+    migkg.nq) loaded with `migkg load-virtuoso`'s loader; stopped on leaving."""
     if shutil.which(SERVER) is None or shutil.which("isql-vt") is None:
         pytest.fail(f"{SERVER} and isql-vt are not installed: run `make install`", pytrace=False)
-    release = build_dir.resolve()
-    server = Virtuoso(tmp_path_factory.mktemp("virtuoso"), [release])
+    server = Virtuoso(directory, [release])
     server.start()
     try:
         server.load(release, Settings().base_iri)
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def virtuoso(build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
+    """Virtuoso holding the real build."""
+    with loaded_virtuoso(tmp_path_factory.mktemp("virtuoso"), build_dir.resolve()) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
