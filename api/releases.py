@@ -75,8 +75,14 @@ async def open_release(settings: Settings) -> Release | None:
     if settings.store_url:  # the release's data is in the remote store; its other files are here
         if not (directory / "build-info.json").is_file():
             return None
+        version = load_build_info(directory / "build-info.json").version
         store = RemoteStore(
-            settings.store_url, _shares(settings), _long_lane(settings), settings.query_timeout, settings.base_iri
+            settings.store_url,
+            version,
+            _shares(settings),
+            _long_lane(settings),
+            settings.query_timeout,
+            settings.base_iri,
         )
     elif (directory / "store").is_dir():
         store = OxigraphStore(directory / "store", _shares(settings), _long_lane(settings), settings.query_timeout)
@@ -106,7 +112,9 @@ class ReleaseSwitch:
         self.settings = settings
         self.live: Release | None = None
         self._retiring: set[asyncio.Task] = set()
-        self._refused: Path | None = None  # a release that failed to open: not tried again until the pointer moves
+        # a release that failed to open: not tried again until the pointer moves (over a remote store: tried
+        # at each check, since loading the store with it makes it open)
+        self._refused: Path | None = None
 
     async def follow(self) -> None:
         """Switches to each new release the pointer names, every ``release_check`` seconds, until cancelled."""
@@ -117,13 +125,16 @@ class ReleaseSwitch:
     async def switch_if_moved(self) -> bool:
         """Opens and switches to the release the pointer names if it is a new one; whether it switched."""
         directory = release_directory(self.settings)
-        if directory in (self._refused, self.live and self.live.directory):
+        if directory == (self.live and self.live.directory):
+            return False
+        if directory == self._refused and not self.settings.store_url:  # a remote store may be loaded with it yet
             return False
         try:
             new = await open_release(self.settings)
         except (OSError, RuntimeError, ValueError) as error:  # a broken release: keep serving the one we have
+            if directory != self._refused:
+                log.error("release %s could not be opened (%s); still serving the previous one", directory, error)
             self._refused = directory
-            log.error("release %s could not be opened (%s); still serving the previous one", directory, error)
             return False
         if new is None:
             return False

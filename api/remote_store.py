@@ -46,6 +46,7 @@ NO_GRAPH = "urn:migkg:remote-store:no-graph"
 # The graph where the loader records the release the store holds: each graph's quads (void:triples).
 RELEASE_RECORD = "urn:migkg:remote-store:release"
 VOID_TRIPLES = "http://rdfs.org/ns/void#triples"
+VERSION_INFO = "http://www.w3.org/2002/07/owl#versionInfo"  # the record's: the release's version
 TIMED_OUT_STATE = "S1TAT"  # Virtuoso's SQL state for "returning incomplete results" at its timeout
 # Virtuoso pragma, ignored but by DESCRIBE: the concise bounded description, Oxigraph's DESCRIBE.
 DESCRIBE_AS_CBD = 'define sql:describe-mode "CBD"\n'
@@ -69,8 +70,11 @@ class RemoteStore:
     """A SPARQL 1.1 endpoint holding the release (loaded by ``migkg load-virtuoso``), shared between
     clients by a FairScheduler; ``query_timeout`` bounds each query's wait and run together."""
 
-    def __init__(self, url: str, shares: Shares, lane: LongQueryLane, query_timeout: float, base_iri: str) -> None:
+    def __init__(
+        self, url: str, release_version: str, shares: Shares, lane: LongQueryLane, query_timeout: float, base_iri: str
+    ) -> None:
         self.url = url
+        self.release_version = release_version  # build-info.json's: the store must hold this release
         self.lane = lane
         self.query_timeout = query_timeout
         self.base_iri = base_iri
@@ -83,13 +87,20 @@ class RemoteStore:
 
     async def start(self) -> None:
         """Reads which graphs the store's release has and checks the store holds each of them whole;
-        ConnectionError when it does not answer, RuntimeError when it holds no release or only part
-        of one (so the release is not opened, and the server says why)."""
+        ConnectionError when it does not answer, RuntimeError when it holds no release, another
+        release or only part of one (so the release is not opened, and the server says why)."""
         recorded = await self._graph_sizes("release-graphs", [RELEASE_RECORD])
         if not recorded:
             raise RuntimeError(
                 f"the remote store at {self.url} records no release: "
                 "load the release into it first (`migkg load-virtuoso`, docs/remote-store.md)"
+            )
+        versions = [solution["version"].value for solution in await self._select("release-version", [RELEASE_RECORD])]
+        if versions != [self.release_version]:
+            held = ", ".join(versions) or "none recorded"
+            raise RuntimeError(
+                f"the remote store at {self.url} holds release version {held}, not {self.release_version}: "
+                "load this release into it (`migkg load-virtuoso`)"
             )
         held = await self._graph_sizes("graph-sizes", sorted(recorded))
         if held != recorded:
@@ -106,6 +117,11 @@ class RemoteStore:
 
     async def _graph_sizes(self, name: str, named_graphs: list[str]) -> dict[str, int]:
         """The ``?graph ?quads`` rows of queries/remote/NAME.rq over ``named_graphs``."""
+        solutions = await self._select(name, named_graphs)
+        return {solution["graph"].value: int(solution["quads"].value) for solution in solutions}
+
+    async def _select(self, name: str, named_graphs: list[str]) -> ox.QuerySolutions:
+        """The solutions of queries/remote/NAME.rq over ``named_graphs``."""
         parameters = {"named-graph-uri": named_graphs}
         try:
             response = await self._http.post(
@@ -119,8 +135,7 @@ class RemoteStore:
             raise RuntimeError(
                 f"the remote store at {self.url} answered {response.status_code}: {_first_line(response)}"
             )
-        solutions = ox.parse_query_results(response.content, ox.QueryResultsFormat.JSON)
-        return {solution["graph"].value: int(solution["quads"].value) for solution in solutions}
+        return ox.parse_query_results(response.content, ox.QueryResultsFormat.JSON)
 
     async def close(self) -> None:
         await self._http.aclose()

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from migkg.api.remote_store import RELEASE_RECORD, VOID_TRIPLES
+from migkg.api.buildinfo import load_build_info
+from migkg.api.remote_store import RELEASE_RECORD, VERSION_INFO, VOID_TRIPLES
 
 ISQL = "isql-vt"
 DUMP = "migkg.nq"
@@ -66,11 +67,14 @@ def load_release(release: Path, isql: Isql, base_iri: str) -> int:
     dump = (release / DUMP).resolve()
     if not dump.is_file():
         raise LoadFailed(f"no {DUMP} in {release}: run `make build` first")
+    if not (release / "build-info.json").is_file():
+        raise LoadFailed(f"no build-info.json in {release}: it is not a release (run `make build`)")
+    version = load_build_info(release / "build-info.json").version
     graphs = _dump_graphs(dump)
     if not graphs:
         raise LoadFailed(f"{dump} holds no named graph")
     previous = isql.run(f"SELECT concat('{RESULT_MARK} ', id_to_iri(S)) FROM DB.DBA.RDF_QUAD WHERE G = {_RECORD_ID};")
-    *errors, held = isql.run(_load_script(dump, graphs, previous, f"{base_iri}graph/default"))
+    *errors, held = isql.run(_load_script(dump, version, graphs, previous, f"{base_iri}graph/default"))
     if errors:
         raise LoadFailed(f"Virtuoso could not load {dump}: {'; '.join(errors)}")
     if not int(held):
@@ -89,9 +93,9 @@ def _dump_graphs(dump: Path) -> Counter[str]:
     return Counter(quad.graph_name.value for quad in quads if isinstance(quad.graph_name, ox.NamedNode))
 
 
-def _load_script(dump: Path, graphs: Counter[str], previous: list[str], default_graph: str) -> str:
+def _load_script(dump: Path, version: str, graphs: Counter[str], previous: list[str], default_graph: str) -> str:
     """Clear the previous release's graphs, the dump's and the record, bulk-load the dump, record its
-    graphs, checkpoint, report the quads its graphs hold."""
+    version and graphs, checkpoint, report the quads its graphs hold."""
     file = _sql_string(str(dump))
     ids = ", ".join(f"iri_to_id({_sql_string(graph)})" for graph in sorted(graphs))
     cleared = ", ".join([_RECORD_ID, *(f"iri_to_id({_sql_string(graph)})" for graph in sorted({*graphs, *previous}))])
@@ -107,6 +111,8 @@ def _load_script(dump: Path, graphs: Counter[str], previous: list[str], default_
                 f" {_sql_string(VOID_TRIPLES)}, {quads});"
                 for graph, quads in sorted(graphs.items())
             ),
+            f"DB.DBA.RDF_QUAD_URI_L({_sql_string(RELEASE_RECORD)}, {_sql_string(RELEASE_RECORD)},"
+            f" {_sql_string(VERSION_INFO)}, {_sql_string(version)});",
             "checkpoint;",
             f"SELECT concat('{RESULT_MARK} load error: ', ll_error) FROM DB.DBA.load_list"
             f" WHERE ll_file = {file} AND ll_error IS NOT NULL;",

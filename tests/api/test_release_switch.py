@@ -16,6 +16,7 @@ import pytest
 from api_testing import LiveServer, holds_within
 from rdflib import Graph, Namespace, URIRef
 
+from migkg.api.buildinfo import load_build_info
 from migkg.api.settings import Settings
 from migkg.graph.stages import catalog, void
 
@@ -145,6 +146,25 @@ def test_a_broken_release_is_refused_and_the_current_one_still_served(two_releas
         time.sleep(CHECK * 10)
         assert _version(server.url) == "1" * 64
         assert httpx.get(f"{server.url}/sparql", params={"query": "ASK {}"}).status_code == 200
+
+
+def test_over_a_remote_store_a_release_opens_once_the_store_holds_it(virtuoso, build_dir, settings) -> None:
+    """The pointer names a release the store does not hold yet: the server keeps serving the one it
+    has, and switches once `migkg load-virtuoso` has loaded the new one."""
+    root = virtuoso.directory / "switching"  # inside Virtuoso's DirsAllowed
+    loaded = load_build_info(build_dir / "build-info.json").version
+    first = _release(root, "r1", build_dir, loaded)
+    second = _release(root, "r2", build_dir, "2" * 64, extra_line="# release two\n")
+    _point(root, first)
+    try:
+        with _serving(root, settings.model_copy(update={"store_url": virtuoso.url})) as server:
+            _point(root, second)
+            time.sleep(CHECK * 10)
+            assert _version(server.url) == loaded
+            virtuoso.load(second, settings.base_iri)
+            assert holds_within(lambda: _version(server.url) == "2" * 64, 10)
+    finally:
+        virtuoso.load(build_dir.resolve(), settings.base_iri)
 
 
 def _info(release: Path) -> dict:

@@ -14,6 +14,7 @@ from api_testing import ENDLESS_QUERY, REPO_ROOT, app_client, free_port
 from fastapi.testclient import TestClient
 from virtuoso_testing import Virtuoso
 
+from migkg.api.buildinfo import load_build_info
 from migkg.api.conneg import negotiate
 from migkg.api.fairness import LongQueryLane, Shares
 from migkg.api.jobs import QueryFailure, QueryJob
@@ -158,7 +159,7 @@ def test_a_query_past_the_timeout_is_a_503_at_the_deadline(virtuoso_settings: Se
 
 def test_a_store_that_does_not_answer_is_a_503_saying_so() -> None:
     url = f"http://127.0.0.1:{free_port()}/sparql"
-    store = RemoteStore(url, Shares(2, 1, 4, 8), LongQueryLane(1.0, 1), 5.0, BASE)
+    store = RemoteStore(url, "any", Shares(2, 1, 4, 8), LongQueryLane(1.0, 1), 5.0, BASE)
     job = QueryJob(text="ASK {}", offers=negotiate(SPARQL_JSON), base_iri=BASE, max_rows=10)
 
     async def started_then_asked() -> tuple[Exception, QueryFailure]:
@@ -188,21 +189,39 @@ def test_loading_a_release_replaces_the_one_the_store_holds(virtuoso: Virtuoso, 
     small = "http://example.org/graph/small"  # a release's graphs need not be under the base IRI
     quad = ox.Quad(ox.NamedNode(f"{BASE}id/x"), ox.NamedNode(f"{BASE}ontology#p"), ox.Literal("x"), ox.NamedNode(small))
     (release / "migkg.nq").write_bytes(ox.serialize([quad], format=ox.RdfFormat.N_QUADS))
+    (release / "build-info.json").write_text(json.dumps({"version": "small", "built": "2026-01-01T00:00:00Z"}))
     try:
         assert virtuoso.load(release, BASE) == 1
         assert _recorded_graphs(virtuoso) == {small: 1}
+        assert _recorded_version(virtuoso) == ["small"]
         assert not _graph_sizes(virtuoso, [f"{BASE}graph/sdg"])  # the previous release's graphs are cleared
     finally:
         quads = virtuoso.load(build_dir.resolve(), BASE)
     assert quads == sum(1 for _ in ox.parse(path=build_dir / "migkg.nq", format=ox.RdfFormat.N_QUADS))
     assert sum(_recorded_graphs(virtuoso).values()) == quads
     assert not _graph_sizes(virtuoso, [small])
+    assert _recorded_version(virtuoso) == [load_build_info(build_dir / "build-info.json").version]
+
+
+def test_a_store_holding_another_release_is_not_opened(virtuoso: Virtuoso) -> None:
+    """The release about to open is not the one loaded (a new build, not loaded yet): not opened."""
+    store = RemoteStore(virtuoso.url, "not-loaded", Shares(2, 1, 4, 8), LongQueryLane(1.0, 1), 5.0, BASE)
+
+    async def started() -> None:
+        try:
+            await store.start()
+        finally:
+            await store.close()
+
+    with pytest.raises(RuntimeError, match=r"holds release version \w+, not not-loaded: load this release"):
+        asyncio.run(started())
 
 
 def test_a_store_holding_part_of_its_release_is_not_opened(virtuoso: Virtuoso) -> None:
     """The store's record names a graph it does not hold whole: the release is not opened, saying why."""
     graph = next(iter(_recorded_graphs(virtuoso)))
-    store = RemoteStore(virtuoso.url, Shares(2, 1, 4, 8), LongQueryLane(1.0, 1), 5.0, BASE)
+    version = _recorded_version(virtuoso)[0]
+    store = RemoteStore(virtuoso.url, version, Shares(2, 1, 4, 8), LongQueryLane(1.0, 1), 5.0, BASE)
     delete = f"DELETE DATA {{ GRAPH <{graph}> {{ <urn:x> <urn:p> <urn:o> }} }}"
     insert = delete.replace("DELETE", "INSERT", 1)
 
@@ -224,12 +243,20 @@ def _recorded_graphs(virtuoso: Virtuoso) -> dict[str, int]:
     return _graph_sizes(virtuoso, [RELEASE_RECORD], "release-graphs")
 
 
+def _recorded_version(virtuoso: Virtuoso) -> list[str]:
+    return [row["version"]["value"] for row in _rows(virtuoso, [RELEASE_RECORD], "release-version")]
+
+
 def _graph_sizes(virtuoso: Virtuoso, graphs: list[str], name: str = "graph-sizes") -> dict[str, int]:
     """The ``?graph ?quads`` rows of queries/remote/NAME.rq, asked of Virtuoso over ``graphs``."""
+    return {row["graph"]["value"]: int(row["quads"]["value"]) for row in _rows(virtuoso, graphs, name)}
+
+
+def _rows(virtuoso: Virtuoso, graphs: list[str], name: str) -> list[dict]:
+    """The solutions of queries/remote/NAME.rq, asked of Virtuoso over ``graphs``."""
     response = httpx.post(
         virtuoso.url,
         data={"query": load_query("remote", name), "named-graph-uri": graphs},
         headers={"accept": SPARQL_JSON},
     )
-    rows = json.loads(response.content)["results"]["bindings"]
-    return {row["graph"]["value"]: int(row["quads"]["value"]) for row in rows}
+    return json.loads(response.content)["results"]["bindings"]

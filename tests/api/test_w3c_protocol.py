@@ -9,6 +9,7 @@ from a read-write endpoint; ours is read-only, so for them we check the update i
 """
 
 import json
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,9 +103,10 @@ def w3c_embedded_client(w3c_build: Path) -> Iterator[TestClient]:
 @pytest.fixture(scope="module")
 def w3c_virtuoso_client(w3c_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     """The app serving the W3C build from a Virtuoso of its own, loaded with the build's store
-    dumped as the release's migkg.nq."""
+    dumped as the release's migkg.nq beside its build-info.json."""
     release = tmp_path_factory.mktemp("w3c-release")
     ox.Store.read_only(str(w3c_build / "store")).dump(release / "migkg.nq", format=ox.RdfFormat.N_QUADS)
+    shutil.copy(w3c_build / "build-info.json", release)  # the version the loader records
     with (
         loaded_virtuoso(tmp_path_factory.mktemp("w3c-virtuoso"), release) as virtuoso,
         app_client(Settings(build_dir=w3c_build, store_url=virtuoso.url)) as client,
