@@ -146,6 +146,11 @@ bench-pages: install $(BENCH_STAMP) build  ## each kind of page against the SPAR
 bench-soak: install $(BENCH_STAMP) build  ## soak and faults, migkg beside the Oxigraph server (~7 min; bench/soak.py)
 	$(BIN)/python bench/soak.py --build $(BUILD)
 
+.PHONY: bench-soak-deploy
+bench-soak-deploy: install $(BENCH_STAMP)  ## the soak through 2 replicas behind HAProxy, and during a release switch (~8 min; bench/soak_deploy.py)
+	$(BIN)/python bench/soak_deploy.py --only replicas --label replicas
+	$(BIN)/python bench/soak_deploy.py --only switch,replicas-switch --label release-switch
+
 .PHONY: clean
 clean:  ## remove the build (the virtualenv stays; `make distclean` removes it too)
 	rm -rf $(BUILD) $(BUILD).releases $(BUILD).tmp-* $(BUILD).old-*

@@ -52,6 +52,7 @@ class Outcome:
     size: int
     client: str = ""  # the simulated client that sent it (run_clients)
     started: float = 0.0  # seconds from the start of the run to sending it (run_clients)
+    header: str = ""  # the value of its client's ``keep_header`` in the last answer (run_clients)
 
 
 HUNG_UP = -1  # the status of an operation the client gave up on itself (Client.hang_up_after)
@@ -85,6 +86,7 @@ class _Response:
         self.size = 0
         self.done = False
         self.keep_alive = True
+        self.header = ""
 
     def on_status(self, _status: bytes) -> None:
         pass
@@ -96,13 +98,28 @@ class _Response:
         self.done = True
 
 
+class _ResponseKeepingHeader(_Response):
+    """A response that keeps one header's value. A class of its own: httptools calls ``on_header``,
+    once per header, only on a protocol that defines it, and most runs need no header."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.wanted = name.lower().encode("latin-1")
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        if name.lower() == self.wanted:
+            self.header = value.decode("latin-1")
+
+
 class _Connection:
     def __init__(self, host: str, port: int) -> None:
         self.host, self.port = host, port
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
-    async def request(self, step: Step, extra_headers: tuple[tuple[str, str], ...] = ()) -> tuple[int, int]:
+    async def request(
+        self, step: Step, extra_headers: tuple[tuple[str, str], ...] = (), keep_header: str | None = None
+    ) -> _Response:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
             sock = self.writer.get_extra_info("socket")
@@ -119,7 +136,7 @@ class _Connection:
         if step.body or step.method == "POST":
             headers.append(f"Content-Length: {len(step.body)}")
         self.writer.write(("\r\n".join(headers) + "\r\n\r\n").encode("latin-1") + step.body)
-        response = _Response()
+        response = _ResponseKeepingHeader(keep_header) if keep_header else _Response()
         parser = httptools.HttpResponseParser(response)
         while not response.done:
             data = await self.reader.read(1 << 16)
@@ -129,7 +146,7 @@ class _Connection:
         response.status = parser.get_status_code()
         if not parser.should_keep_alive():
             self.close()
-        return response.status, response.size
+        return response
 
     def close(self) -> None:
         if self.writer is not None:
@@ -163,10 +180,10 @@ async def _user(
         status, size = 200, 0
         try:
             for step in operation.steps:
-                code, length = await asyncio.wait_for(conn.request(step, (("X-API-Key", key),)), timeout)
-                size += length
-                if not 200 <= code < 300:
-                    status = code
+                response = await asyncio.wait_for(conn.request(step, (("X-API-Key", key),)), timeout)
+                size += response.size
+                if not 200 <= response.status < 300:
+                    status = response.status
                     break
         except (TimeoutError, OSError, ConnectionError, httptools.HttpParserError):
             conn.close()
@@ -244,7 +261,8 @@ class Client:
     """One simulated client of ``run_clients``: its own connections, headers, operations and bounds.
 
     Its ``connections`` keep-alive connections share one round-robin over ``operations`` (from
-    ``offset``) and send ``headers`` with every request (an ``X-API-Key``, say). It issues requests
+    ``offset``) and send ``headers`` with every request (an ``X-API-Key``, say); with ``keep_header``,
+    each outcome keeps that header's value from the operation's last answer. It issues requests
     from ``start_delay`` until ``start_delay + duration`` seconds into the run, at most
     ``max_requests``. With ``hang_up_after``, a request not answered within that many seconds is
     given up: the connection is closed and the outcome's status is ``HUNG_UP``. A ``background``
@@ -262,6 +280,7 @@ class Client:
     hang_up_after: float | None = None
     background: bool = False
     offset: int = 0
+    keep_header: str | None = None
 
 
 @dataclass
@@ -283,13 +302,13 @@ async def _client_connection(
         state["next"] += 1
         state["issued"] += 1
         started = time.perf_counter()
-        status, size = 200, 0
+        status, size, header = 200, 0, ""
         try:
             for step in operation.steps:
-                code, length = await asyncio.wait_for(conn.request(step, client.headers), limit)
-                size += length
-                if not 200 <= code < 300:
-                    status = code
+                response = await asyncio.wait_for(conn.request(step, client.headers, client.keep_header), limit)
+                size, header = size + response.size, response.header
+                if not 200 <= response.status < 300:
+                    status = response.status
                     break
         except TimeoutError:
             conn.close()
@@ -299,7 +318,7 @@ async def _client_connection(
             status = 0
         done = time.perf_counter()
         result.outcomes.append(
-            Outcome(operation.label, status, done - started, size, client.name, started - result.started)
+            Outcome(operation.label, status, done - started, size, client.name, started - result.started, header)
         )
 
 

@@ -48,6 +48,7 @@ CPU_WAIT = 40.0  # seconds watched after the last hang-up
 HEAD_START = 0.5  # the greedy or slow clients start this much before the light client
 COLD_STARTS = 3
 LIGHT_P99_GOAL_MS = 100.0
+OXIGRAPH_TIMEOUT = 30  # the Oxigraph server's --timeout-s, migkg's default MIGKG_QUERY_TIMEOUT
 NO_CACHE = (("Cache-Control", "no-cache"),)
 HTML = (("Accept", "text/html"),)
 JSON_ACCEPT = (("Accept", "application/json"),)
@@ -68,11 +69,15 @@ def api_keys() -> list[str]:
     return keys
 
 
-def specs(setup: Setup) -> dict[str, srv.ServerSpec]:
+def migkg_spec(setup: Setup) -> srv.ServerSpec:
     migkg = srv.migkg(setup.build, setup.workers)
     migkg.env["MIGKG_API_KEYS"] = json.dumps(api_keys())
     migkg.note += "; MIGKG_API_KEYS lists every simulated client's key"
-    return {"migkg": migkg, "oxigraph": srv.oxigraph(setup.build, setup.oxigraph_timeout)}
+    return migkg
+
+
+def specs(setup: Setup) -> dict[str, srv.ServerSpec]:
+    return {"migkg": migkg_spec(setup), "oxigraph": srv.oxigraph(setup.build, setup.oxigraph_timeout)}
 
 
 def key(name: str) -> tuple[tuple[str, str], ...]:
@@ -160,11 +165,54 @@ def start(spec: srv.ServerSpec) -> tuple[srv.Server, srv.TreeWatch]:
     return server, watch
 
 
-def warm(server: srv.Server, operations: tuple[Operation, ...]) -> dict[str, int]:
+def warm(url: str, operations: tuple[Operation, ...]) -> dict[str, int]:
     """Each distinct operation once; the statuses, so a view the build does not serve shows."""
     distinct = list({o.label: o for o in operations}.values())
-    result = run_clients(server.url, [Client("warm-up", tuple(distinct), max_requests=len(distinct), duration=120)])
+    result = run_clients(url, [Client("warm-up", tuple(distinct), max_requests=len(distinct), duration=120)])
     return {o.label: o.status for o in result.outcomes}
+
+
+def soak_clients(mix: tuple[Operation, ...], seconds: float, keep_header: str | None = None) -> list[Client]:
+    """The soak's clients, each with its own key, each starting at a different place in the mix."""
+    return [
+        Client(
+            f"soak-{i:02d}",
+            mix,
+            headers=key(f"soak-{i:02d}"),
+            duration=seconds,
+            offset=(i * 7) % len(mix),
+            keep_header=keep_header,
+        )
+        for i in range(1, SOAK_CLIENTS + 1)
+    ]
+
+
+def soak_figures(outcomes: list[Outcome], elapsed: float) -> dict:
+    """The soak's figures: per class, per operation, and over all."""
+    by_class: dict[str, list[Outcome]] = {}
+    by_label: dict[str, list[Outcome]] = {}
+    for o in outcomes:
+        by_class.setdefault(op_class(o.label), []).append(o)
+        by_label.setdefault(o.label, []).append(o)
+    return {
+        "classes": {c: figures(v, elapsed) for c, v in by_class.items()},
+        "operations": {label: figures(v) for label, v in sorted(by_label.items())},
+        "all": figures(outcomes, elapsed),
+    }
+
+
+def load_figures(watch: srv.TreeWatch, before: tuple, after: tuple) -> dict:
+    """Memory (start, peak, end) and mean CPU of one process tree between two of its samples."""
+    during = watch.between(before[0], after[0])
+    return {
+        "memory_mib": {
+            "start": mib(before[1]),
+            "peak": mib(max(s[1] for s in during)),
+            "end": mib(after[1]),
+            "processes_peak": max(s[3] for s in during),
+        },
+        "cpu_mean_pct": round(statistics.fmean(s[2] for s in during[1:]), 0) if len(during) > 1 else None,
+    }
 
 
 # ---- the scenarios, each on one server ----
@@ -174,39 +222,20 @@ def soak(name: str, spec: srv.ServerSpec, ops: Ops, seconds: float) -> dict:
     server, watch = start(spec)
     try:
         mix = ops.mix(name)
-        warm_statuses = warm(server, mix)
-        clients = [
-            Client(f"soak-{i:02d}", mix, headers=key(f"soak-{i:02d}"), duration=seconds, offset=(i * 7) % len(mix))
-            for i in range(1, SOAK_CLIENTS + 1)
-        ]
+        warm_statuses = warm(server.url, mix)
         before = watch.sample()
-        result = run_clients(server.url, clients)
+        result = run_clients(server.url, soak_clients(mix, seconds))
         after = watch.sample()
     finally:
         watch.stop()
         server.stop()
-    during = watch.between(before[0], after[0])
-    by_class: dict[str, list[Outcome]] = {}
-    for o in result.outcomes:
-        by_class.setdefault(op_class(o.label), []).append(o)
-    by_label: dict[str, list[Outcome]] = {}
-    for o in result.outcomes:
-        by_label.setdefault(o.label, []).append(o)
     return {
         "clients": SOAK_CLIENTS,
         "seconds": seconds,
         "elapsed_s": round(result.elapsed, 1),
         "warm_up_statuses": warm_statuses,
-        "classes": {c: figures(v, result.elapsed) for c, v in by_class.items()},
-        "operations": {label: figures(v) for label, v in sorted(by_label.items())},
-        "all": figures(result.outcomes, result.elapsed),
-        "memory_mib": {
-            "start": mib(before[1]),
-            "peak": mib(max(s[1] for s in during)),
-            "end": mib(after[1]),
-            "processes_peak": max(s[3] for s in during),
-        },
-        "cpu_mean_pct": round(statistics.fmean(s[2] for s in during[1:]), 0) if len(during) > 1 else None,
+        **soak_figures(result.outcomes, result.elapsed),
+        **load_figures(watch, before, after),
     }
 
 
@@ -219,7 +248,7 @@ def light_client(ops: Ops, name: str, duration: float, delay: float) -> Client:
 def starvation(name: str, spec: srv.ServerSpec, ops: Ops) -> dict:
     server, watch = start(spec)
     try:
-        warm(server, (ops.sparql(name, "01-iri-lookup"), ops.sparql(name, STARVATION_HEAVY)))
+        warm(server.url, (ops.sparql(name, "01-iri-lookup"), ops.sparql(name, STARVATION_HEAVY)))
         alone = run_clients(server.url, [light_client(ops, name, STARVATION_SECONDS, 0)])
         heavy = Client(
             "heavy",
@@ -247,7 +276,7 @@ def starvation(name: str, spec: srv.ServerSpec, ops: Ops) -> dict:
 def slow(name: str, spec: srv.ServerSpec, ops: Ops) -> dict:
     server, watch = start(spec)
     try:
-        warm(server, (ops.sparql(name, "01-iri-lookup"),))
+        warm(server.url, (ops.sparql(name, "01-iri-lookup"),))
         unfinishable = ops.text(name, UNFINISHABLE, SPARQL_JSON, "unfinishable", always_fresh=True)
         clients = [
             Client(f"slow-{i}", (unfinishable,), headers=key(f"slow-{i}"), duration=3600, background=True)
@@ -271,7 +300,7 @@ def slow(name: str, spec: srv.ServerSpec, ops: Ops) -> dict:
 def hangups(name: str, spec: srv.ServerSpec, ops: Ops) -> dict:
     server, watch = start(spec)
     try:
-        warm(server, (ops.sparql(name, "01-iri-lookup"),))
+        warm(server.url, (ops.sparql(name, "01-iri-lookup"),))
         unfinishable = ops.text(name, UNFINISHABLE, SPARQL_JSON, "unfinishable", always_fresh=True)
         clients = [
             Client(
@@ -337,11 +366,11 @@ def cold(name: str, spec: srv.ServerSpec) -> dict:
 # ---- tables ----
 
 
-def _n(value: float | None, digits: int = 1) -> str:
+def number(value: float | None, digits: int = 1) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
 
 
-def _statuses(found: dict) -> str:
+def statuses_text(found: dict) -> str:
     return ", ".join(f"{k}: {v}" for k, v in found["statuses"].items()) or "–"
 
 
@@ -349,7 +378,7 @@ def _row(cells: list) -> str:
     return "| " + " | ".join(str(c) for c in cells) + " |"
 
 
-def _table(head: list[str], rows: list[list]) -> list[str]:
+def table(head: list[str], rows: list[list]) -> list[str]:
     return [_row(head), _row(["---"] * len(head)), *(_row(r) for r in rows)]
 
 
@@ -360,13 +389,32 @@ def _light_row(server: str, what: str, f: dict) -> list:
         f["answers"],
         f.get("answers_per_s", "–"),
         f["errors"],
-        _statuses(f),
-        _n(f["p50_ms"]),
-        _n(f["p99_ms"]),
+        statuses_text(f),
+        number(f["p50_ms"]),
+        number(f["p99_ms"]),
     ]
 
 
 LIGHT_HEAD = ["server", "light client", "answers", "answers/s", "errors", "errors by status", "p50 ms", "p99 ms"]
+SOAK_CLASSES = ("light", "describe", "REST view", "HTML page", "heavy")
+CLASS_COLUMNS = ["class", "requests", "errors", "errors by status", "p50 ms", "p99 ms"]
+GOAL_COLUMN = f"goal: 0 errors, light p99 ≤ {LIGHT_P99_GOAL_MS:g} ms"
+
+
+def class_rows(label: str, classes: dict) -> list[list]:
+    """One row per class of the soak's mix, under ``label`` (a server, a scenario, a phase)."""
+    return [
+        [label, c, f["requests"], f["errors"], statuses_text(f), number(f["p50_ms"]), number(f["p99_ms"])]
+        for c in SOAK_CLASSES
+        if (f := classes.get(c))
+    ]
+
+
+def soak_goal(found: dict) -> str:
+    """Whether a soak's figures (``all`` and ``classes``) meet its goal."""
+    light = found["classes"].get("light", {})
+    met = found["all"]["errors"] == 0 and (light.get("p99_ms") or 1e9) <= LIGHT_P99_GOAL_MS
+    return "met" if met else "missed"
 
 
 def tables(results: dict) -> str:
@@ -375,36 +423,28 @@ def tables(results: dict) -> str:
     if "soak" in sc:
         any_soak = next(iter(sc["soak"].values()))
         out += [f"## 1. Soak: {SOAK_CLIENTS} clients × {any_soak['seconds']:g} s, mixed, one heavy query in ten", ""]
-        rows = []
-        for server, s in sc["soak"].items():
-            for cls in ("light", "describe", "REST view", "HTML page", "heavy"):
-                if cls in s["classes"]:
-                    f = s["classes"][cls]
-                    rows.append(
-                        [server, cls, f["requests"], f["errors"], _statuses(f), _n(f["p50_ms"]), _n(f["p99_ms"])]
-                    )
-        out += _table(["server", "class", "requests", "errors", "errors by status", "p50 ms", "p99 ms"], rows)
+        rows = [row for server, s in sc["soak"].items() for row in class_rows(server, s["classes"])]
+        out += table(["server", *CLASS_COLUMNS], rows)
         out += [""]
         rows = []
         for server, s in sc["soak"].items():
             m, light = s["memory_mib"], s["classes"].get("light", {})
-            goal = s["all"]["errors"] == 0 and (light.get("p99_ms") or 1e9) <= LIGHT_P99_GOAL_MS
             rows.append(
                 [
                     server,
                     s["all"]["requests"],
                     s["all"].get("answers_per_s", "–"),
                     s["all"]["errors"],
-                    _n(light.get("p99_ms")),
+                    number(light.get("p99_ms")),
                     m["start"],
                     m["peak"],
                     m["end"],
                     m["processes_peak"],
-                    _n(s["cpu_mean_pct"], 0),
-                    "met" if goal else "missed",
+                    number(s["cpu_mean_pct"], 0),
+                    soak_goal(s),
                 ]
             )
-        out += _table(
+        out += table(
             [
                 "server",
                 "requests",
@@ -416,7 +456,7 @@ def tables(results: dict) -> str:
                 "RSS end MiB",
                 "processes",
                 "CPU % (mean)",
-                f"goal: 0 errors, light p99 ≤ {LIGHT_P99_GOAL_MS:g} ms",
+                GOAL_COLUMN,
             ],
             rows,
         )
@@ -431,13 +471,14 @@ def tables(results: dict) -> str:
         for server, s in sc["starvation"].items():
             rows.append(_light_row(server, "alone (baseline)", s["light_alone"]))
             rows.append(_light_row(server, "beside the heavy client", s["light_beside_heavy"]))
-        out += _table(LIGHT_HEAD, rows)
+        out += table(LIGHT_HEAD, rows)
         out += [
             "",
             "The heavy client meanwhile: "
             + "; ".join(
-                f"{server}: {s['heavy']['answers']} answers, {s['heavy']['errors']} errors ({_statuses(s['heavy'])}), "
-                f"p50 {_n(s['heavy']['p50_ms'])} ms"
+                f"{server}: {s['heavy']['answers']} answers, {s['heavy']['errors']} errors "
+                f"({statuses_text(s['heavy'])}), "
+                f"p50 {number(s['heavy']['p50_ms'])} ms"
                 for server, s in sc["starvation"].items()
             ),
             "",
@@ -450,13 +491,13 @@ def tables(results: dict) -> str:
             "",
         ]
         rows = [_light_row(server, "beside 4 unfinishable", s["light"]) for server, s in sc["slow"].items()]
-        out += _table(LIGHT_HEAD, rows)
+        out += table(LIGHT_HEAD, rows)
         out += [
             "",
             "Unfinishable queries answered within the run: "
             + "; ".join(
-                f"{server}: {s['unfinishable_answered']['requests']} ({_statuses(s['unfinishable_answered'])}), "
-                f"server CPU {_n(s['cpu_mean_pct'], 0)} % of one core"
+                f"{server}: {s['unfinishable_answered']['requests']} ({statuses_text(s['unfinishable_answered'])}), "
+                f"server CPU {number(s['cpu_mean_pct'], 0)} % of one core"
                 for server, s in sc["slow"].items()
             ),
             "",
@@ -468,24 +509,24 @@ def tables(results: dict) -> str:
             "",
         ]
         rows = [_light_row(server, "during the hang-ups", s["light"]) for server, s in sc["hangups"].items()]
-        out += _table(LIGHT_HEAD, rows)
+        out += table(LIGHT_HEAD, rows)
         out += [""]
         rows = []
         for server, s in sc["hangups"].items():
-            drop = _n(s["cpu_drop_s"], 2) if s["cpu_drop_s"] is not None else f"not within {CPU_WAIT:g} s"
+            drop = number(s["cpu_drop_s"], 2) if s["cpu_drop_s"] is not None else f"not within {CPU_WAIT:g} s"
             tail = s["cpu_after_pct"][-1][1] if s["cpu_after_pct"] else None
             rows.append(
                 [
                     server,
                     s["hung_up"],
                     s["unfinishable_answered"]["requests"],
-                    _n(s["cpu_mean_pct_during"], 0),
+                    number(s["cpu_mean_pct_during"], 0),
                     drop,
-                    _n(tail, 0),
+                    number(tail, 0),
                     s["processes_after"],
                 ]
             )
-        out += _table(
+        out += table(
             [
                 "server",
                 "hang-ups",
@@ -504,13 +545,13 @@ def tables(results: dict) -> str:
             [
                 server,
                 ", ".join(f"{x:.2f}" for x in s["cold_start_s"]),
-                _n(statistics.median(s["cold_start_s"]), 2),
+                number(statistics.median(s["cold_start_s"]), 2),
                 ", ".join(f"{x:g}" for x in s["idle_rss_mib"]),
                 s["processes"][-1],
             ]
             for server, s in sc["cold"].items()
         ]
-        out += _table(
+        out += table(
             ["server", "cold starts s", "median s", "idle RSS MiB (all processes, 1 s after)", "processes"], rows
         )
         out += [""]
@@ -556,7 +597,9 @@ def main() -> int:
         default=int(os.environ.get("BENCH_MIGKG_WORKERS", os.cpu_count() or 2)),
         help="MIGKG_MAX_CONCURRENT_QUERIES (default: one per core, as bench/run.py)",
     )
-    parser.add_argument("--oxigraph-timeout", type=int, default=30, help="the Oxigraph server's --timeout-s")
+    parser.add_argument(
+        "--oxigraph-timeout", type=int, default=OXIGRAPH_TIMEOUT, help="the Oxigraph server's --timeout-s"
+    )
     parser.add_argument(
         "--allow-cache",
         action="store_true",
