@@ -28,10 +28,11 @@ async def healthz() -> Response:
 @router.get(PATHS[1], include_in_schema=False)
 @router.head(PATHS[1], include_in_schema=False)
 async def readyz(state: State) -> Response:
-    """Ready for traffic: 200 with the release's version, or 503 saying why, with Retry-After."""
+    """Ready for traffic: 200 with the release's id and version, or 503 saying why, with Retry-After."""
     reason = await _why_not_ready(state)
     if reason is None:
-        return JSONResponse({"status": "ready", "release": state.build_info.version}, headers=NOT_STORED)
+        info = state.build_info
+        return JSONResponse({"status": "ready", "release": info.release, "version": info.version}, headers=NOT_STORED)
     headers = {**NOT_STORED, "Retry-After": str(state.settings.retry_after)}
     return JSONResponse({"status": "not ready", "reason": reason}, status_code=503, headers=headers)
 

@@ -54,8 +54,8 @@ def test_healthz_answers_without_a_build(no_build: TestClient) -> None:
 def test_readyz_answers_ready_with_the_release_when_a_worker_answers(client: TestClient, build_dir: Path) -> None:
     response = client.get("/readyz")
     assert response.status_code == 200
-    version = json.loads((build_dir / "build-info.json").read_text(encoding="utf-8"))["version"]
-    assert response.json() == {"status": "ready", "release": version}
+    info = json.loads((build_dir / "build-info.json").read_text(encoding="utf-8"))
+    assert response.json() == {"status": "ready", "release": info.get("release"), "version": info["version"]}
     assert response.headers["cache-control"] == "no-store"
 
 

@@ -179,8 +179,8 @@ def test_a_replica_killed_under_load_is_taken_out_and_requests_keep_succeeding(r
     _until(lambda: server_states(replicas)["replica2"]["status"] == "UP")
 
 
-def _replica_release(replicas: Replicas, index: int) -> str:
-    return httpx.get(f"{_replica_url(replicas, index)}/readyz").json().get("release", "")
+def _replica_version(replicas: Replicas, index: int) -> str:
+    return httpx.get(f"{_replica_url(replicas, index)}/readyz").json().get("version", "")
 
 
 def test_a_release_switch_rolls_across_the_replicas_with_no_failed_request(replicas: Replicas, releases: Path) -> None:
@@ -189,7 +189,7 @@ def test_a_release_switch_rolls_across_the_replicas_with_no_failed_request(repli
         next_pointer = releases / "build.next"
         next_pointer.symlink_to(Path("build.releases") / "r2")
         os.replace(next_pointer, releases / "build")
-        _until(lambda: all(_replica_release(replicas, index) == NEW_VERSION for index in (0, 1)))
+        _until(lambda: all(_replica_version(replicas, index) == NEW_VERSION for index in (0, 1)))
         time.sleep(0.5)
     assert {status for status, _, _ in load.answers} == {200}, "a request failed during the switch"
     assert NEW_VERSION in {version for _, _, version in load.answers}
