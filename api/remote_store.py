@@ -28,11 +28,11 @@ from urllib.parse import urlencode
 import httpx
 import pyoxigraph as ox
 
-from migkg.api.fairness import FairScheduler, LongQueryLane, Shares, current_client
+from migkg.api.fairness import FairScheduler, LongQueryLane, Shares
 from migkg.api.guard import PROLOGUE
 from migkg.api.jobs import QueryAnswer, QueryFailure, QueryJob
 from migkg.api.results import serialize
-from migkg.api.store import QueryTimedOut, answered_in_lanes
+from migkg.api.store import QueryTimedOut, admitted, answered_in_lanes
 from migkg.api.syntax_errors import readable, unknown_function
 from migkg.queries import load_query
 
@@ -141,15 +141,11 @@ class RemoteStore:
         await self._http.aclose()
 
     async def execute(self, job: QueryJob) -> QueryAnswer | QueryFailure:
-        client = current_client.get()
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.query_timeout
-        await self.scheduler.admit(client, self.query_timeout)
-        admitted = loop.time()
+        client, deadline, admitted_at = await admitted(self.scheduler, self.query_timeout)
         try:
-            return await self._run(job, admitted, deadline)
+            return await self._run(job, admitted_at, deadline)
         finally:
-            self.scheduler.release(client, loop.time() - admitted)
+            self.scheduler.release(client, asyncio.get_running_loop().time() - admitted_at)
 
     async def _run(self, job: QueryJob, admitted: float, deadline: float) -> QueryAnswer | QueryFailure:
         """A request given up is cancelled: its connection closes, and the store's own timeout, sent

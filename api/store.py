@@ -183,6 +183,16 @@ class _Worker:
             worker.channel.close()
 
 
+async def admitted(scheduler: FairScheduler, query_timeout: float) -> tuple[str, float, float]:
+    """Waits for the scheduler to admit the current client's query: the client, the query's deadline
+    (``query_timeout`` from its arrival, so the wait counts) and when it was admitted."""
+    client = current_client.get()
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + query_timeout
+    await scheduler.admit(client, query_timeout)
+    return client, deadline, loop.time()
+
+
 async def answered_in_lanes(
     answer: asyncio.Future, lane: LongQueryLane, admitted: float, deadline: float
 ) -> QueryAnswer | QueryFailure:
@@ -236,17 +246,14 @@ class OxigraphStore:
         await asyncio.wait_for(asyncio.gather(*(w.process.wait() for w in workers)), EXIT_TIMEOUT)
 
     async def execute(self, job: QueryJob) -> QueryAnswer | QueryFailure:
-        client = current_client.get()
+        client, deadline, admitted_at = await admitted(self.scheduler, self.query_timeout)
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.query_timeout
-        await self.scheduler.admit(client, self.query_timeout)
-        admitted = loop.time()
         worker = self._idle.get_nowait()  # admitted, so one is idle
         still_good = False
         try:
             if not worker.alive():  # it died while idle: the query goes to a new one, not to a dead socket
                 worker = await self._respawn(worker)
-            answer = await self._run(worker, job, admitted, deadline)
+            answer = await self._run(worker, job, admitted_at, deadline)
             still_good = True
             return answer
         except EOFError:  # the worker died while running the query (e.g. out of memory)
@@ -254,7 +261,7 @@ class OxigraphStore:
         finally:
             # Timed out, stopped in the long lane, died or abandoned by its client (cancelled): the
             # worker is killed now and the client's place is freed once a new worker is ready.
-            worked = loop.time() - admitted
+            worked = loop.time() - admitted_at
             if still_good:
                 self._give_back(worker, client, worked)
             else:

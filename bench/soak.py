@@ -586,6 +586,14 @@ def markdown(results: dict, label: str) -> str:
     return "\n".join(lines)
 
 
+def chosen_scenarios(parser: argparse.ArgumentParser, only: str, scenarios: tuple[str, ...] | list[str]) -> list[str]:
+    """The scenarios ``--only`` names (comma-separated), in its order; a parser error for an unknown one."""
+    chosen = [name.strip() for name in only.split(",") if name.strip()]
+    if unknown := set(chosen) - set(scenarios):
+        parser.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
+    return chosen
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--build", type=Path, default=ROOT / "build", help="the build to serve (default build/)")
@@ -607,9 +615,7 @@ def main() -> int:
     )
     parser.add_argument("--only", default=",".join(SCENARIOS), help=f"comma-separated subset of {','.join(SCENARIOS)}")
     args = parser.parse_args()
-    chosen = [s.strip() for s in args.only.split(",") if s.strip()]
-    if unknown := set(chosen) - set(SCENARIOS):
-        parser.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
+    chosen = chosen_scenarios(parser, args.only, SCENARIOS)
     build = args.build.resolve()
     if not (build / "store").is_dir():
         parser.error(f"no store in {build}; run `make build` or `migkg build --output DIR`")

@@ -405,9 +405,7 @@ def main() -> int:
     )
     parser.add_argument("--only", default=",".join(SCENARIOS), help=f"comma-separated subset of {','.join(SCENARIOS)}")
     args = parser.parse_args()
-    chosen = [s.strip() for s in args.only.split(",") if s.strip()]
-    if unknown := set(chosen) - set(SCENARIOS):
-        parser.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
+    chosen = soak.chosen_scenarios(parser, args.only, SCENARIOS)
     work = args.work.absolute()
     pointer = work / "build"  # never resolved: the servers must follow the pointer, not one release
     if not (pointer / "store").is_dir():
