@@ -4,8 +4,9 @@ The release's N-Quads dump (``migkg.nq``, the named graphs kept) goes in through
 loader, driven by ``isql-vt`` (Debian's name for Virtuoso's isql) on its SQL port: the graphs of the
 previous release (as its record names them) and of this one are cleared, the dump registered anew
 (the bulk loader skips a file it has loaded once), loaded, recorded and checkpointed. The record
-(graph RELEASE_RECORD of api/remote_store.py) gives each of the dump's graphs with its quads: it
-is how the server tells the release's graphs from the store's own, and checks they are whole.
+(graph RELEASE_RECORD of api/remote_store.py) gives each of the dump's graphs with its quads, and
+the release's version: it is how the server tells the release's graphs from the store's own, and
+checks that they are this release's and whole.
 Virtuoso reads the file itself, so it runs on the same machine and the release's directory is in
 its ``DirsAllowed``. The server goes on answering meanwhile: until the load ends, from part of the data.
 
