@@ -19,6 +19,7 @@ import statistics
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -594,6 +595,23 @@ def chosen_scenarios(parser: argparse.ArgumentParser, only: str, scenarios: tupl
     return chosen
 
 
+def write_results(
+    results: dict, label: str, began: float, markdown: Callable[[dict, str], str], tables: Callable[[dict], str]
+) -> None:
+    """Adds the machine, versions, git state and wall time to ``results``, writes
+    bench/results/soak-LABEL.json and .md (by ``markdown``), and prints ``tables``."""
+    results["machine"] = report.machine()
+    results["versions"] = report.versions()
+    results["git"] = report.git_state(ROOT)
+    results["wall_seconds"] = round(time.perf_counter() - began, 1)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"soak-{label}.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    (RESULTS / f"soak-{label}.md").write_text(markdown(results, label), encoding="utf-8")
+    print()
+    print(tables(results))
+    print(f"wrote bench/results/soak-{label}.md and .json in {results['wall_seconds']:.0f} s")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--build", type=Path, default=ROOT / "build", help="the build to serve (default build/)")
@@ -643,16 +661,7 @@ def main() -> int:
         for name, spec in server_specs.items():
             print(f"[{scenario}] {name} …", flush=True)
             results["scenarios"][scenario][name] = runners[scenario](name, spec)
-    results["machine"] = report.machine()
-    results["versions"] = report.versions()
-    results["git"] = report.git_state(ROOT)
-    results["wall_seconds"] = round(time.perf_counter() - began, 1)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"soak-{args.label}.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
-    (RESULTS / f"soak-{args.label}.md").write_text(markdown(results, args.label), encoding="utf-8")
-    print()
-    print(tables(results))
-    print(f"wrote bench/results/soak-{args.label}.md and .json in {results['wall_seconds']:.0f} s")
+    write_results(results, args.label, began, markdown, tables)
     return 0
 
 

@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
-import report
 import servers as srv
 import soak
 from loadgen import ClientsResult, Outcome, run_clients
@@ -431,16 +430,7 @@ def main() -> int:
         if name in chosen:
             print(f"[{name}] {scenario.topology} …", flush=True)
             results["scenarios"][name] = run_scenario(scenario, spec, ops, args.seconds, work)
-    results["machine"] = report.machine()
-    results["versions"] = report.versions()
-    results["git"] = report.git_state(soak.ROOT)
-    results["wall_seconds"] = round(time.perf_counter() - began, 1)
-    soak.RESULTS.mkdir(exist_ok=True)
-    (soak.RESULTS / f"soak-{args.label}.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
-    (soak.RESULTS / f"soak-{args.label}.md").write_text(markdown(results, args.label), encoding="utf-8")
-    print()
-    print(tables(results))
-    print(f"wrote bench/results/soak-{args.label}.md and .json in {results['wall_seconds']:.0f} s")
+    soak.write_results(results, args.label, began, markdown, tables)
     return 0
 
 
