@@ -20,7 +20,6 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from migkg.api.buildinfo import BuildInfo, load_build_info
 from migkg.api.fairness import LongQueryLane, Shares
 from migkg.api.querying import select
-from migkg.api.remote_store import RemoteStore
 from migkg.api.result_cache import ResultCache
 from migkg.api.search import SearchIndex
 from migkg.api.settings import Settings
@@ -75,6 +74,9 @@ async def open_release(settings: Settings) -> Release | None:
     if settings.store_url:  # the release's data is in the remote store; its other files are here
         if not (directory / "build-info.json").is_file():
             return None
+        # imported here: its HTTP client (httpx) costs the embedded store's start-up 0.15 s and memory
+        from migkg.api.remote_store import RemoteStore
+
         version = load_build_info(directory / "build-info.json").version
         store = RemoteStore(
             settings.store_url,

@@ -57,7 +57,9 @@ class Settings(BaseSettings):
         30, ge=0, description="seconds in-flight requests may still run after SIGTERM; the rest are then cut"
     )
     result_cache_bytes: int = Field(
-        16 * 1024 * 1024, ge=0, description="bytes of /sparql answers kept for repeated queries (0: none kept)"
+        32 * 1024 * 1024,
+        ge=0,
+        description="bytes of /sparql answers kept for repeated queries (0: none kept); an answer may take an eighth",
     )
     examples_dir: Path = Field(QUERIES_DIR / "examples", description="example queries (*.rq)")
     views_dir: Path = Field(QUERIES_DIR / "views", description="curated views (*.rq) served under /api")
