@@ -36,7 +36,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.migkg = state
-    app.router.routes[:0] = sparql.lean_routes()  # matched first: /sparql without dependency injection
     app.include_router(sparql.router)
     app.include_router(meta.router)
     app.include_router(linked_data.router)
@@ -51,6 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     add_error_handlers(app, settings)
     if settings.static_dir.is_dir():
         app.mount(STATIC_URL, StaticFiles(directory=settings.static_dir), name="static")
+    app.add_middleware(sparql.SparqlEndpoint, handlers=app.exception_handlers)  # innermost
     app.add_middleware(CancelOnDisconnect, paths=sparql.PATHS, max_body_bytes=settings.max_query_bytes)
     app.add_middleware(IdentifyClient, api_keys=settings.api_keys)
     app.add_middleware(CachingHeaders)

@@ -1,9 +1,11 @@
 """/sparql: the SPARQL 1.1 Protocol for queries, the service description, and YASGUI for browsers."""
 
+from dataclasses import dataclass
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from starlette.routing import Match, Route
-from starlette.types import Scope
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from migkg.api.conneg import prefers_html
 from migkg.api.deps import SiteRoot, State, site_root
@@ -74,32 +76,51 @@ async def _answer(request: Request, state: AppState, operation: ProtocolRequest)
     return Response(outcome.body, media_type=outcome.content_type, headers=headers)
 
 
-def lean_routes() -> list[Route]:
-    """The same endpoints as plain Starlette routes, for the app to match before FastAPI's.
+class SparqlEndpoint:
+    """ASGI middleware, the innermost of the app's: answers /sparql itself, ahead of FastAPI's own
+    stack (its exception middleware, router, request wrapper and dependency injection), which cost
+    about as much CPU as the rest of a light query's handling in this process (bench/results/README.md).
+    The FastAPI routes above stay for the OpenAPI description.
 
-    FastAPI's dependency injection costs about 115 µs a request here, a tenth of a light query's
-    whole CPU (bench/results/profiles); these routes hand the endpoints their state directly. The
-    FastAPI routes above stay for the OpenAPI description."""
+    Errors raised while answering go to the app's own exception handlers (``handlers``: the app's
+    ``exception_handlers``), as from any route; other methods are the router's usual 405."""
 
-    async def endpoint(request: Request) -> Response:
+    def __init__(self, app: ASGIApp, handlers: dict) -> None:
+        self.app = app
+        self.handlers = handlers
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] not in PATHS:
+            await self.app(scope, receive, send)
+            return
+        scope["route"] = _SERVED[scope["path"]]  # the access log and the metrics name a request by it
+        request = Request(scope, receive)
+        try:
+            response = await self._respond(request)
+        except Exception as error:
+            handler = next((self.handlers[c] for c in type(error).__mro__ if c in self.handlers), None)
+            if handler is None:
+                raise
+            response = await handler(request, error)
+        await response(scope, receive, send)
+
+    async def _respond(self, request: Request) -> Response:
         state = request.app.state.migkg
         if request.method == "POST":
             return await sparql_post(request, state)
-        return await sparql_get(request, state, await site_root(request))
+        if request.method in ("GET", "HEAD"):
+            return await sparql_get(request, state, await site_root(request))
+        raise HTTPException(405, headers={"Allow": "GET, HEAD, POST"})
 
-    # one route per path, so that a 405 lists every method served there
-    return [_NamedRoute(path, endpoint, methods=["GET", "HEAD", "POST"]) for path in PATHS]
+
+@dataclass(frozen=True)
+class _ServedPath:
+    """Where a request was routed, as FastAPI's routes tell the access log (``path_format``)."""
+
+    path_format: str
 
 
-class _NamedRoute(Route):
-    """A Starlette route that puts itself in the scope, as FastAPI's do: the access log and the
-    metrics name a request by its route's template."""
-
-    def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        match, child_scope = super().matches(scope)
-        if match is not Match.NONE:
-            child_scope["route"] = self
-        return match, child_scope
+_SERVED = {path: _ServedPath(path) for path in PATHS}
 
 
 def _wants_fresh(request: Request) -> bool:
