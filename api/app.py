@@ -1,4 +1,5 @@
-"""The app factory: routers, the releases' lifetime, CORS and caching headers."""
+"""The app factory: routers, the releases' lifetime, the middleware (CORS, caching headers, clients,
+request ids, the /sparql endpoint)."""
 
 import asyncio
 import contextlib
