@@ -151,6 +151,10 @@ bench-soak-deploy: install $(BENCH_STAMP)  ## the soak through 2 replicas behind
 	$(BIN)/python bench/soak_deploy.py --only replicas --label replicas
 	$(BIN)/python bench/soak_deploy.py --only switch,replicas-switch --label release-switch
 
+.PHONY: bench-build-scale
+bench-build-scale: install $(BENCH_STAMP)  ## the build's time and peak memory per stage on 1×, 4× and 16× copies of the sources (bench/build_scale.py)
+	$(BIN)/python bench/build_scale.py
+
 .PHONY: clean
 clean:  ## remove the build (the virtualenv stays; `make distclean` removes it too)
 	rm -rf $(BUILD) $(BUILD).releases $(BUILD).tmp-* $(BUILD).old-*

@@ -123,7 +123,7 @@ def _run(staging: Path, sources_dir: Path, report: BuildReport, progress: Progre
         ontology.parse(resources.ontology_file(), format="turtle")
         extractions = []
         for document, parser in zip(documents, parsers, strict=True):
-            extraction = parser(document)
+            extraction = extract(document, parser)
             _add(dataset.graph(document.graph), describe_document(document), extraction.graph)
             report.extend(extraction.notes)
             extractions.append(extraction)
@@ -178,6 +178,15 @@ def _run(staging: Path, sources_dir: Path, report: BuildReport, progress: Progre
     report.counts["warnings"] = len(report.warnings)
     publish.write_reports(staging, report)
     publish.write_build_info(staging)
+
+
+def extract(document: Document, parser: Parser) -> Extraction:
+    """What the parser reads from the document; a copy that the manifest puts under `ids_under`
+    gets resources of its own."""
+    extraction = parser(document)
+    if document.ids_under:
+        return extraction.moved_under(document.ids_under, keep=document.own_iris, shared=document.shared_iris)
+    return extraction
 
 
 def _link(dataset: Dataset, documents: list[Document], extractions: list[Extraction], report: BuildReport) -> None:

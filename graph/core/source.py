@@ -5,6 +5,7 @@ objects (text included) and never opens a source file itself."""
 from __future__ import annotations
 
 import hashlib
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from migkg.graph.core.namespaces import GRAPH, ID, MIG
+
+IDS_UNDER = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # one path segment of an IRI
 
 
 class SourceError(Exception):
@@ -48,6 +51,10 @@ class Document:
     parser: str
     renderings: tuple[Source, ...]
     states_framework_links: bool  # the link stage records the frameworks its text names
+    # another copy of a text gets resources of its own: its parser's IRIs moved under ID/<ids_under>/,
+    # but those it shares with copy 0 (paths under ID)
+    ids_under: str | None = None
+    shares_ids: tuple[str, ...] = ()
 
     @property
     def iri(self) -> URIRef:
@@ -56,6 +63,15 @@ class Document:
     @property
     def graph(self) -> URIRef:
         return GRAPH[self.id]
+
+    @property
+    def shared_iris(self) -> frozenset[URIRef]:
+        return frozenset(ID[path] for path in self.shares_ids)
+
+    @property
+    def own_iris(self) -> frozenset[URIRef]:
+        """The document's and its renderings' IRIs, which the manifest's ids make distinct."""
+        return frozenset({self.iri, *(source.iri for source in self.renderings)})
 
 
 def load_documents(directory: Path) -> list[Document]:
@@ -79,13 +95,35 @@ def _document(document_id: str, entries: list[dict], directory: Path, manifest: 
         states_framework_links=_shared(
             document_id, [entry.get("framework_links", False) for entry in entries], manifest
         ),
+        ids_under=_ids_under(document_id, entries, manifest),
+        shares_ids=_shares_ids(document_id, entries, manifest),
     )
+
+
+def _ids_under(document_id: str, entries: list[dict], manifest: Path) -> str | None:
+    value = _shared(document_id, [entry.get("ids_under") for entry in entries], manifest)
+    if value is not None and not IDS_UNDER.fullmatch(value):
+        raise SourceError(
+            f"{manifest}: {document_id!r} has ids_under = {value!r}; it must be one IRI path segment "
+            f"of lower-case letters, digits and inner hyphens, such as 'copy-2'"
+        )
+    return value
+
+
+def _shares_ids(document_id: str, entries: list[dict], manifest: Path) -> tuple[str, ...]:
+    paths = _shared(document_id, [tuple(entry.get("shares_ids", ())) for entry in entries], manifest)
+    if paths and not entries[0].get("ids_under"):
+        raise SourceError(f"{manifest}: {document_id!r} has shares_ids but no ids_under: it is copy 0")
+    for path in paths:
+        if not all(IDS_UNDER.fullmatch(part) for part in path.split("/")):
+            raise SourceError(f"{manifest}: {document_id!r} shares {path!r}, which is not an id path such as 'migof'")
+    return paths
 
 
 def _shared(document_id: str, values: list, manifest: Path):
     """A document-wide field, which every rendering of the document must give alike."""
     if len(set(values)) != 1:
-        raise SourceError(f"{manifest}: the renderings of {document_id!r} disagree ({sorted(set(values))})")
+        raise SourceError(f"{manifest}: the renderings of {document_id!r} disagree ({sorted(set(values), key=str)})")
     return values[0]
 
 
