@@ -8,6 +8,12 @@ one client's many or slow queries cannot hold back another's lookups. Past its s
 places a client gets 429; the whole line has a bound too (503). A query waits as long as it could
 still be answered within the timeout: the time it waited counts against it.
 
+Short queries go first: a query whose shape (QueryCosts) held a worker for SHORT_QUERY or longer
+when it last ran is expected long, and waits behind every short query until it has waited
+LONG_WAITS_FIRST itself. A lookup then waits for a worker to free, not for the slow queries queued
+before it. No worker is kept idle for short queries that may come: that would cost a mix of long
+and short queries its throughput.
+
 Queries that run long are bounded apart (LongQueryLane): at most a set number may run past a
 threshold at once, so some workers always turn over quickly for short queries. While that lane is
 full, the other workers go only to clients none of whose queries ran long in the last LONG_MEMORY
@@ -16,14 +22,21 @@ seconds: a client whose queries keep running long cannot hold the short queries'
 
 import asyncio
 import itertools
+import re
 import time
-from collections import defaultdict, deque
+from collections import OrderedDict, defaultdict, deque
 from contextvars import ContextVar
 from dataclasses import dataclass
 
 USE_HALF_LIFE = 2.0  # seconds over which a client's use of the workers counts half
 LONG_MEMORY = 10.0  # seconds a client is remembered for a query that ran long
 REMEMBERED = 1024  # clients remembered before those whose use has faded are forgotten
+SHORT_QUERY = 0.025  # seconds a query may hold a worker and still count as short
+LONG_WAITS_FIRST = 5.0  # seconds after which an expected-long query goes before the short ones
+SHAPES_REMEMBERED = 4096  # query shapes whose cost is kept, the least recently run dropped first
+# what a shape leaves out: IRIs, quoted literals and comments, each matched whole from its start,
+# so that a `#` in an IRI or a literal is not a comment (numbers stay: LIMIT 10 is not LIMIT 10000)
+CONSTANTS = re.compile(r"""<[^<>"{}|^`\\\s]*>|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|\#[^\n]*""")
 SERVER = "server"  # the client of queries the server runs outside any request (at start-up)
 current_client: ContextVar[str] = ContextVar("current_client", default=SERVER)
 
@@ -62,8 +75,9 @@ class FairScheduler:
         self._use = RecentUse(USE_HALF_LIFE)
         self._ran_long: dict[str, float] = {}  # client → when a query of its ran long, last
 
-    async def admit(self, client: str, wait: float) -> None:
-        """Returns once ``client`` may run a query (then ``release`` must follow); waits at most ``wait`` s."""
+    async def admit(self, client: str, wait: float, short: bool = True) -> None:
+        """Returns once ``client`` may run a query (then ``release`` must follow); waits at most ``wait`` s,
+        behind the short queries of every client unless ``short``."""
         if self._may_run(client) and not self._someone_may_run():
             self._start(client)
             return
@@ -72,7 +86,7 @@ class FairScheduler:
         if self._waiting >= self.shares.waiting:
             raise StoreBusy
         turn = asyncio.get_running_loop().create_future()
-        place = Place(time.monotonic(), next(self._arrivals), turn)
+        place = Place(time.monotonic(), next(self._arrivals), turn, short)
         self._lines[client].append(place)
         self._waiting += 1
         try:
@@ -138,9 +152,11 @@ class FairScheduler:
         self.running += 1
         self._running[client] += 1
 
-    def _priority(self, client: str, now: float) -> tuple[float, int]:
+    def _priority(self, client: str, now: float) -> tuple[bool, float, int]:
         first = self._lines[client][0]
-        return self._use.of(client, now) - (now - first.arrived), first.number
+        waited = now - first.arrived
+        counts_short = first.short or waited >= LONG_WAITS_FIRST
+        return not counts_short, self._use.of(client, now) - waited, first.number
 
 
 @dataclass(frozen=True, eq=False)  # a place is itself, not any place with the same fields
@@ -150,6 +166,30 @@ class Place:
     arrived: float  # time.monotonic()
     number: int  # in order of arrival, all lines together
     turn: asyncio.Future  # set when the query may run
+    short: bool  # its shape ran short last time (or has not run yet)
+
+
+class QueryCosts:
+    """How long each shape of query held a worker, halfway toward each new run: the query text with
+    its IRIs, literals and comments left out, so that one lookup tells how the next, of another IRI,
+    will go."""
+
+    def __init__(self) -> None:
+        self._seconds: OrderedDict[str, float] = OrderedDict()
+
+    @staticmethod
+    def shape(text: str) -> str:
+        return CONSTANTS.sub("_", text)
+
+    def short(self, shape: str) -> bool:
+        """Whether a query of this shape is expected to be short (one never run is)."""
+        return self._seconds.get(shape, 0.0) < SHORT_QUERY
+
+    def record(self, shape: str, seconds: float) -> None:
+        before = self._seconds.pop(shape, seconds)
+        self._seconds[shape] = (before + seconds) / 2
+        if len(self._seconds) > SHAPES_REMEMBERED:
+            self._seconds.popitem(last=False)
 
 
 class RecentUse:

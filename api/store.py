@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Protocol
 
 from migkg.api import metrics
-from migkg.api.fairness import FairScheduler, LongQueryLane, Shares, current_client
+from migkg.api.fairness import FairScheduler, LongQueryLane, QueryCosts, Shares, current_client
 from migkg.api.jobs import QueryAnswer, QueryFailure, QueryJob
 
 STARTUP_TIMEOUT = 60.0  # seconds for a new worker to open the store
@@ -183,13 +183,14 @@ class _Worker:
             worker.channel.close()
 
 
-async def admitted(scheduler: FairScheduler, query_timeout: float) -> tuple[str, float, float]:
-    """Waits for the scheduler to admit the current client's query: the client, the query's deadline
-    (``query_timeout`` from its arrival, so the wait counts) and when it was admitted."""
+async def admitted(scheduler: FairScheduler, query_timeout: float, short: bool) -> tuple[str, float, float]:
+    """Waits for the scheduler to admit the current client's query (``short``: expected to be): the
+    client, the query's deadline (``query_timeout`` from its arrival, so the wait counts) and when it
+    was admitted."""
     client = current_client.get()
     loop = asyncio.get_running_loop()
     deadline = loop.time() + query_timeout
-    await scheduler.admit(client, query_timeout)
+    await scheduler.admit(client, query_timeout, short)
     return client, deadline, loop.time()
 
 
@@ -225,6 +226,7 @@ class OxigraphStore:
         self.lane = lane
         self.query_timeout = query_timeout
         self.scheduler = FairScheduler(shares, lane)
+        self.costs = QueryCosts()  # of this store's release: another release, other costs
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._all: set[_Worker] = set()
         self._renewals: set[asyncio.Task] = set()
@@ -246,7 +248,9 @@ class OxigraphStore:
         await asyncio.wait_for(asyncio.gather(*(w.process.wait() for w in workers)), EXIT_TIMEOUT)
 
     async def execute(self, job: QueryJob) -> QueryAnswer | QueryFailure:
-        client, deadline, admitted_at = await admitted(self.scheduler, self.query_timeout)
+        shape = self.costs.shape(job.text)
+        short = self.costs.short(shape)
+        client, deadline, admitted_at = await admitted(self.scheduler, self.query_timeout, short)
         loop = asyncio.get_running_loop()
         worker = self._idle.get_nowait()  # admitted, so one is idle
         still_good = False
@@ -262,6 +266,7 @@ class OxigraphStore:
             # Timed out, stopped in the long lane, died or abandoned by its client (cancelled): the
             # worker is killed now and the client's place is freed once a new worker is ready.
             worked = loop.time() - admitted_at
+            self.costs.record(shape, worked)
             if still_good:
                 self._give_back(worker, client, worked)
             else:

@@ -1,7 +1,7 @@
 """Clients share the workers fairly: one client's slow or many queries cannot hold back another's
-lookups, a client past its share gets 429, queries wait their turn instead of being refused, and
-long queries leave a worker for short ones. Over HTTP on the real build, clients told apart by
-their API keys (they all come from one test address)."""
+lookups, a client past its share gets 429, queries wait their turn instead of being refused, long
+queries leave a worker for short ones, and short queries go first. Over HTTP on the real build,
+clients told apart by their API keys (they all come from one test address)."""
 
 import asyncio
 import socket
@@ -11,15 +11,17 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from api_testing import ENDLESS_QUERY, LiveServer, app_client, endless_query_request
+from api_testing import ENDLESS_QUERY, REPO_ROOT, LiveServer, app_client, endless_query_request
 from fastapi.testclient import TestClient
 
-from migkg.api.fairness import ClientOverShare, FairScheduler, LongQueryLane, Shares, StoreBusy
+from migkg.api import fairness
+from migkg.api.fairness import ClientOverShare, FairScheduler, LongQueryLane, QueryCosts, Shares, StoreBusy
 from migkg.api.settings import Settings
 
 LOOKUP = "SELECT ?p ?o WHERE { <https://w3id.org/migkg/id/gcm/objective/4> ?p ?o }"
 KEYS = ["heavy", "light", "slow-1", "slow-2", "slow-3", "slow-4"]
 COMMITMENT = "https://w3id.org/migkg/ontology#commitmentTitle"
+BENCH_QUERIES = REPO_ROOT / "bench" / "queries"
 
 
 def _as(key: str) -> dict[str, str]:
@@ -220,3 +222,57 @@ def test_a_client_never_holds_every_worker(settings: Settings) -> None:
         for workers in (1, 2, 4)
     }
     assert shares == {1: 1, 2: 1, 4: 2}  # the default MIGKG_CLIENT_SHARE is 2
+
+
+def test_an_expected_long_query_waits_behind_short_ones() -> None:
+    async def scenario() -> list[str]:
+        scheduler = _scheduler(workers=1)
+        order: list[str] = []
+        await scheduler.admit("a", 5)
+        for client, short in (("long", False), ("short", True)):
+            done = asyncio.create_task(scheduler.admit(client, 5, short))
+            done.add_done_callback(lambda _, c=client: order.append(c))
+            await asyncio.sleep(0)
+        scheduler.release("a")
+        await asyncio.sleep(0.01)
+        return list(order)  # before asyncio.run cancels the other's wait, which would add it
+
+    assert asyncio.run(scenario()) == ["short"]
+
+
+def test_an_expected_long_query_that_waited_long_enough_goes_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fairness, "LONG_WAITS_FIRST", 0.05)
+
+    async def scenario() -> list[str]:
+        scheduler = _scheduler(workers=1)
+        order: list[str] = []
+        await scheduler.admit("a", 5)
+        for client, short in (("long", False), ("short", True)):
+            asyncio.create_task(scheduler.admit(client, 5, short)).add_done_callback(
+                lambda _, c=client: order.append(c)
+            )
+        await asyncio.sleep(0.1)
+        scheduler.release("a")
+        await asyncio.sleep(0.01)
+        return list(order)  # before asyncio.run cancels the other's wait, which would add it
+
+    assert asyncio.run(scenario()) == ["long"]
+
+
+def test_a_query_shape_leaves_out_iris_literals_and_comments() -> None:
+    lookup = QueryCosts.shape(f"{LOOKUP} # 1")
+    assert lookup == QueryCosts.shape("SELECT ?p ?o WHERE { <urn:x#y> ?p ?o } # another")
+    assert QueryCosts.shape('ASK { ?s ?p "a # b \\" c"@en }') == "ASK { ?s ?p _@en }"
+    assert QueryCosts.shape("SELECT * { ?s ?p ?o } LIMIT 10") != QueryCosts.shape("SELECT * { ?s ?p ?o } LIMIT 10000")
+
+
+def test_the_store_learns_which_queries_are_long(settings: Settings) -> None:
+    """On the real build: the 10,000-row query holds a worker past SHORT_QUERY, a lookup does not."""
+    ten_thousand = (BENCH_QUERIES / "10-select-10k-rows.rq").read_text(encoding="utf-8")
+    with app_client(settings) as client:
+        costs = client.app.state.migkg.store.costs
+        for query in (ten_thousand, *[LOOKUP] * 4):  # a worker's first query may be slow: each run counts half
+            answer = client.get("/sparql", params={"query": query}, headers={"cache-control": "no-cache"})
+            assert answer.status_code == 200
+        assert not costs.short(costs.shape(ten_thousand))
+        assert costs.short(costs.shape(LOOKUP.replace("objective/4", "objective/5")))
