@@ -28,7 +28,7 @@ from urllib.parse import urlencode
 import httpx
 import pyoxigraph as ox
 
-from migkg.api.fairness import FairScheduler, LongQueryLane, Shares
+from migkg.api.fairness import FairScheduler, LongQueryLane, QueryCosts, Shares
 from migkg.api.guard import PROLOGUE
 from migkg.api.jobs import QueryAnswer, QueryFailure, QueryJob
 from migkg.api.results import serialize
@@ -79,6 +79,7 @@ class RemoteStore:
         self.query_timeout = query_timeout
         self.base_iri = base_iri
         self.scheduler = FairScheduler(shares, lane)
+        self.costs = QueryCosts()  # as on the embedded store: short queries go first
         self.graphs: tuple[str, ...] = ()  # the release's, as the store records it (queries/remote/release-graphs.rq)
         self._http = httpx.AsyncClient(
             timeout=httpx.Timeout(query_timeout + READ_GRACE, connect=CONNECT_TIMEOUT),
@@ -141,11 +142,14 @@ class RemoteStore:
         await self._http.aclose()
 
     async def execute(self, job: QueryJob) -> QueryAnswer | QueryFailure:
-        client, deadline, admitted_at = await admitted(self.scheduler, self.query_timeout)
+        shape = self.costs.shape(job.text)
+        client, deadline, admitted_at = await admitted(self.scheduler, self.query_timeout, self.costs.short(shape))
         try:
             return await self._run(job, admitted_at, deadline)
         finally:
-            self.scheduler.release(client, asyncio.get_running_loop().time() - admitted_at)
+            worked = asyncio.get_running_loop().time() - admitted_at
+            self.costs.record(shape, worked)
+            self.scheduler.release(client, worked)
 
     async def _run(self, job: QueryJob, admitted: float, deadline: float) -> QueryAnswer | QueryFailure:
         """A request given up is cancelled: its connection closes, and the store's own timeout, sent
