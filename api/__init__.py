@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import signal
 import sys
 import threading
@@ -23,6 +24,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
 
     settings = Settings()
     app = create_app(settings)
+    _freeze_what_is_loaded()
     _exit_0_once_drained()
     # the protocol answers a request line too long to parse with 414, not uvicorn's bare 400;
     # the access log is the app's own (migkg.access: request id, route, duration), not uvicorn's
@@ -36,6 +38,15 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
         timeout_graceful_shutdown=settings.shutdown_grace,
         **forwarded_client(settings),
     )
+
+
+def _freeze_what_is_loaded() -> None:
+    """What is loaded by now (the modules, their schemas and grammars, the app) lives as long as the
+    process: frozen, it is out of the collector's reach, and a full collection no longer pauses the
+    event loop, every request with it, for 80-90 ms to walk it (docs/engine.md). Collected first,
+    so no garbage is kept with it."""
+    gc.collect()
+    gc.freeze()
 
 
 def forwarded_client(settings: Settings) -> dict:
