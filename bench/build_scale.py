@@ -28,6 +28,7 @@ from pathlib import Path
 
 import psutil
 import report
+from servers import tree_memory
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -112,20 +113,10 @@ class Watch:
     def run(self) -> None:
         while not self.halt.is_set():
             now = time.perf_counter()
-            try:
-                root = psutil.Process(self.pid)
-                tree = [root, *root.children(recursive=True)]
-            except psutil.Error:
+            found = tree_memory(self.pid)
+            if found is None:
                 return
-            rss = pss = 0
-            for process in tree:
-                try:
-                    memory = process.memory_full_info()
-                except psutil.Error:
-                    continue
-                rss += memory.rss
-                pss += memory.pss
-            self.samples.append((now, rss, pss, len(tree)))
+            self.samples.append((now, *found))
             self.halt.wait(self.interval)
 
     def peak(self, start: float, end: float, column: int) -> int:

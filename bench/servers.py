@@ -87,6 +87,25 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def tree_memory(pid: int) -> tuple[int, int, int] | None:
+    """The summed RSS and PSS (bytes) of process ``pid`` and every process it started, and how many
+    they are; None once the process is gone."""
+    try:
+        root = psutil.Process(pid)
+        tree = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return None
+    rss = pss = 0
+    for proc in tree:
+        try:
+            info = proc.memory_full_info()
+        except psutil.Error:
+            continue
+        rss += info.rss
+        pss += getattr(info, "pss", info.rss)
+    return rss, pss, len(tree)
+
+
 class MemoryWatch(threading.Thread):
     """Samples the summed RSS and PSS of a process tree until stopped; keeps the peaks."""
 
@@ -98,21 +117,12 @@ class MemoryWatch(threading.Thread):
         self._halt = threading.Event()
 
     def sample(self) -> None:
-        try:
-            root = psutil.Process(self.pid)
-            tree = [root, *root.children(recursive=True)]
-        except psutil.Error:
+        found = tree_memory(self.pid)
+        if found is None:
             return
-        rss = pss = 0
-        for proc in tree:
-            try:
-                info = proc.memory_full_info()
-            except psutil.Error:
-                continue
-            rss += info.rss
-            pss += getattr(info, "pss", info.rss)
+        rss, pss, processes = found
         self.peak_rss, self.peak_pss = max(self.peak_rss, rss), max(self.peak_pss, pss)
-        self.processes = max(self.processes, len(tree))
+        self.processes = max(self.processes, processes)
 
     def run(self) -> None:
         while not self._halt.wait(self.interval):
