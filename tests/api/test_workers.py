@@ -19,8 +19,11 @@ JSON = "application/sparql-results+json"
 
 def _state(pid: int) -> str | None:
     """The process's state letter (R, S, Z…), None once it is gone and reaped."""
-    status = Path(f"/proc/{pid}/stat")
-    return status.read_text().rsplit(")", 1)[1].split()[0] if status.exists() else None
+    try:  # read, not checked first: the process may be reaped between the two
+        status = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return None
+    return status.rsplit(")", 1)[1].split()[0]
 
 
 def test_a_worker_killed_while_idle_is_reaped_and_replaced_before_a_query(settings: Settings) -> None:
