@@ -43,7 +43,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
 def _freeze_what_is_loaded() -> None:
     """What is loaded by now (the modules, their schemas and grammars, the app) lives as long as the
     process: frozen, it is out of the collector's reach, and a full collection no longer pauses the
-    event loop, every request with it, for 80-90 ms to walk it (docs/engine.md). Collected first,
+    event loop, every request with it, for 70-100 ms to walk it (docs/engine.md). Collected first,
     so no garbage is kept with it."""
     gc.collect()
     gc.freeze()
