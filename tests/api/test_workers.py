@@ -19,9 +19,9 @@ JSON = "application/sparql-results+json"
 
 def _state(pid: int) -> str | None:
     """The process's state letter (R, S, Z…), None once it is gone and reaped."""
-    try:  # read, not checked first: the process may be reaped between the two
+    try:  # read, not checked first: the process may be reaped before or during the read
         status = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
+    except (FileNotFoundError, ProcessLookupError):  # ENOENT once reaped, ESRCH if reaped mid-read
         return None
     return status.rsplit(")", 1)[1].split()[0]
 
