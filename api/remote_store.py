@@ -142,14 +142,11 @@ class RemoteStore:
         await self._http.aclose()
 
     async def execute(self, job: QueryJob) -> QueryAnswer | QueryFailure:
-        shape = self.costs.shape(job.text)
-        client, deadline, admitted_at = await admitted(self.scheduler, self.query_timeout, self.costs.short(shape))
+        admission = await admitted(self.scheduler, self.costs, self.query_timeout, job.text)
         try:
-            return await self._run(job, admitted_at, deadline)
+            return await self._run(job, admission.at, admission.deadline)
         finally:
-            worked = asyncio.get_running_loop().time() - admitted_at
-            self.costs.record(shape, worked)
-            self.scheduler.release(client, worked)
+            self.scheduler.release(admission.client, admission.finished())
 
     async def _run(self, job: QueryJob, admitted: float, deadline: float) -> QueryAnswer | QueryFailure:
         """A request given up is cancelled: its connection closes, and the store's own timeout, sent

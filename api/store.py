@@ -20,6 +20,7 @@ import struct
 import subprocess
 import sys
 from collections import deque
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -183,15 +184,33 @@ class _Worker:
             worker.channel.close()
 
 
-async def admitted(scheduler: FairScheduler, query_timeout: float, short: bool) -> tuple[str, float, float]:
-    """Waits for the scheduler to admit the current client's query (``short``: expected to be): the
-    client, the query's deadline (``query_timeout`` from its arrival, so the wait counts) and when it
-    was admitted."""
+@dataclass(frozen=True)
+class Admission:
+    """A query the scheduler let in: whose it is, its deadline (``query_timeout`` from its arrival,
+    so the wait counts), when it was admitted, and its shape, whose cost it records when finished."""
+
+    client: str
+    deadline: float
+    at: float
+    shape: str
+    costs: QueryCosts
+
+    def finished(self) -> float:
+        """The seconds the query held its place since admitted, recorded as its shape's cost."""
+        worked = asyncio.get_running_loop().time() - self.at
+        self.costs.record(self.shape, worked)
+        return worked
+
+
+async def admitted(scheduler: FairScheduler, costs: QueryCosts, query_timeout: float, text: str) -> Admission:
+    """Waits for the scheduler to admit the current client's query, expected short or long as its
+    shape last ran."""
     client = current_client.get()
+    shape = costs.shape(text)
     loop = asyncio.get_running_loop()
     deadline = loop.time() + query_timeout
-    await scheduler.admit(client, query_timeout, short)
-    return client, deadline, loop.time()
+    await scheduler.admit(client, query_timeout, costs.short(shape))
+    return Admission(client, deadline, loop.time(), shape, costs)
 
 
 async def answered_in_lanes(
@@ -248,16 +267,13 @@ class OxigraphStore:
         await asyncio.wait_for(asyncio.gather(*(w.process.wait() for w in workers)), EXIT_TIMEOUT)
 
     async def execute(self, job: QueryJob) -> QueryAnswer | QueryFailure:
-        shape = self.costs.shape(job.text)
-        short = self.costs.short(shape)
-        client, deadline, admitted_at = await admitted(self.scheduler, self.query_timeout, short)
-        loop = asyncio.get_running_loop()
+        admission = await admitted(self.scheduler, self.costs, self.query_timeout, job.text)
         worker = self._idle.get_nowait()  # admitted, so one is idle
         still_good = False
         try:
             if not worker.alive():  # it died while idle: the query goes to a new one, not to a dead socket
                 worker = await self._respawn(worker)
-            answer = await self._run(worker, job, admitted_at, deadline)
+            answer = await self._run(worker, job, admission.at, admission.deadline)
             still_good = True
             return answer
         except EOFError:  # the worker died while running the query (e.g. out of memory)
@@ -265,13 +281,12 @@ class OxigraphStore:
         finally:
             # Timed out, stopped in the long lane, died or abandoned by its client (cancelled): the
             # worker is killed now and the client's place is freed once a new worker is ready.
-            worked = loop.time() - admitted_at
-            self.costs.record(shape, worked)
+            worked = admission.finished()
             if still_good:
-                self._give_back(worker, client, worked)
+                self._give_back(worker, admission.client, worked)
             else:
                 worker.kill()
-                self._renew_in_background(worker, client, worked)
+                self._renew_in_background(worker, admission.client, worked)
 
     async def _run(
         self, worker: _Worker, job: QueryJob, admitted: float, deadline: float
