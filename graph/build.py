@@ -204,11 +204,15 @@ def _link(dataset: Dataset, documents: list[Document], extractions: list[Extract
             link.resolve_mentions(document, extraction.mentions, registry),
         )
     texts = {source.iri: source.text for document in documents for source in document.renderings}
-    extracted = _union(dataset, exclude=set(SHARED_GRAPHS))
+    linked = _union(dataset, exclude=set(SHARED_GRAPHS))  # the documents' graphs, then with each step's links
     links = dataset.graph(GRAPH["links"])
-    _add(links, link.link_mentions(extracted, texts, registry, report))
-    _add(links, implementation_places(extracted + links, texts, report))
-    _add(links, crosslinks.link_documents(extracted + links, documents, registry.spellings, report))
+    mentions = link.link_mentions(linked, texts, registry, report)
+    _add(links, mentions)
+    _add(linked, mentions)
+    places = implementation_places(linked, texts, report)
+    _add(links, places)
+    _add(linked, places)
+    _add(links, crosslinks.link_documents(linked, documents, registry.spellings, report))
     for document in documents:
         graph = dataset.graph(document.graph)
         _add(graph, link_citations(graph, texts, report))
