@@ -51,7 +51,11 @@ def main() -> int:
     folded = OUT / f"{args.label}.folded"
     queries = load_queries()
     if args.only:
-        queries = [q for q in queries if q.name in args.only.split(",")]
+        wanted = args.only.split(",")
+        unknown = sorted(set(wanted) - {q.name for q in queries})
+        if unknown:
+            parser.error(f"--only names no query in bench/queries: {', '.join(unknown)}")
+        queries = [q for q in queries if q.name in wanted]
     with srv.Server(srv.migkg(args.build, args.workers), ROOT / "bench" / "results" / "tmp" / "logs") as server:
         ops = [query_operation(q, server.spec.sparql_path) for q in queries]
         run_load(server.url, ops, 1, 30.0, len(ops))  # warm-up
