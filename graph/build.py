@@ -165,7 +165,6 @@ def _run(staging: Path, sources_dir: Path, report: BuildReport, progress: Progre
         report.counts["search_index_resources"] = indexed
         report.counts["search_index_without_vector"] = without_vector
         publish.write_text(staging, SSSOM_FILE, mapped.sssom)
-        del store  # release the store's lock before the release is renamed into place
     outcome = validation()
     progress.finished("validate", outcome.seconds)
     for warning in outcome.warnings:

@@ -45,18 +45,23 @@ def write_text(directory: Path, name: str, text: str) -> None:
 
 
 def write_dumps(directory: Path, dataset: Dataset, void: Graph) -> pyoxigraph.Store:
-    """The dumps, the store and VoID; returns the store, for the checks and the search index. The
-    sorted N-Quads are the canonical form: the store is bulk-loaded from them and writes TriG,
-    Turtle and JSON-LD itself, ten times faster than rdflib."""
+    """The dumps, the store and VoID; returns an in-memory copy of the store, for the checks and the
+    search index (their full scans run five times faster there than on RocksDB). The sorted N-Quads
+    are the canonical form: the store is bulk-loaded from them and writes TriG, Turtle and JSON-LD
+    itself, ten times faster than rdflib."""
     bind_prefixes(dataset)
-    (directory / "migkg.nq").write_text(sorted_nquads(dataset), encoding="utf-8")
-    store = _load_store(directory)
+    nquads = directory / "migkg.nq"
+    nquads.write_text(sorted_nquads(dataset), encoding="utf-8")
+    store = _bulk_loaded(nquads, pyoxigraph.Store(str(directory / "store")))
+    store.optimize()
+    store.flush()
+    # Written from the RocksDB store, whose index order depends on the data only.
     store.dump(directory / "migkg.trig", format=pyoxigraph.RdfFormat.TRIG, prefixes=PREFIX_IRIS)
     store.dump(directory / "migkg.jsonld", format=pyoxigraph.RdfFormat.JSON_LD)
     union = dict.fromkeys(pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in store)  # each triple once
     pyoxigraph.serialize(union, directory / "migkg.ttl", format=pyoxigraph.RdfFormat.TURTLE, prefixes=PREFIX_IRIS)
     void.serialize(directory / "void.ttl", format="turtle")
-    return store
+    return _bulk_loaded(nquads, pyoxigraph.Store())
 
 
 def write_reports(directory: Path, report: BuildReport) -> None:
@@ -67,12 +72,8 @@ def write_reports(directory: Path, report: BuildReport) -> None:
     (directory / "build-report.md").write_text(markdown_report(report), encoding="utf-8")
 
 
-def _load_store(directory: Path) -> pyoxigraph.Store:
-    """Bulk-load the N-Quads into the Oxigraph store `directory/store` that the server opens."""
-    store = pyoxigraph.Store(str(directory / "store"))
-    store.bulk_load(path=str(directory / "migkg.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
-    store.optimize()
-    store.flush()
+def _bulk_loaded(nquads: Path, store: pyoxigraph.Store) -> pyoxigraph.Store:
+    store.bulk_load(path=str(nquads), format=pyoxigraph.RdfFormat.N_QUADS)
     return store
 
 
