@@ -1,5 +1,5 @@
 """The server's Prometheus metrics, served at /metrics: requests and their latency by route, queries
-timed out or cut at the row cap, query workers restarted, and the release being served.
+timed out or cut at the row cap, query workers restarted and idle, and the release being served.
 
 The metrics live in prometheus-client's default registry, beside its process and Python collectors
 (CPU, memory, open files, garbage collection), and count for this process only: each replica is
@@ -25,6 +25,9 @@ LATENCY = Histogram(
 TIMEOUTS = Counter("migkg_query_timeouts", "Queries stopped at MIGKG_QUERY_TIMEOUT (the wait for a worker included)")
 TRUNCATIONS = Counter("migkg_query_results_truncated", "Query results cut at MIGKG_MAX_RESULT_ROWS")
 WORKER_RESTARTS = Counter("migkg_worker_restarts", "Query worker processes replaced (killed at a deadline, or died)")
+IDLE_WORKERS = Gauge(
+    "migkg_query_workers_idle", "Query workers of the release being served waiting for a query (embedded store)"
+)
 RELEASE = Gauge(
     "migkg_release_info", "The release being served (1), by build-info.json's version and time", ["version", "built"]
 )
@@ -48,8 +51,10 @@ def worker_restarted() -> None:
     WORKER_RESTARTS.inc()
 
 
-def exposition(build: BuildInfo | None) -> bytes:
-    """Every metric in Prometheus' text format, with the release as it is now (none: no build open)."""
+def exposition(build: BuildInfo | None, idle_workers: int | None) -> bytes:
+    """Every metric in Prometheus' text format, with the release and its idle workers as they are now
+    (none: no build open, or no workers of our own: a remote store)."""
+    IDLE_WORKERS.set(idle_workers or 0)
     RELEASE.clear()
     if build is not None:
         RELEASE.labels(version=build.version, built=build.built.isoformat()).set(1)

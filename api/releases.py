@@ -87,7 +87,9 @@ async def open_release(settings: Settings) -> Release | None:
             settings.base_iri,
         )
     elif (directory / "store").is_dir():
-        store = OxigraphStore(directory / "store", _shares(settings), _long_lane(settings), settings.query_timeout)
+        store = OxigraphStore(
+            _worker_data(directory, settings), _shares(settings), _long_lane(settings), settings.query_timeout
+        )
     else:
         return None
     try:
@@ -184,6 +186,15 @@ class PinRelease:
         finally:
             release.in_flight -= 1
             pinned_release.reset(token)
+
+
+def _worker_data(directory: Path, settings: Settings) -> Path:
+    """What each query worker opens: the release's N-Quads, into memory, while they are small enough;
+    else its RocksDB store."""
+    nquads = directory / "migkg.nq"
+    if nquads.is_file() and nquads.stat().st_size <= settings.memory_store_max_bytes:
+        return nquads
+    return directory / "store"
 
 
 def _shares(settings: Settings) -> Shares:

@@ -1,6 +1,7 @@
 """The store behind the API: a small interface, and the embedded Oxigraph implementation.
 
-Queries run in a pool of pre-started worker processes, each holding the store open read-only.
+Queries run in a pool of pre-started worker processes, each holding the release open: its store
+read-only, or its N-Quads in memory.
 A query past its deadline, or whose client hung up, has its process killed (pyoxigraph offers no
 cancellation) and a fresh worker takes its place in the background, so the work really stops and
 the answer (or the 503) goes out at once.
@@ -28,7 +29,7 @@ from migkg.api import metrics
 from migkg.api.fairness import FairScheduler, LongQueryLane, QueryCosts, Shares, current_client
 from migkg.api.jobs import QueryAnswer, QueryFailure, QueryJob
 
-STARTUP_TIMEOUT = 60.0  # seconds for a new worker to open the store
+STARTUP_TIMEOUT = 60.0  # seconds for a new worker to open the release
 EXIT_TIMEOUT = 5.0  # seconds close() waits for killed workers to be reaped
 
 
@@ -126,8 +127,8 @@ class _Worker:
         self.channel = channel
 
     @classmethod
-    async def start(cls, store_dir: Path) -> "_Worker":
-        """A new worker, once it has opened the store; a half-started one is killed on any failure."""
+    async def start(cls, data: Path) -> "_Worker":
+        """A new worker, once it has opened ``data``; a half-started one is killed on any failure."""
         parent_sock, child_sock = socket.socketpair()
         try:
             with child_sock:
@@ -136,7 +137,7 @@ class _Worker:
                     "-m",
                     "migkg.api.worker",
                     str(child_sock.fileno()),
-                    str(store_dir),
+                    str(data),
                     pass_fds=[child_sock.fileno()],
                     stdin=subprocess.DEVNULL,
                 )
@@ -157,7 +158,7 @@ class _Worker:
             raise
         if ready != "ready":
             cls._kill(process, worker)
-            raise RuntimeError(f"query worker failed to open {store_dir}")
+            raise RuntimeError(f"query worker failed to open {data}")
         return worker
 
     def alive(self) -> bool:
@@ -236,11 +237,12 @@ async def answered_in_lanes(
 
 
 class OxigraphStore:
-    """The build's pyoxigraph store, opened read-only by one process per worker and shared between
-    clients by a FairScheduler; ``query_timeout`` bounds each query's wait and run together."""
+    """The release's data in pyoxigraph, opened by one process per worker and shared between clients
+    by a FairScheduler: ``data`` is the store directory (opened read-only) or the N-Quads it was
+    loaded from (loaded into memory). ``query_timeout`` bounds each query's wait and run together."""
 
-    def __init__(self, store_dir: Path, shares: Shares, lane: LongQueryLane, query_timeout: float) -> None:
-        self.store_dir = store_dir
+    def __init__(self, data: Path, shares: Shares, lane: LongQueryLane, query_timeout: float) -> None:
+        self.data = data
         self.size = shares.workers
         self.lane = lane
         self.query_timeout = query_timeout
@@ -251,10 +253,15 @@ class OxigraphStore:
         self._renewals: set[asyncio.Task] = set()
 
     async def start(self) -> None:
-        if not self.store_dir.is_dir():
-            raise FileNotFoundError(f"no Oxigraph store at {self.store_dir}; run `make build` first")
+        if not self.data.exists():
+            raise FileNotFoundError(f"no Oxigraph store at {self.data}; run `make build` first")
         for worker in await asyncio.gather(*(self._spawn() for _ in range(self.size))):
             self._idle.put_nowait(worker)
+
+    @property
+    def idle_workers(self) -> int:
+        """Workers waiting for a query: not running one, and not being replaced."""
+        return self._idle.qsize()
 
     async def close(self) -> None:
         for renewal in list(self._renewals):
@@ -315,7 +322,7 @@ class OxigraphStore:
             self._give_back(worker, client, worked)
 
     async def _spawn(self) -> _Worker:
-        worker = await _Worker.start(self.store_dir)
+        worker = await _Worker.start(self.data)
         self._all.add(worker)
         return worker
 

@@ -19,6 +19,8 @@ from pathlib import Path
 import psutil
 from loadgen import MAX_USERS, user_key
 
+from migkg.api.settings import Settings
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(os.environ.get("BENCH_BIN", ROOT / ".venv" / "bin"))
 HOST = "127.0.0.1"
@@ -42,12 +44,20 @@ def migkg(build_dir: Path, workers: int, query_timeout: float | None = None) -> 
         "MIGKG_MAX_CONCURRENT_QUERIES": str(workers),
         "MIGKG_API_KEYS": json.dumps([user_key(n) for n in range(MAX_USERS)]),
     }
-    note = f"one uvicorn process, {workers} query worker processes (MIGKG_MAX_CONCURRENT_QUERIES)"
+    note = f"one uvicorn process, {workers} query worker processes (MIGKG_MAX_CONCURRENT_QUERIES) {_holding(build_dir)}"
     if query_timeout:
         # the long queries of scaled data are what is measured: none is stopped for running long
         env |= {"MIGKG_QUERY_TIMEOUT": str(query_timeout), "MIGKG_SHORT_LANE_WORKERS": "0"}
         note += f", MIGKG_QUERY_TIMEOUT={query_timeout:g}, MIGKG_SHORT_LANE_WORKERS=0"
     return ServerSpec("migkg", "/sparql", [str(BIN / "migkg"), "serve", "--host", HOST, "--port", "{port}"], env, note)
+
+
+def _holding(build_dir: Path) -> str:
+    """How migkg's workers hold this build: N-Quads up to MIGKG_MEMORY_STORE_MAX_BYTES in memory."""
+    nquads = build_dir / "migkg.nq"
+    if nquads.is_file() and nquads.stat().st_size <= Settings().memory_store_max_bytes:
+        return f"each holding the release in memory ({nquads.stat().st_size / 2**20:.1f} MiB of N-Quads)"
+    return "each reading the RocksDB store (no N-Quads within MIGKG_MEMORY_STORE_MAX_BYTES)"
 
 
 def oxigraph(build_dir: Path, timeout_s: int | None = None) -> ServerSpec:

@@ -41,6 +41,7 @@ from rdflib.plugins.sparql.parser import parseQuery
 from migkg.api.formats import OFFERS, Offer, ResultKind, rdf_format, results_format
 from migkg.api.search_service import rewrite_search_calls, search_calls
 from migkg.api.settings import Settings
+from migkg.api.worker import open_store
 from migkg.queries import query_files, read_query
 
 QUERIES = query_files("examples") + query_files(REPO_ROOT / "bench" / "queries")
@@ -119,10 +120,11 @@ class Expected:
 
 
 class InProcess:
-    """The store opened read-only beside the server's workers; each query evaluated once."""
+    """The release opened as the server's workers open it (which rows a cut keeps depends on the
+    store's order); each query evaluated once."""
 
     def __init__(self, settings: Settings, client: TestClient) -> None:
-        self.store = ox.Store.read_only(str(settings.build_dir / "store"))
+        self.store = open_store(str(client.app.state.migkg.store.data))
         self.settings = settings
         self.search_index = client.app.state.migkg.search_index()
         self.answers: dict[Path, Expected] = {}

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from api_testing import ENDLESS_QUERY, app_client
+from api_testing import ENDLESS_QUERY, app_client, holds_within
 from fastapi.testclient import TestClient
 from prometheus_client import REGISTRY
 
@@ -79,7 +79,8 @@ def test_readyz_is_503_while_no_worker_answers_in_time_then_ready_again(one_work
     assert "MIGKG_READY_TIMEOUT" in busy.json()["reason"]
     assert busy.headers["retry-after"] == "5"
     assert endless[0].status_code == 503  # stopped at the timeout, its worker replaced
-    assert one_worker.get("/readyz").status_code == 200
+    # ready again once the new worker has loaded the release
+    assert holds_within(lambda: one_worker.get("/readyz").status_code == 200, 5.0)
 
 
 def test_requests_are_counted_by_route_template_not_raw_path(client: TestClient) -> None:
@@ -104,6 +105,8 @@ def test_metrics_expose_the_release_and_the_query_and_worker_counters(client: Te
     assert re.search(rf'^migkg_release_info\{{built="[^"]+",version="{version}"\}} 1\.0$', response.text, re.MULTILINE)
     for counter in ("migkg_query_timeouts_total", "migkg_query_results_truncated_total", "migkg_worker_restarts_total"):
         assert re.search(rf"^{counter} ", response.text, re.MULTILINE), counter
+    workers = client.app.state.migkg.settings.max_concurrent_queries
+    assert _sample("migkg_query_workers_idle") == workers  # none is running a query while /metrics answers
 
 
 def test_metrics_without_a_build_name_no_release(no_build: TestClient) -> None:

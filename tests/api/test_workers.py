@@ -52,3 +52,15 @@ def test_a_client_that_hangs_up_frees_its_worker_within_a_second(settings: Setti
         answer = httpx.post(f"{server.url}/sparql", data={"query": ASK}, timeout=30)
         assert answer.status_code == 200, answer.text
         assert time.perf_counter() - hung_up < 1.5, "the hung-up query still held the only worker"
+
+
+def test_workers_hold_a_small_release_in_memory_and_read_a_larger_one_from_its_store(settings: Settings) -> None:
+    count = "SELECT (COUNT(*) AS ?quads) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    answers = {}
+    for limit in (settings.memory_store_max_bytes, 0):  # the build's N-Quads are under the default
+        with app_client(settings.model_copy(update={"memory_store_max_bytes": limit})) as client:
+            response = client.post("/sparql", data={"query": count}, headers={"accept": JSON})
+            assert response.status_code == 200, response.text
+            answers[client.app.state.migkg.store.data.name] = response.json()["results"]["bindings"]
+    assert set(answers) == {"migkg.nq", "store"}
+    assert answers["migkg.nq"] == answers["store"]

@@ -5,6 +5,7 @@ across the replicas with no failed request."""
 
 import json
 import os
+import re
 import shutil
 import signal
 import threading
@@ -162,7 +163,15 @@ class Load:
         return answer.status_code, started, version
 
 
+def _idle_workers(replicas: Replicas, index: int) -> int:
+    metrics = httpx.get(f"{_replica_url(replicas, index)}/metrics").text
+    return int(float(re.search(r"^migkg_query_workers_idle (\S+)$", metrics, re.MULTILINE).group(1)))
+
+
 def test_a_replica_killed_under_load_is_taken_out_and_requests_keep_succeeding(replicas: Replicas) -> None:
+    # every worker ready first (none still replacing one stopped before): the survivor takes the whole load
+    workers = int(LIMITS["max_concurrent_queries"])
+    _until(lambda: all(_idle_workers(replicas, index) == workers for index in (0, 1)))
     victim = replicas.replicas[1]
     with Load(replicas.topology.url) as load:
         time.sleep(0.5)
