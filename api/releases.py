@@ -88,7 +88,7 @@ async def open_release(settings: Settings) -> Release | None:
         )
     elif (directory / "store").is_dir():
         store = OxigraphStore(
-            _worker_data(directory, settings), _shares(settings), _long_lane(settings), settings.query_timeout
+            worker_data(directory, settings), _shares(settings), _long_lane(settings), settings.query_timeout
         )
     else:
         return None
@@ -188,7 +188,7 @@ class PinRelease:
             pinned_release.reset(token)
 
 
-def _worker_data(directory: Path, settings: Settings) -> Path:
+def worker_data(directory: Path, settings: Settings) -> Path:
     """What each query worker opens: the release's N-Quads, into memory, while they are small enough;
     else its RocksDB store."""
     nquads = directory / "migkg.nq"

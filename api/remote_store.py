@@ -141,6 +141,11 @@ class RemoteStore:
     async def close(self) -> None:
         await self._http.aclose()
 
+    @property
+    def idle_workers(self) -> None:
+        """The remote endpoint's workers are its own, out of sight."""
+        return None
+
     async def execute(self, job: QueryJob) -> QueryAnswer | QueryFailure:
         admission = await admitted(self.scheduler, self.costs, self.query_timeout, job.text)
         try:

@@ -26,7 +26,7 @@ class Settings(BaseSettings):
         64 * 1024 * 1024,
         ge=0,
         description="N-Quads size up to which each query worker holds the release in memory, where scans run "
-        "2–10× faster than on RocksDB, at about twice the file's size per worker (0: always RocksDB)",
+        "2–11× faster than on RocksDB, at about twice the file's size per worker (0: always RocksDB)",
     )
     client_share: int = Field(
         2, gt=0, description="queries one client runs at once (at most all workers but one); the rest wait"

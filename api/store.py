@@ -46,6 +46,11 @@ class QueryStore(Protocol):
 
     async def execute(self, job: QueryJob) -> QueryAnswer | QueryFailure: ...
 
+    @property
+    def idle_workers(self) -> int | None:
+        """Query workers waiting for a query, where the store has its own (None for a remote store)."""
+        ...
+
 
 class _Channel(asyncio.Protocol):
     """The parent's end of a worker's socket, in ``multiprocessing.connection.Connection``'s framing

@@ -2,7 +2,7 @@
 
 Each worker opens the release once, then answers jobs from its pipe. It opens the store directory
 read-only, or loads the release's N-Quads into a store in memory, where queries that scan run
-2–10× faster than on RocksDB (`Settings.memory_store_max_bytes` decides which). It executes the
+2–11× faster than on RocksDB (`Settings.memory_store_max_bytes` decides which). It executes the
 query with pyoxigraph, takes the format the server chose for the kind of result it got, cuts the
 result at the row cap and serializes it with pyoxigraph's own writers. It knows nothing of HTTP.
 """

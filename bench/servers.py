@@ -19,6 +19,7 @@ from pathlib import Path
 import psutil
 from loadgen import MAX_USERS, user_key
 
+from migkg.api.releases import worker_data
 from migkg.api.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,10 +54,10 @@ def migkg(build_dir: Path, workers: int, query_timeout: float | None = None) -> 
 
 
 def _holding(build_dir: Path) -> str:
-    """How migkg's workers hold this build: N-Quads up to MIGKG_MEMORY_STORE_MAX_BYTES in memory."""
-    nquads = build_dir / "migkg.nq"
-    if nquads.is_file() and nquads.stat().st_size <= Settings().memory_store_max_bytes:
-        return f"each holding the release in memory ({nquads.stat().st_size / 2**20:.1f} MiB of N-Quads)"
+    """How migkg's workers hold this build (api/releases.py decides)."""
+    data = worker_data(build_dir, Settings())
+    if data.is_file():
+        return f"each holding the release in memory ({data.stat().st_size / 2**20:.1f} MiB of N-Quads)"
     return "each reading the RocksDB store (no N-Quads within MIGKG_MEMORY_STORE_MAX_BYTES)"
 
 

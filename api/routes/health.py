@@ -11,7 +11,7 @@ from migkg.api.deps import State
 from migkg.api.fairness import ClientOverShare, LongLaneFull, StoreBusy
 from migkg.api.querying import InternalQueryFailed, ask
 from migkg.api.state import AppState, NoBuild
-from migkg.api.store import OxigraphStore, QueryTimedOut
+from migkg.api.store import QueryTimedOut
 
 router = APIRouter()
 PATHS = ("/healthz", "/readyz", "/metrics")
@@ -39,8 +39,7 @@ async def readyz(state: State) -> Response:
 
 @router.get(PATHS[2], include_in_schema=False)
 async def prometheus_metrics(state: State) -> Response:
-    store = state.store
-    idle = store.idle_workers if isinstance(store, OxigraphStore) else None
+    idle = state.store.idle_workers if state.store else None
     return Response(metrics.exposition(state.build_info, idle), media_type=metrics.MEDIA_TYPE, headers=NOT_STORED)
 
 
