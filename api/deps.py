@@ -3,14 +3,18 @@ parameters only.
 
 A route that needs a build declares ``state: Built``; without one, NoBuild is raised before the
 route runs and the app answers it (problems.py) with a 503 saying to run `make build`. Every /api
-route declares ``dependencies=KNOWN_PARAMETERS_ONLY``, so that a query parameter it does not know
-is a 422 naming it (answered as a problem like any invalid parameter).
+route declares ``dependencies=CHECKED_PARAMETERS``, so that a query parameter it does not know, a
+single-valued one given twice or an integer not in digits is a 422 naming it (answered as a
+problem like any invalid parameter).
 
 Every dependency is ``async`` although none awaits anything: FastAPI runs a plain ``def``
 dependency in its thread pool, a hop to a thread and back on every request for a dict lookup.
 """
 
-from typing import Annotated
+import re
+import types
+import typing
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
@@ -31,16 +35,42 @@ async def search_index(state: Annotated[AppState, Depends(built_state)]) -> Sear
     return state.search_index()
 
 
-async def refuse_unknown_query_parameters(request: Request) -> None:
-    """422 naming every query parameter the route does not declare: a misspelt filter (`?contry=`)
-    would otherwise be ignored and answer the whole list as if it had been applied."""
-    known = {field.alias for field in request.scope["route"].dependant.query_params}
-    unknown = sorted(set(request.query_params) - known)
-    if unknown:
-        listed = ", ".join(sorted(known)) or "none"
-        raise RequestValidationError(
-            [{"loc": ("query", name), "msg": f"unknown parameter; known here: {listed}"} for name in unknown]
-        )
+async def check_query_parameters(request: Request) -> None:
+    """422 naming every query parameter the route does not declare (a misspelt filter, `?contry=`,
+    would otherwise be ignored and answer the whole list as if it had been applied), every
+    single-valued one given more than once (which value would be meant?), and every integer written
+    as anything but digits (pydantic would read `0.0` or `1_000` as integers)."""
+    declared = {field.alias: field for field in request.scope["route"].dependant.query_params}
+    listed = ", ".join(sorted(declared)) or "none"
+    errors = []
+    for name in dict.fromkeys(request.query_params):
+        field = declared.get(name)
+        values = request.query_params.getlist(name)
+        if field is None:
+            errors.append({"loc": ("query", name), "msg": f"unknown parameter; known here: {listed}"})
+        elif len(values) > 1 and not _takes_many(field.field_info.annotation):
+            errors.append({"loc": ("query", name), "msg": f"given {len(values)} times; give it once"})
+        elif _is_integer(field.field_info.annotation) and not all(_DIGITS.fullmatch(v) for v in values):
+            errors.append({"loc": ("query", name), "msg": "not an integer: write it in digits, like 20"})
+    if errors:
+        raise RequestValidationError(errors)
+
+
+_DIGITS = re.compile(r"-?[0-9]+")
+
+
+def _types(annotation: Any) -> tuple[Any, ...]:
+    """The annotation and, for a union (``int | None``), its members."""
+    is_union = typing.get_origin(annotation) in (typing.Union, types.UnionType)
+    return (annotation, *typing.get_args(annotation)) if is_union else (annotation,)
+
+
+def _takes_many(annotation: Any) -> bool:
+    return any(typing.get_origin(t) in (list, set, tuple, frozenset) for t in _types(annotation))
+
+
+def _is_integer(annotation: Any) -> bool:
+    return int in _types(annotation)
 
 
 async def site_root(request: Request) -> str:
@@ -52,4 +82,4 @@ State = Annotated[AppState, Depends(app_state)]  # with or without a build
 Built = Annotated[AppState, Depends(built_state)]  # a build to serve, or 503
 Search = Annotated[SearchIndex, Depends(search_index)]  # the build's search index, or 503
 SiteRoot = Annotated[str, Depends(site_root)]
-KNOWN_PARAMETERS_ONLY = [Depends(refuse_unknown_query_parameters)]  # a route's `dependencies`
+CHECKED_PARAMETERS = [Depends(check_query_parameters)]  # a route's `dependencies`

@@ -1,20 +1,23 @@
 """The store behind the API: a small interface, and the embedded Oxigraph implementation.
 
 Queries run in a pool of pre-started worker processes, each holding the release open: its store
-read-only, or its N-Quads in memory.
+read-only, or its N-Quads in memory. A template process loads the release once and forks each
+worker (api/worker.py), so a new worker is ready in milliseconds and the loaded pages are shared.
 A query past its deadline, or whose client hung up, has its process killed (pyoxigraph offers no
 cancellation) and a fresh worker takes its place in the background, so the work really stops and
 the answer (or the 503) goes out at once.
 
 Everything here runs on the event loop: each worker's socket is read by an asyncio protocol, and
-the deadline and the long-query threshold are timers, so a query costs no thread hop. The worker
-processes are asyncio subprocesses, reaped as soon as they end (no zombies).
+the deadline and the long-query threshold are timers, so a query costs no thread hop. The template
+is an asyncio subprocess; the workers are its children, reaped by the kernel as they end (the
+template ignores SIGCHLD), so none is left a zombie, and signalled through pidfds.
 """
 
 import asyncio
 import contextlib
 import os
 import pickle
+import select
 import signal
 import socket
 import struct
@@ -28,6 +31,7 @@ from typing import Protocol
 from migkg.api import metrics
 from migkg.api.fairness import FairScheduler, LongQueryLane, QueryCosts, Shares, current_client
 from migkg.api.jobs import QueryAnswer, QueryFailure, QueryJob
+from migkg.api.worker import READY
 
 STARTUP_TIMEOUT = 60.0  # seconds for a new worker to open the release
 EXIT_TIMEOUT = 5.0  # seconds close() waits for killed workers to be reaped
@@ -121,54 +125,103 @@ class _Channel(asyncio.Protocol):
             self._arrived.append(message[0])
 
 
-class _Worker:
-    """One worker process (``python -m migkg.api.worker``) and the parent's end of its socket.
+class _Template:
+    """The process that forks the workers (api/worker.py): it holds the release as loaded once, so a new
+    worker is ready in milliseconds. Each request is one byte with the worker's socket attached."""
 
-    A plain interpreter rather than multiprocessing: it never re-imports the parent's main module.
-    """
-
-    def __init__(self, process: asyncio.subprocess.Process, channel: _Channel) -> None:
+    def __init__(self, process: asyncio.subprocess.Process, control: socket.socket) -> None:
         self.process = process
-        self.channel = channel
+        self.control = control
 
     @classmethod
-    async def start(cls, data: Path) -> "_Worker":
-        """A new worker, once it has opened ``data``; a half-started one is killed on any failure."""
-        parent_sock, child_sock = socket.socketpair()
+    async def start(cls, data: Path) -> "_Template":
+        """A new template, once it has loaded ``data``; a half-started one is killed on any failure."""
+        control, child_end = socket.socketpair()
         try:
-            with child_sock:
+            with child_end:
                 process = await asyncio.create_subprocess_exec(
                     sys.executable,
                     "-m",
                     "migkg.api.worker",
-                    str(child_sock.fileno()),
+                    str(child_end.fileno()),
                     str(data),
-                    pass_fds=[child_sock.fileno()],
+                    pass_fds=[child_end.fileno()],
                     stdin=subprocess.DEVNULL,
                 )
         except BaseException:
-            parent_sock.close()
+            control.close()
             raise
-        worker = None
+        template = cls(process, control)
+        control.setblocking(False)
         try:
-            _, channel = await asyncio.get_running_loop().create_unix_connection(_Channel, sock=parent_sock)
-            worker = cls(process, channel)
-            ready = await asyncio.wait_for(channel.next_message(), STARTUP_TIMEOUT)
-        except (EOFError, TimeoutError):  # it ended, or never said it was ready
-            ready = None
+            ready = await asyncio.wait_for(asyncio.get_running_loop().sock_recv(control, 1), STARTUP_TIMEOUT)
+        except (OSError, TimeoutError):
+            ready = b""
         except BaseException:
-            cls._kill(process, worker)
-            if worker is None:  # the socket is not a transport's yet
-                parent_sock.close()
+            template.kill()
             raise
-        if ready != "ready":
-            cls._kill(process, worker)
-            raise RuntimeError(f"query worker failed to open {data}")
-        return worker
+        if ready != READY:
+            template.kill()
+            raise RuntimeError(f"query worker template failed to open {data}")
+        return template
+
+    def alive(self) -> bool:
+        return self.control.fileno() != -1 and self.process.returncode is None
+
+    def fork(self, worker_end: socket.socket) -> None:
+        """Asks for a worker on ``worker_end``; OSError if the template has gone (or stopped reading)."""
+        socket.send_fds(self.control, [b"W"], [worker_end.fileno()])
+
+    def kill(self) -> None:
+        """Stops the process at once (asyncio reaps it); its workers live on until killed themselves."""
+        if self.process.returncode is None:  # not reaped yet, so the pid is still this process's
+            # os.kill, not process.kill(): that polls the child first and may reap it under
+            # asyncio's watcher, which then reports a wrong exit status
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.process.pid, signal.SIGKILL)
+        self.control.close()
+
+
+class _Worker:
+    """One worker process, forked by the template, and the server's end of its socket. Not the
+    server's child: it is signalled through a pidfd, which names that process and no later one."""
+
+    def __init__(self, pid: int, pidfd: int, channel: _Channel) -> None:
+        self.pid = pid
+        self.pidfd = pidfd
+        self.channel = channel
+
+    @classmethod
+    async def start(cls, template: _Template) -> "_Worker":
+        """A new worker, once it has said it is ready; OSError if the template has gone."""
+        server_end, worker_end = socket.socketpair()
+        try:
+            with worker_end:
+                template.fork(worker_end)
+            _, channel = await asyncio.get_running_loop().create_unix_connection(_Channel, sock=server_end)
+        except BaseException:
+            server_end.close()
+            raise
+        try:  # closing the socket also ends a worker not ready yet: it stops at its first read
+            ready = await asyncio.wait_for(channel.next_message(), STARTUP_TIMEOUT)
+            pidfd = os.pidfd_open(ready[1]) if isinstance(ready, tuple) and ready[0] == "ready" else None
+        except (EOFError, TimeoutError, ProcessLookupError):  # it ended, or never said it was ready
+            pidfd = None
+        except BaseException:
+            channel.close()
+            raise
+        if pidfd is None:
+            channel.close()
+            raise RuntimeError("a query worker failed to start (its log says why)")
+        return cls(ready[1], pidfd, channel)
 
     def alive(self) -> bool:
         """Whether the process still runs and its socket is open."""
-        return self.process.returncode is None and not self.channel.closed
+        return not self.channel.closed and not self.exited()
+
+    def exited(self) -> bool:
+        """A pidfd reads ready once its process has ended."""
+        return self.pidfd < 0 or bool(select.select([self.pidfd], [], [], 0)[0])
 
     def ask(self, job: QueryJob) -> asyncio.Future:
         """The worker's answer to ``job``, to come (EOFError if the worker dies first)."""
@@ -176,18 +229,29 @@ class _Worker:
         return self.channel.next_message()
 
     def kill(self) -> None:
-        """Stops the process at once (asyncio reaps it); a second call does nothing."""
-        self._kill(self.process, self)
-
-    @staticmethod
-    def _kill(process: asyncio.subprocess.Process, worker: "_Worker | None") -> None:
-        if process.returncode is None:  # not reaped yet, so the pid is still this process's
-            # os.kill, not process.kill(): that polls the child first and may reap it under
-            # asyncio's watcher, which then reports a wrong exit status
+        """Stops the process at once (the kernel reaps it: the template ignores SIGCHLD); idempotent."""
+        if self.pidfd >= 0:
             with contextlib.suppress(ProcessLookupError):
-                os.kill(process.pid, signal.SIGKILL)
-        if worker is not None:
-            worker.channel.close()
+                signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
+        self.channel.close()
+
+    async def stop(self) -> None:
+        """Kills the process, waits until it has ended, then lets go of its pidfd."""
+        self.kill()
+        if self.pidfd < 0:
+            return
+        try:
+            if not self.exited():
+                loop = asyncio.get_running_loop()
+                ended = loop.create_future()
+                loop.add_reader(self.pidfd, lambda: ended.done() or ended.set_result(None))
+                try:
+                    await ended
+                finally:
+                    loop.remove_reader(self.pidfd)
+        finally:
+            os.close(self.pidfd)
+            self.pidfd = -1
 
 
 @dataclass(frozen=True)
@@ -256,10 +320,13 @@ class OxigraphStore:
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._all: set[_Worker] = set()
         self._renewals: set[asyncio.Task] = set()
+        self._template: _Template | None = None
+        self._template_replaced = asyncio.Lock()
 
     async def start(self) -> None:
         if not self.data.exists():
             raise FileNotFoundError(f"no Oxigraph store at {self.data}; run `make build` first")
+        self._template = await _Template.start(self.data)
         for worker in await asyncio.gather(*(self._spawn() for _ in range(self.size))):
             self._idle.put_nowait(worker)
 
@@ -273,10 +340,12 @@ class OxigraphStore:
             renewal.cancel()
         await asyncio.gather(*self._renewals, return_exceptions=True)
         workers = list(self._all)
-        for worker in workers:
-            worker.kill()
         self._all.clear()
-        await asyncio.wait_for(asyncio.gather(*(w.process.wait() for w in workers)), EXIT_TIMEOUT)
+        ended = [worker.stop() for worker in workers]
+        if self._template is not None:
+            self._template.kill()
+            ended.append(self._template.process.wait())
+        await asyncio.wait_for(asyncio.gather(*ended), EXIT_TIMEOUT)
 
     async def execute(self, job: QueryJob) -> QueryAnswer | QueryFailure:
         admission = await admitted(self.scheduler, self.costs, self.query_timeout, job.text)
@@ -327,12 +396,29 @@ class OxigraphStore:
             self._give_back(worker, client, worked)
 
     async def _spawn(self) -> _Worker:
-        worker = await _Worker.start(self.data)
+        template = await self._live_template()
+        try:
+            worker = await _Worker.start(template)
+        except OSError:  # the template has gone since: a new one forks the worker
+            template.kill()
+            worker = await _Worker.start(await self._live_template())
         self._all.add(worker)
         return worker
+
+    async def _live_template(self) -> _Template:
+        """The template, started anew if it has died (its workers live on)."""
+        async with self._template_replaced:
+            if not self._template.alive():
+                self._template.kill()
+                self._template = await _Template.start(self.data)
+            return self._template
 
     async def _respawn(self, worker: _Worker) -> _Worker:
         worker.kill()
         self._all.discard(worker)
         metrics.worker_restarted()
-        return await self._spawn()
+        try:
+            return await self._spawn()
+        finally:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(worker.stop(), EXIT_TIMEOUT)

@@ -110,7 +110,28 @@ def targets(results: dict) -> list[dict]:
         _view_target(rows),
         _target("full build ≤ 10 s", build, 10.0, "≤", f"{build:.1f} s"),
         _target("cold start to first answer ≤ 1.5 s (migkg, built store)", cold, 1.5, "≤", f"{cold:.2f} s"),
+        _memory_target(results["phases"]["1x"], "at_start", "after start", 150.0),
+        _memory_target(results["phases"]["1x"], "peak", "at its peak under the load", 200.0),
+        _errors_target(rows),
     ]
+
+
+def _memory_target(phase: dict, when: str, words: str, goal: float) -> dict:
+    """migkg's memory, every process of the server together: the PSS sum (a page shared by n processes
+    counts 1/n in each, so shared libraries count once), beside the RSS sum (which counts them n times)."""
+    memory = phase.get("memory_at_start" if when == "at_start" else "memory", {}).get("migkg", {})
+    prefix = "" if when == "at_start" else "peak_"
+    pss, rss = memory.get(f"{prefix}pss_mib"), memory.get(f"{prefix}rss_mib")
+    figure = f"{pss:.0f} MiB PSS ({rss:.0f} MiB RSS), {memory.get('processes')} processes" if pss is not None else ""
+    return _target(f"memory {words} ≤ {goal:g} MiB (migkg, all its processes, PSS)", pss, goal, "≤", figure)
+
+
+def _errors_target(rows: list[dict]) -> dict:
+    """Errors (status ≠ 2xx, or no answer) in every migkg run of the 1x data: queries, mixes, views."""
+    runs = [r for r in rows if r["dataset"] == "1x" and r["server"] in ("migkg", VIEW, TWIN)]
+    errors = sum(r["errors"] for r in runs)
+    requests = sum(r["requests"] for r in runs)
+    return _target("no error under load (migkg, 1x data)", errors, 0, "≤", f"{errors} errors in {requests} requests")
 
 
 def _ratio_target(
@@ -321,14 +342,16 @@ def markdown(results: dict, label: str) -> str:
             "",
             "### Cold start, memory, answers",
             "",
-            "| server | cold start to first answer, s | peak RSS MiB (PSS) | processes |",
-            "|---|---:|---:|---:|",
+            "| server | cold start to first answer, s | after start RSS MiB (PSS) | peak RSS MiB (PSS) | processes |",
+            "|---|---:|---:|---:|---:|",
         ]
         for name in phase["cold_start"]:
             starts = phase["cold_start"][name]
             mem = phase["memory"].get(name, {})
+            start = phase.get("memory_at_start", {}).get(name, {})
             out.append(
                 f"| {name} | {statistics.median(starts):.2f} (of {', '.join(f'{s:.2f}' for s in starts)}) | "
+                f"{start.get('rss_mib', '–')} ({start.get('pss_mib', '–')}) | "
                 f"{mem.get('peak_rss_mib', '–')} ({mem.get('peak_pss_mib', '–')}) | {mem.get('processes', '–')} |"
             )
         answers = phase.get("answers", {})

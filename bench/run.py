@@ -194,6 +194,7 @@ def run_phase(bench: Bench, dataset: str, build_dir: Path, queries: list, with_r
             running[name] = srv.Server(spec, logs)
             if name == "rdflib-endpoint":
                 phase["cold_start"][name] = [running[name].cold_start]
+        phase["memory_at_start"] = srv.settled_memory(running)
         phase["answers"] = check_answers(running, queries)
         views, view_notes = usable_views(running["migkg"])
         bench.notes += view_notes

@@ -117,6 +117,19 @@ def tree_memory(pid: int) -> tuple[int, int, int] | None:
     return rss, pss, len(tree)
 
 
+def settled_memory(running: dict[str, Server], settle: float = 1.0) -> dict[str, dict]:
+    """Each server's summed RSS and PSS (MiB) ``settle`` seconds after the last one started, before any
+    load: what it holds once started (migkg's other workers load while the first one answers)."""
+    time.sleep(settle)
+    memory = {}
+    for name, server in running.items():
+        found = tree_memory(server.process.pid)
+        if found:
+            rss, pss, processes = found
+            memory[name] = {"rss_mib": round(rss / 2**20, 1), "pss_mib": round(pss / 2**20, 1), "processes": processes}
+    return memory
+
+
 class MemoryWatch(threading.Thread):
     """Samples the summed RSS and PSS of a process tree until stopped; keeps the peaks."""
 
@@ -147,9 +160,10 @@ class MemoryWatch(threading.Thread):
 
 class TreeWatch(threading.Thread):
     """Samples a process tree (the server and every process it started) until stopped: the summed
-    RSS and the CPU it used since the previous sample, in % of one core (from each process's CPU
-    times, so processes started between samples count in full and none needs a warm-up call).
-    ``samples`` holds (time.perf_counter(), RSS bytes, CPU %, processes)."""
+    PSS (pages shared between the processes, e.g. forked workers', count once) and the CPU it used
+    since the previous sample, in % of one core (from each process's CPU times, so processes started
+    between samples count in full and none needs a warm-up call).
+    ``samples`` holds (time.perf_counter(), PSS bytes, CPU %, processes)."""
 
     def __init__(self, pid: int, interval: float = 0.25) -> None:
         super().__init__(daemon=True)
@@ -166,11 +180,11 @@ class TreeWatch(threading.Thread):
             tree = [root, *root.children(recursive=True)]
         except psutil.Error:
             return None
-        rss, used, seen = 0, 0.0, {}
+        pss, used, seen = 0, 0.0, {}
         for proc in tree:
             try:
                 with proc.oneshot():
-                    rss += proc.memory_info().rss
+                    pss += proc.memory_full_info().pss
                     times = proc.cpu_times()
                     key = (proc.pid, proc.create_time())
             except psutil.Error:
@@ -180,7 +194,7 @@ class TreeWatch(threading.Thread):
             used += total - self._cpu.get(key, total if self._last is None else 0.0)
         cpu = 100 * used / (now - self._last) if self._last is not None and now > self._last else 0.0
         self._cpu, self._last = seen, now
-        found = (now, rss, cpu, len(tree))
+        found = (now, pss, cpu, len(tree))
         self.samples.append(found)
         return found
 

@@ -23,7 +23,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import psutil
 import report
 import servers as srv
 from loadgen import HUNG_UP, Client, Operation, Outcome, Step, percentile, run_clients, sparql_get
@@ -352,16 +351,15 @@ def wait_for_idle(watch: srv.TreeWatch, since: float) -> float | None:
 
 
 def cold(name: str, spec: srv.ServerSpec) -> dict:
-    starts, rss, processes = [], [], []
+    starts, pss, processes = [], [], []
     for _ in range(COLD_STARTS):
         with srv.Server(spec, LOGS, watch_memory=False) as server:
             starts.append(round(server.cold_start, 3))
             time.sleep(1.0)  # idle, after its first answer
-            root = psutil.Process(server.process.pid)
-            tree = [root, *root.children(recursive=True)]
-            rss.append(mib(sum(p.memory_info().rss for p in tree)))
-            processes.append(len(tree))
-    return {"cold_start_s": starts, "idle_rss_mib": rss, "processes": processes}
+            _, summed, count = srv.tree_memory(server.process.pid)
+            pss.append(mib(summed))
+            processes.append(count)
+    return {"cold_start_s": starts, "idle_pss_mib": pss, "processes": processes}
 
 
 # ---- tables ----
@@ -452,9 +450,9 @@ def tables(results: dict) -> str:
                 "answers/s",
                 "errors",
                 "light p99 ms",
-                "RSS start MiB",
-                "RSS peak MiB",
-                "RSS end MiB",
+                "PSS start MiB",
+                "PSS peak MiB",
+                "PSS end MiB",
                 "processes",
                 "CPU % (mean)",
                 GOAL_COLUMN,
@@ -547,13 +545,13 @@ def tables(results: dict) -> str:
                 server,
                 ", ".join(f"{x:.2f}" for x in s["cold_start_s"]),
                 number(statistics.median(s["cold_start_s"]), 2),
-                ", ".join(f"{x:g}" for x in s["idle_rss_mib"]),
+                ", ".join(f"{x:g}" for x in s["idle_pss_mib"]),
                 s["processes"][-1],
             ]
             for server, s in sc["cold"].items()
         ]
         out += table(
-            ["server", "cold starts s", "median s", "idle RSS MiB (all processes, 1 s after)", "processes"], rows
+            ["server", "cold starts s", "median s", "idle PSS MiB (all processes, 1 s after)", "processes"], rows
         )
         out += [""]
     return "\n".join(out)

@@ -327,7 +327,7 @@ def tables(results: dict) -> str:
         for process, p in s["processes"].items()
         if (m := p["memory_mib"])
     ]
-    head = ["scenario", "process", "RSS start MiB", "RSS peak MiB", "RSS end MiB", "processes", "CPU % (mean)"]
+    head = ["scenario", "process", "PSS start MiB", "PSS peak MiB", "PSS end MiB", "processes", "CPU % (mean)"]
     out += [*soak.table(head, rows), ""]
     for name, s in sc.items():
         if "switch" in s:

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from migkg.api.deps import KNOWN_PARAMETERS_ONLY, Built
+from migkg.api.deps import CHECKED_PARAMETERS, Built
 from migkg.api.problems import problem_responses
 from migkg.api.quality import notes, shacl_summary, totals
 
@@ -51,9 +51,9 @@ class QualityReport(BaseModel):
     summary="The build's quality report",
     response_model=QualityReport,
     responses=problem_responses(422, 503),
-    dependencies=KNOWN_PARAMETERS_ONLY,
+    dependencies=CHECKED_PARAMETERS,
 )
-@router.head("/quality", include_in_schema=False, dependencies=KNOWN_PARAMETERS_ONLY)
+@router.head("/quality", include_in_schema=False, dependencies=CHECKED_PARAMETERS)
 async def quality(
     state: Built,
     category: Annotated[

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from migkg.api.deps import KNOWN_PARAMETERS_ONLY, Search, State
+from migkg.api.deps import CHECKED_PARAMETERS, Search, State
 from migkg.api.paging import link_header, page_body, page_links
 from migkg.api.problems import error_for, problem_responses
 from migkg.api.search import SearchIndex, SearchQueryInvalid
@@ -50,9 +50,9 @@ class SearchResults(BaseModel):
     summary="Search the labels and texts of every resource",
     response_model=SearchResults,
     responses=problem_responses(422, 503),
-    dependencies=KNOWN_PARAMETERS_ONLY,
+    dependencies=CHECKED_PARAMETERS,
 )
-@router.head("/search", include_in_schema=False, dependencies=KNOWN_PARAMETERS_ONLY)
+@router.head("/search", include_in_schema=False, dependencies=CHECKED_PARAMETERS)
 async def search(
     request: Request,
     state: State,
@@ -149,9 +149,9 @@ class RelatedResources(BaseModel):
     summary="The resources most alike one resource (more like this)",
     response_model=RelatedResources,
     responses=problem_responses(404, 422, 503),
-    dependencies=KNOWN_PARAMETERS_ONLY,
+    dependencies=CHECKED_PARAMETERS,
 )
-@router.head("/related/{key:path}", include_in_schema=False, dependencies=KNOWN_PARAMETERS_ONLY)
+@router.head("/related/{key:path}", include_in_schema=False, dependencies=CHECKED_PARAMETERS)
 async def related(
     request: Request,
     state: State,

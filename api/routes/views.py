@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from migkg.api.conneg import choose
-from migkg.api.deps import KNOWN_PARAMETERS_ONLY, Built, SiteRoot
+from migkg.api.deps import CHECKED_PARAMETERS, Built, SiteRoot
 from migkg.api.formats import Offer
 from migkg.api.paging import link_header, page_body, page_links
 from migkg.api.problems import error_for, not_acceptable, problem_responses
@@ -43,10 +43,10 @@ def views_router(views: list[View]) -> APIRouter:
         "",
         summary="The curated views",
         tags=["views"],
-        dependencies=KNOWN_PARAMETERS_ONLY,
+        dependencies=CHECKED_PARAMETERS,
         responses=problem_responses(422),
     )
-    @router.head("", include_in_schema=False, dependencies=KNOWN_PARAMETERS_ONLY)
+    @router.head("", include_in_schema=False, dependencies=CHECKED_PARAMETERS)
     async def index(site: SiteRoot) -> dict[str, Any]:
         """Every view with its path, summary and parameters; /docs has the full description."""
         return {
@@ -106,10 +106,10 @@ def _add_route(router: APIRouter, view: View, not_found_hint: str) -> None:
         tags=list(view.tags) or ["views"],
         response_model=model,
         responses={200: {"content": media}, **problem_responses(*statuses)},
-        dependencies=KNOWN_PARAMETERS_ONLY,
+        dependencies=CHECKED_PARAMETERS,
     )
     router.add_api_route(
-        view.path, endpoint, methods=["HEAD"], include_in_schema=False, dependencies=KNOWN_PARAMETERS_ONLY
+        view.path, endpoint, methods=["HEAD"], include_in_schema=False, dependencies=CHECKED_PARAMETERS
     )
 
 

@@ -12,7 +12,7 @@ ROWS_QUERY = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 def _workers(client: TestClient) -> set[int]:
-    return {worker.process.pid for worker in client.app.state.migkg.store._all}
+    return {worker.pid for worker in client.app.state.migkg.store._all}
 
 
 def _alive(pid: int) -> bool:

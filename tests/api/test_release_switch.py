@@ -71,7 +71,7 @@ def _version(url: str) -> str:
 
 
 def _workers(server: LiveServer) -> set[int]:
-    return {worker.process.pid for worker in server.app.state.migkg.releases.live.store._all}
+    return {worker.pid for worker in server.app.state.migkg.releases.live.store._all}
 
 
 def test_a_new_release_is_served_with_no_failed_request_and_no_mixed_answer(two_releases, settings) -> None:

@@ -3,8 +3,8 @@ SIGTERM while a query runs.
 
 On SIGTERM uvicorn stops accepting connections, waits up to MIGKG_SHUTDOWN_GRACE seconds for the
 requests in flight, then closes the store (its workers) and exits 0. The signal goes to the server
-process alone, as `kill PID`, Docker and systemd's `KillMode=mixed` send it: sent to the whole process
-group, it also ends the query workers, and a query in flight then fails (docs/operations.md).
+process alone, as `kill PID`, Docker and systemd's `KillMode=mixed` send it (the workers ignore a
+signal to the whole group: docs/operations.md).
 """
 
 import json

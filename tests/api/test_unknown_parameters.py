@@ -1,5 +1,5 @@
 """Every /api route refuses a query parameter it does not declare (api/deps.py,
-KNOWN_PARAMETERS_ONLY): a misspelt filter would otherwise be dropped silently and answer as if
+CHECKED_PARAMETERS): a misspelt filter would otherwise be dropped silently and answer as if
 unfiltered. The routes are read from the OpenAPI document, so a route added without the dependency
 fails here."""
 
@@ -68,3 +68,27 @@ def test_an_unknown_query_parameter_is_a_422_naming_it(client: TestClient, path:
     assert error["parameter"] == f"query.{UNKNOWN}"
     assert all(name in error["reason"] for name in declared_query_parameters(path))
     assert client.head(url, params={**query, UNKNOWN: "1"}).status_code == 422
+
+
+@pytest.mark.parametrize("path", sorted(p for p in OPERATIONS if "offset" in declared_query_parameters(p)))
+def test_a_single_valued_parameter_given_twice_is_a_422_naming_it(client: TestClient, path: str):
+    url, query = known_request(path)
+    others = [(name, value) for name, value in query.items() if name != "offset"]
+    response = client.get(url, params=[*others, ("offset", "0"), ("offset", "10")])
+    assert response.status_code == 422, response.text
+    (error,) = response.json()["errors"]
+    assert error == {"parameter": "query.offset", "reason": "given 2 times; give it once"}
+
+
+@pytest.mark.parametrize("written", ["0.0", "1_000", " 5", "1e2"])
+def test_an_integer_not_written_in_digits_is_a_422(client: TestClient, written: str):
+    response = client.get("/api/nua-table/rows", params={"offset": written})
+    assert response.status_code == 422, response.text
+    (error,) = response.json()["errors"]
+    assert error["parameter"] == "query.offset" and "digits" in error["reason"]
+
+
+def test_a_list_parameter_may_be_given_more_than_once(client: TestClient):
+    response = client.get("/api/search", params=[("q", "birth registration"), ("type", "Action"), ("type", "Practice")])
+    assert response.status_code == 200, response.text
+    assert {t for hit in response.json()["items"] for t in hit["types"]} & {"Action", "Practice"}

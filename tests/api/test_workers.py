@@ -1,6 +1,6 @@
 """The query workers are checked, not found dead by a query: a worker that dies while idle is
-reaped at once (no zombie) and replaced before a query is sent to it; a query whose client hangs
-up is stopped and its worker freed."""
+reaped at once (no zombie) and replaced before a query is sent to it; a dead template (the process
+that forks the workers) is started anew; a query whose client hangs up is stopped and its worker freed."""
 
 import os
 import signal
@@ -29,7 +29,7 @@ def _state(pid: int) -> str | None:
 def test_a_worker_killed_while_idle_is_reaped_and_replaced_before_a_query(settings: Settings) -> None:
     with app_client(settings.model_copy(update={"max_concurrent_queries": 2})) as client:
         store = client.app.state.migkg.store
-        dead = [worker.process.pid for worker in store._all]
+        dead = [worker.pid for worker in store._all]
         for pid in dead:
             os.kill(pid, signal.SIGKILL)
         assert holds_within(lambda: all(_state(pid) is None for pid in dead), 1.0), "a killed worker is left a zombie"
@@ -38,7 +38,7 @@ def test_a_worker_killed_while_idle_is_reaped_and_replaced_before_a_query(settin
             response = client.post("/sparql", data={"query": query}, headers={"accept": JSON})
             assert response.status_code == 200, response.text
         assert len(store._all) == 2 and all(worker.alive() for worker in store._all)
-        assert not {worker.process.pid for worker in store._all} & set(dead)
+        assert not {worker.pid for worker in store._all} & set(dead)
 
 
 def test_a_client_that_hangs_up_frees_its_worker_within_a_second(settings: Settings) -> None:
@@ -64,3 +64,22 @@ def test_workers_hold_a_small_release_in_memory_and_read_a_larger_one_from_its_s
             answers[client.app.state.migkg.store.data.name] = response.json()["results"]["bindings"]
     assert set(answers) == {"migkg.nq", "store"}
     assert answers["migkg.nq"] == answers["store"]
+
+
+def test_a_dead_template_is_started_anew_and_its_workers_answer_meanwhile(settings: Settings) -> None:
+    with app_client(settings.model_copy(update={"max_concurrent_queries": 2})) as client:
+        store = client.app.state.migkg.store
+        template = store._template.process.pid
+        os.kill(template, signal.SIGKILL)
+        response = client.post("/sparql", data={"query": f"{ASK} # the template is gone"}, headers={"accept": JSON})
+        assert response.status_code == 200, response.text  # its workers are not its to take along
+        workers = [worker.pid for worker in store._all]
+        for pid in workers:
+            os.kill(pid, signal.SIGKILL)
+        # orphans now, reaped by init: ended once gone or a zombie
+        assert holds_within(lambda: all(_state(pid) in (None, "Z") for pid in workers), 1.0)
+        for n in range(4):
+            response = client.post("/sparql", data={"query": f"{ASK} # {n}"}, headers={"accept": JSON})
+            assert response.status_code == 200, response.text
+        assert store._template.process.pid != template and store._template.alive()
+        assert len(store._all) == 2 and not {worker.pid for worker in store._all} & set(workers)
