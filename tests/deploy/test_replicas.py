@@ -23,9 +23,10 @@ from migkg.deploy.replicas import Replicas
 
 LOOKUP = "SELECT ?p ?o WHERE { <https://w3id.org/migkg/id/gcm/objective/4> ?p ?o }"
 NEW_VERSION = "2" * 64
-# Each replica has three workers; a client may run two queries at once and have none waiting.
+# Each replica has four workers; a client may run two queries at once and have none waiting. Two
+# clients' full shares leave a worker for the balancer's /readyz probe, which runs a query too.
 LIMITS = {
-    "max_concurrent_queries": "3",
+    "max_concurrent_queries": "4",
     "client_share": "2",
     "client_waiting": "0",
     "query_timeout": "6",
