@@ -15,14 +15,16 @@ if TYPE_CHECKING:
 def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     """Start uvicorn on the app built from the environment's settings, logging JSON lines; on
     SIGTERM it stops accepting, lets in-flight requests finish (MIGKG_SHUTDOWN_GRACE), exits 0."""
+    from migkg.api.settings import Settings
+
+    settings = Settings()
+    _load_the_release_meanwhile(settings)
     import uvicorn
 
     from migkg.api.app import create_app
     from migkg.api.protocol import HttpWithLongTargets
     from migkg.api.request_ids import LOGGING
-    from migkg.api.settings import Settings
 
-    settings = Settings()
     app = create_app(settings)
     _freeze_what_is_loaded()
     _exit_0_once_drained()
@@ -38,6 +40,17 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
         timeout_graceful_shutdown=settings.shutdown_grace,
         **forwarded_client(settings),
     )
+
+
+def _load_the_release_meanwhile(settings: Settings) -> None:
+    """The query workers' template starts loading the release now, while the rest of the server is
+    imported (about 0.6 s here; the load 0.3 s), instead of after: the store takes it over."""
+    from migkg.api.store import embedded_data, prestart_template
+
+    directory = settings.build_dir.resolve()  # the release the build pointer names, as open_release reads it
+    data = None if settings.store_url else embedded_data(directory, settings.memory_store_max_bytes)
+    if data is not None:
+        prestart_template(data)
 
 
 def _freeze_what_is_loaded() -> None:

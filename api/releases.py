@@ -23,7 +23,7 @@ from migkg.api.querying import select
 from migkg.api.result_cache import ResultCache
 from migkg.api.search import SearchIndex
 from migkg.api.settings import Settings
-from migkg.api.store import OxigraphStore
+from migkg.api.store import OxigraphStore, embedded_data
 
 DRAIN_GRACE = 30.0  # seconds beyond the query timeout that an old release waits for its requests
 DRAIN_CHECK = 0.05  # seconds between looks at whether an old release's requests have finished
@@ -86,10 +86,8 @@ async def open_release(settings: Settings) -> Release | None:
             settings.query_timeout,
             settings.base_iri,
         )
-    elif (directory / "store").is_dir():
-        store = OxigraphStore(
-            worker_data(directory, settings), _shares(settings), _long_lane(settings), settings.query_timeout
-        )
+    elif (data := embedded_data(directory, settings.memory_store_max_bytes)) is not None:
+        store = OxigraphStore(data, _shares(settings), _long_lane(settings), settings.query_timeout)
     else:
         return None
     try:
@@ -186,15 +184,6 @@ class PinRelease:
         finally:
             release.in_flight -= 1
             pinned_release.reset(token)
-
-
-def worker_data(directory: Path, settings: Settings) -> Path:
-    """What each query worker opens: the release's N-Quads, into memory, while they are small enough;
-    else its RocksDB store."""
-    nquads = directory / "migkg.nq"
-    if nquads.is_file() and nquads.stat().st_size <= settings.memory_store_max_bytes:
-        return nquads
-    return directory / "store"
 
 
 def _shares(settings: Settings) -> Shares:

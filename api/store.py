@@ -127,34 +127,38 @@ class _Channel(asyncio.Protocol):
 
 class _Template:
     """The process that forks the workers (api/worker.py): it holds the release as loaded once, so a new
-    worker is ready in milliseconds. Each request is one byte with the worker's socket attached."""
+    worker is ready in milliseconds. Each request is one byte with the worker's socket attached.
 
-    def __init__(self, process: asyncio.subprocess.Process, control: socket.socket) -> None:
+    A plain ``subprocess.Popen``, so that ``migkg serve`` can start it before the event loop exists
+    (``prestart_template``); once started, a reader on its pidfd reaps it as soon as it ends."""
+
+    def __init__(self, process: subprocess.Popen, control: socket.socket) -> None:
         self.process = process
         self.control = control
+        self.pidfd = -1
 
     @classmethod
-    async def start(cls, data: Path) -> "_Template":
-        """A new template, once it has loaded ``data``; a half-started one is killed on any failure."""
+    def spawn(cls, data: Path) -> "_Template":
+        """A template starting to load ``data``; it says READY on its control socket once loaded."""
         control, child_end = socket.socketpair()
         try:
             with child_end:
-                process = await asyncio.create_subprocess_exec(
-                    sys.executable,
-                    "-m",
-                    "migkg.api.worker",
-                    str(child_end.fileno()),
-                    str(data),
-                    pass_fds=[child_end.fileno()],
-                    stdin=subprocess.DEVNULL,
-                )
+                command = [sys.executable, "-m", "migkg.api.worker", str(child_end.fileno()), str(data)]
+                process = subprocess.Popen(command, pass_fds=[child_end.fileno()], stdin=subprocess.DEVNULL)
         except BaseException:
             control.close()
             raise
-        template = cls(process, control)
         control.setblocking(False)
+        return cls(process, control)
+
+    @classmethod
+    async def start(cls, data: Path) -> "_Template":
+        """A template that has loaded ``data`` (the one prestarted for it, if any); a half-started one
+        is killed on any failure."""
+        template = _take_prestarted(data) or cls.spawn(data)
         try:
-            ready = await asyncio.wait_for(asyncio.get_running_loop().sock_recv(control, 1), STARTUP_TIMEOUT)
+            ready = await asyncio.wait_for(asyncio.get_running_loop().sock_recv(template.control, 1), STARTUP_TIMEOUT)
+            template._reap_when_ended()
         except (OSError, TimeoutError):
             ready = b""
         except BaseException:
@@ -166,20 +170,63 @@ class _Template:
         return template
 
     def alive(self) -> bool:
-        return self.control.fileno() != -1 and self.process.returncode is None
+        return self.control.fileno() != -1 and self.process.poll() is None
 
     def fork(self, worker_end: socket.socket) -> None:
         """Asks for a worker on ``worker_end``; OSError if the template has gone (or stopped reading)."""
         socket.send_fds(self.control, [b"W"], [worker_end.fileno()])
 
     def kill(self) -> None:
-        """Stops the process at once (asyncio reaps it); its workers live on until killed themselves."""
-        if self.process.returncode is None:  # not reaped yet, so the pid is still this process's
-            # os.kill, not process.kill(): that polls the child first and may reap it under
-            # asyncio's watcher, which then reports a wrong exit status
+        """Stops the process at once; its workers live on until killed themselves."""
+        if self.process.poll() is None:
             with contextlib.suppress(ProcessLookupError):
-                os.kill(self.process.pid, signal.SIGKILL)
+                self.process.kill()
         self.control.close()
+
+    async def ended(self) -> None:
+        """Returns once the process has ended and been reaped."""
+        while self.process.poll() is None:
+            await asyncio.sleep(0.005)
+
+    def _reap_when_ended(self) -> None:
+        self.pidfd = os.pidfd_open(self.process.pid)
+        asyncio.get_running_loop().add_reader(self.pidfd, self._reap)
+
+    def _reap(self) -> None:
+        asyncio.get_running_loop().remove_reader(self.pidfd)
+        os.close(self.pidfd)
+        self.pidfd = -1
+        self.process.poll()
+
+
+_prestarted: dict[Path, _Template] = {}  # templates started before the event loop, by what they load
+
+
+def prestart_template(data: Path) -> None:
+    """Starts loading ``data`` now, for the OxigraphStore that opens it later to take over: ``migkg
+    serve`` calls this before it imports the rest of the server, so the load runs meanwhile."""
+    _prestarted[data] = _Template.spawn(data)
+
+
+def _take_prestarted(data: Path) -> _Template | None:
+    """The template prestarted for ``data``, if any; any other is stopped (the release moved on)."""
+    found = _prestarted.pop(data, None)
+    for other in _prestarted.values():
+        other.kill()
+        other.process.wait()
+    _prestarted.clear()
+    return found
+
+
+def embedded_data(directory: Path, memory_store_max_bytes: int) -> Path | None:
+    """What each query worker of the release in ``directory`` opens: its N-Quads, into memory, while
+    they are small enough; else its RocksDB store; None when the release has no store."""
+    if not (directory / "store").is_dir():
+        return None
+    nquads = directory / "migkg.nq"
+    if nquads.is_file() and nquads.stat().st_size <= memory_store_max_bytes:
+        return nquads
+    return directory / "store"
 
 
 class _Worker:
@@ -344,7 +391,7 @@ class OxigraphStore:
         ended = [worker.stop() for worker in workers]
         if self._template is not None:
             self._template.kill()
-            ended.append(self._template.process.wait())
+            ended.append(self._template.ended())
         await asyncio.wait_for(asyncio.gather(*ended), EXIT_TIMEOUT)
 
     async def execute(self, job: QueryJob) -> QueryAnswer | QueryFailure:

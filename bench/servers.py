@@ -19,8 +19,8 @@ from pathlib import Path
 import psutil
 from loadgen import MAX_USERS, user_key
 
-from migkg.api.releases import worker_data
 from migkg.api.settings import Settings
+from migkg.api.store import embedded_data
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(os.environ.get("BENCH_BIN", ROOT / ".venv" / "bin"))
@@ -54,9 +54,9 @@ def migkg(build_dir: Path, workers: int, query_timeout: float | None = None) -> 
 
 
 def _holding(build_dir: Path) -> str:
-    """How migkg's workers hold this build (api/releases.py decides)."""
-    data = worker_data(build_dir, Settings())
-    if data.is_file():
+    """How migkg's workers hold this build (api/store.py decides)."""
+    data = embedded_data(build_dir, Settings().memory_store_max_bytes)
+    if data is not None and data.is_file():
         return f"each holding the release in memory ({data.stat().st_size / 2**20:.1f} MiB of N-Quads)"
     return "each reading the RocksDB store (no N-Quads within MIGKG_MEMORY_STORE_MAX_BYTES)"
 

@@ -11,7 +11,9 @@ from pathlib import Path
 import httpx
 from api_testing import LiveServer, app_client, endless_query_request, holds_within
 
+from migkg.api import store as store_module
 from migkg.api.settings import Settings
+from migkg.api.store import embedded_data, prestart_template
 
 ASK = "ASK { ?s ?p ?o }"
 JSON = "application/sparql-results+json"
@@ -83,3 +85,17 @@ def test_a_dead_template_is_started_anew_and_its_workers_answer_meanwhile(settin
             assert response.status_code == 200, response.text
         assert store._template.process.pid != template and store._template.alive()
         assert len(store._all) == 2 and not {worker.pid for worker in store._all} & set(workers)
+
+
+def test_the_template_prestarted_for_the_release_is_taken_over_and_one_for_another_is_stopped(
+    settings: Settings,
+) -> None:
+    release = settings.build_dir.resolve()
+    data = embedded_data(release, settings.memory_store_max_bytes)
+    prestart_template(release / "store")  # as if the pointer had named another release's data
+    prestart_template(data)  # what `migkg serve` starts while it imports the server
+    other, prestarted = (store_module._prestarted[d].process.pid for d in (release / "store", data))
+    with app_client(settings) as client:
+        assert client.app.state.migkg.store._template.process.pid == prestarted
+        assert _state(other) is None, "the template for other data is left running, or a zombie"
+        assert not store_module._prestarted
