@@ -9,8 +9,9 @@ the answer (or the 503) goes out at once.
 
 Everything here runs on the event loop: each worker's socket is read by an asyncio protocol, and
 the deadline and the long-query threshold are timers, so a query costs no thread hop. The template
-is an asyncio subprocess; the workers are its children, reaped by the kernel as they end (the
-template ignores SIGCHLD), so none is left a zombie, and signalled through pidfds.
+is reaped as soon as it ends (a reader on its pidfd); the workers are its children, reaped by the
+kernel as they end (the template ignores SIGCHLD), so none is left a zombie, and signalled through
+pidfds.
 """
 
 import asyncio
@@ -184,18 +185,20 @@ class _Template:
         self.control.close()
 
     async def ended(self) -> None:
-        """Returns once the process has ended and been reaped."""
+        """Returns once the process has ended and been reaped, its pidfd let go."""
         while self.process.poll() is None:
             await asyncio.sleep(0.005)
+        self._reap()
 
     def _reap_when_ended(self) -> None:
         self.pidfd = os.pidfd_open(self.process.pid)
         asyncio.get_running_loop().add_reader(self.pidfd, self._reap)
 
     def _reap(self) -> None:
-        asyncio.get_running_loop().remove_reader(self.pidfd)
-        os.close(self.pidfd)
-        self.pidfd = -1
+        if self.pidfd >= 0:
+            asyncio.get_running_loop().remove_reader(self.pidfd)
+            os.close(self.pidfd)
+            self.pidfd = -1
         self.process.poll()
 
 
