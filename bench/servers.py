@@ -118,8 +118,8 @@ def tree_memory(pid: int) -> tuple[int, int, int] | None:
 
 
 def settled_memory(running: dict[str, Server], settle: float = 1.0) -> dict[str, dict]:
-    """Each server's summed RSS and PSS (MiB) ``settle`` seconds after the last one started, before any
-    load: what it holds once started (migkg's other workers load while the first one answers)."""
+    """Each server's summed RSS and PSS (MiB) ``settle`` seconds after the last one first answered,
+    before any load: what it holds once started."""
     time.sleep(settle)
     memory = {}
     for name, server in running.items():
