@@ -25,8 +25,9 @@ class Settings(BaseSettings):
     memory_store_max_bytes: int = Field(
         64 * 1024 * 1024,
         ge=0,
-        description="N-Quads size up to which each query worker holds the release in memory, where scans run "
-        "2–11× faster than on RocksDB, at about twice the file's size per worker (0: always RocksDB)",
+        description="N-Quads size up to which the query workers hold the release in memory, where scans run "
+        "2–11× faster than on RocksDB: about twice the file's size, loaded once by the template process that "
+        "forks the workers and shared with them (0: always RocksDB)",
     )
     client_share: int = Field(
         2, gt=0, description="queries one client runs at once (at most all workers but one); the rest wait"
