@@ -84,13 +84,19 @@ $(BUILD)/build-info.json: $(STAMP) $(shell find migkg graph ontology shapes quer
 # ----------------------------------------
 # Serve and test
 # ----------------------------------------
+# The project's own modules compiled ahead, as pip compiles the packages it installs: a server then
+# starts without compiling them (~0.1 s of its cold start), even where PYTHONDONTWRITEBYTECODE is set.
+.PHONY: bytecode
+bytecode: $(STAMP)
+	$(BIN)/python -m compileall -q -j 0 migkg graph api deploy
+
 .PHONY: serve
-serve: install build  ## serve SPARQL, linked data and REST views on http://$(HOST):$(PORT)
+serve: install build bytecode  ## serve SPARQL, linked data and REST views on http://$(HOST):$(PORT)
 	$(BIN)/migkg serve --host $(HOST) --port $(PORT)
 
 REPLICAS ?= 2
 .PHONY: serve-replicas
-serve-replicas: install build  ## serve $(REPLICAS) replicas behind HAProxy on http://$(HOST):$(PORT), the replicas on the next ports (docs/deploy.md)
+serve-replicas: install build bytecode  ## serve $(REPLICAS) replicas behind HAProxy on http://$(HOST):$(PORT), the replicas on the next ports (docs/deploy.md)
 	$(BIN)/migkg replicas --replicas $(REPLICAS) --host $(HOST) --port $(PORT)
 
 .PHONY: test
@@ -135,7 +141,7 @@ test-semantic: build $(EMBED_STAMP)  ## semantic search's tests, with the senten
 	$(EMBED_VENV)/bin/pytest -q -o addopts="" tests/semantic
 
 .PHONY: bench
-bench: install $(BENCH_STAMP)  ## build, then benchmark against rdflib-endpoint and Oxigraph (~10 min) → bench/results/
+bench: install $(BENCH_STAMP) bytecode  ## build, then benchmark against rdflib-endpoint and Oxigraph (~10 min) → bench/results/
 	$(BIN)/python bench/run.py
 
 .PHONY: bench-pages

@@ -6,9 +6,9 @@ through an extra task and stream, which cost about 12% of the server's CPU on li
 
 import hashlib
 
-from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from migkg.api.asgi_headers import add_headers, header
 from migkg.api.state import AppState
 
 KEPT_ON_304 = (b"etag", b"last-modified", b"cache-control", b"vary")
@@ -28,13 +28,12 @@ class CachingHeaders:
         async def send_with_validators(message: Message) -> None:
             nonlocal not_modified
             if message["type"] == "http.response.start" and message["status"] == 200 and state.build_info:
-                headers = MutableHeaders(scope=message)
-                etag = _etag(scope, state.build_info.etag_seed, headers.get("content-type", ""))
-                headers["ETag"] = etag
-                headers["Last-Modified"] = state.build_info.last_modified
-                if "cache-control" not in headers:
-                    headers["Cache-Control"] = f"public, max-age={state.settings.cache_max_age}"
-                if etag in _etags(Headers(scope=scope).get("if-none-match")):
+                etag = _etag(scope, state.build_info.etag_seed, header(message.get("headers", ()), b"content-type"))
+                validators = [(b"etag", etag), (b"last-modified", state.build_info.last_modified.encode("latin-1"))]
+                if header(message.get("headers", ()), b"cache-control") is None:
+                    validators.append((b"cache-control", b"public, max-age=%d" % state.settings.cache_max_age))
+                add_headers(message, *validators)
+                if etag in _etags(header(scope["headers"], b"if-none-match")):
                     not_modified = True
                     kept = [(k, v) for k, v in message["headers"] if k.lower() in KEPT_ON_304]
                     message = {"type": "http.response.start", "status": 304, "headers": kept}
@@ -47,11 +46,11 @@ class CachingHeaders:
         await self.app(scope, receive, send_with_validators)
 
 
-def _etag(scope: Scope, seed: str, content_type: str) -> str:
+def _etag(scope: Scope, seed: str, content_type: bytes | None) -> bytes:
     """A weak validator for this build, this URL and this representation."""
-    variant = f"{scope['path']}?{scope.get('query_string', b'').decode('latin-1')}|{content_type}"
-    return f'W/"{seed}-{hashlib.sha256(variant.encode()).hexdigest()[:16]}"'
+    variant = b"%s?%s|%s" % (scope["path"].encode(), scope.get("query_string", b""), content_type or b"")
+    return b'W/"%s-%s"' % (seed.encode(), hashlib.sha256(variant).hexdigest()[:16].encode())
 
 
-def _etags(header: str | None) -> set[str]:
-    return {tag.strip() for tag in (header or "").split(",") if tag.strip()}
+def _etags(if_none_match: bytes | None) -> set[bytes]:
+    return {tag.strip() for tag in (if_none_match or b"").split(b",") if tag.strip()}

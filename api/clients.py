@@ -12,11 +12,12 @@ MIGKG_TRUSTED_PROXIES the one its X-Forwarded-For names, as ``migkg serve`` has 
 
 from starlette.requests import Request
 
+from migkg.api.asgi_headers import header
 from migkg.api.disconnect import App, Receive, Send
 from migkg.api.fairness import current_client
 from migkg.api.problems import error_for
 
-API_KEY_HEADER = "x-api-key"
+API_KEY_HEADER = b"x-api-key"
 
 
 class IdentifyClient:
@@ -30,7 +31,8 @@ class IdentifyClient:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        key = _header(scope, API_KEY_HEADER)
+        raw_key = header(scope["headers"], API_KEY_HEADER)
+        key = None if raw_key is None else raw_key.decode("latin-1")
         if key is not None and key not in self.api_keys:
             refusal = error_for(
                 Request(scope),
@@ -46,14 +48,6 @@ class IdentifyClient:
             await self.app(scope, receive, send)
         finally:
             current_client.reset(token)
-
-
-def _header(scope: dict, name: str) -> str | None:
-    wanted = name.encode()
-    for header, value in scope["headers"]:
-        if header == wanted:
-            return value.decode("latin-1")
-    return None
 
 
 def _address(scope: dict) -> str:

@@ -33,9 +33,18 @@ RELEASE = Gauge(
 )
 
 
+_ANSWERED: dict[tuple[str, int], tuple] = {}  # (route, status) → its counter and histogram: labels() takes a lock
+
+
 def request_answered(route: str, status: int, seconds: float) -> None:
-    REQUESTS.labels(route=route, status=str(status)).inc()
-    LATENCY.labels(route=route).observe(seconds)
+    if (children := _ANSWERED.get((route, status))) is None:
+        children = _ANSWERED[route, status] = (
+            REQUESTS.labels(route=route, status=str(status)),
+            LATENCY.labels(route=route),
+        )
+    requests, latency = children
+    requests.inc()
+    latency.observe(seconds)
 
 
 def query_timed_out() -> None:

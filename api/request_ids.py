@@ -16,13 +16,14 @@ import time
 import uuid
 from datetime import UTC, datetime
 
-from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from migkg.api import metrics
+from migkg.api.asgi_headers import add_headers, header
 
 HEADER = "X-Request-ID"
+HEADER_NAME = HEADER.lower().encode()
 SANE_ID = re.compile(r"[A-Za-z0-9._:+/=-]{1,128}")
 NO_ANSWER = 499  # the client hung up before any answer (nginx's status for it)
 ACCESS_LOG = logging.getLogger("migkg.access")
@@ -48,7 +49,7 @@ class RequestIds:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = _sane(Headers(scope=scope).get(HEADER)) or uuid.uuid4().hex
+        request_id = _sane(header(scope["headers"], HEADER_NAME)) or uuid.uuid4().hex
         started = time.perf_counter()
         status = NO_ANSWER
 
@@ -56,7 +57,7 @@ class RequestIds:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                MutableHeaders(scope=message)[HEADER] = request_id
+                add_headers(message, (HEADER_NAME, request_id.encode("latin-1")))
             await send(message)
 
         try:
@@ -108,8 +109,10 @@ class JsonLines(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
-def _sane(request_id: str | None) -> str | None:
-    return request_id if request_id is not None and SANE_ID.fullmatch(request_id) else None
+def _sane(request_id: bytes | None) -> str | None:
+    if request_id is None or not SANE_ID.fullmatch(text := request_id.decode("latin-1")):
+        return None
+    return text
 
 
 def _route(scope: Scope) -> str:

@@ -3,17 +3,17 @@ answer), /metrics (Prometheus). None of them is cached anywhere (``Cache-Control
 
 import asyncio
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
 
 from migkg.api import metrics
 from migkg.api.deps import State
 from migkg.api.fairness import ClientOverShare, LongLaneFull, StoreBusy
 from migkg.api.querying import InternalQueryFailed, ask
+from migkg.api.routing import Router
 from migkg.api.state import AppState, NoBuild
 from migkg.api.store import QueryTimedOut
 
-router = APIRouter()
+router = Router()
 PATHS = ("/healthz", "/readyz", "/metrics")
 NOT_STORED = {"Cache-Control": "no-store"}
 

@@ -2,7 +2,7 @@
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pyoxigraph import NamedNode
 
@@ -13,9 +13,10 @@ from migkg.api.links import linker
 from migkg.api.problems import error_for, not_acceptable
 from migkg.api.querying import ask, construct, select
 from migkg.api.resource_page import incoming_page, page_context, term_label, term_labels
+from migkg.api.routing import Router
 from migkg.api.state import AppState
 
-router = APIRouter()
+router = Router()
 
 
 # ?format= picks a format by link, for people (a page's "Turtle" link); machines send Accept.

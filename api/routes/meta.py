@@ -4,7 +4,7 @@ import asyncio
 import mimetypes
 
 import pyoxigraph as ox
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from rdflib import Graph
 
@@ -16,11 +16,12 @@ from migkg.api.problems import error_for, not_acceptable
 from migkg.api.querying import construct, select
 from migkg.api.releases import kept_release
 from migkg.api.responses import rdf_response
+from migkg.api.routing import Router
 from migkg.api.state import AppState
 from migkg.api.ui import swagger_ui_page
 from migkg.graph.stages.catalog import CATALOG_FILE
 
-router = APIRouter()
+router = Router()
 
 
 @router.get("/docs", include_in_schema=False)

@@ -5,17 +5,18 @@ import asyncio
 import tomllib
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import Response
 
 from migkg.api.deps import Built
 from migkg.api.links import linker
 from migkg.api.querying import select
 from migkg.api.resource_page import page_query
+from migkg.api.routing import Router
 from migkg.api.search import MAX_QUERY_LENGTH, SearchQueryInvalid
 from migkg.queries import QUERIES_DIR
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 QUESTIONS = tomllib.loads((QUERIES_DIR / "pages" / "questions.toml").read_text(encoding="utf-8"))["question"]
 SEARCH_PAGE = 20
 

@@ -6,14 +6,15 @@ data under each picture for readers who do not see it. Without the npm copies a 
 saying to run `make install`, not a page whose scripts fail to load.
 """
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from migkg.api.deps import Built
+from migkg.api.routing import Router
 from migkg.api.state import AppState
 from migkg.api.ui import PICTURES, STATIC_URL, VEGA_FILES, WORLD_ATLAS
 
-router = APIRouter()
+router = Router()
 
 
 @router.get("/map", include_in_schema=False)

@@ -2,15 +2,16 @@
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from migkg.api.deps import CHECKED_PARAMETERS, Built
 from migkg.api.problems import problem_responses
 from migkg.api.quality import notes, shacl_summary, totals
+from migkg.api.routing import Router
 
-router = APIRouter(prefix="/api")
+router = Router(prefix="/api")
 
 
 class ShaclResult(BaseModel):

@@ -7,7 +7,7 @@ metadata.un.org cannot be reached offline, so these pages show the UN's KOS as t
 import asyncio
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import Response
 
 from migkg.api.conneg import choose
@@ -18,9 +18,10 @@ from migkg.api.prefixes import PREFIXES, curie
 from migkg.api.problems import error_for, not_acceptable
 from migkg.api.querying import Binding, construct, select
 from migkg.api.routes.linked_data import FormatChoice, asked_for
+from migkg.api.routing import Router
 from migkg.api.state import AppState
 
-router = APIRouter()
+router = Router()
 
 DEFAULT_LANGUAGE = "en"
 # Each language named in itself, for the language switch; a language not listed shows its code.

@@ -4,18 +4,19 @@ import asyncio
 from enum import StrEnum
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from migkg.api.deps import CHECKED_PARAMETERS, Search, State
 from migkg.api.paging import link_header, page_body, page_links
 from migkg.api.problems import error_for, problem_responses
+from migkg.api.routing import Router
 from migkg.api.search import SearchIndex, SearchQueryInvalid
 from migkg.api.semantic import QueryEncoder
 from migkg.api.state import AppState
 
-router = APIRouter(prefix="/api")
+router = Router(prefix="/api")
 
 
 class SearchMode(StrEnum):

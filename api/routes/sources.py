@@ -2,13 +2,14 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from migkg.api.conneg import prefers_html
 from migkg.api.deps import Built, SiteRoot
 from migkg.api.problems import error_for
 from migkg.api.querying import select
+from migkg.api.routing import Router
 from migkg.api.sources import (
     SOURCES_PATH,
     Passage,
@@ -21,7 +22,7 @@ from migkg.api.sources import (
 from migkg.api.state import AppState
 from migkg.api.ui import STATIC_URL
 
-router = APIRouter()
+router = Router()
 
 PASSAGE_SCRIPT = f"{STATIC_URL}/sources/passage.js"
 CHAR = Query(

@@ -2,13 +2,13 @@
 
 from dataclasses import dataclass
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from migkg.api.conneg import prefers_html
-from migkg.api.deps import SiteRoot, State, site_root
+from migkg.api.deps import State, site_root
 from migkg.api.description import service_description
 from migkg.api.guard import QueryRefused, check_nesting, check_query
 from migkg.api.jobs import QueryAnswer
@@ -16,24 +16,25 @@ from migkg.api.problems import error_for
 from migkg.api.protocol import ProtocolRequest, read_get, read_post
 from migkg.api.querying import Cached, user_query
 from migkg.api.responses import rdf_response
+from migkg.api.routing import Router
 from migkg.api.search_service import rewrite_search_calls, search_calls
 from migkg.api.state import AppState
 from migkg.api.ui import yasgui_page
 
-router = APIRouter()
+router = Router()
 PATHS = ("/sparql", "/sparql/")
 
 
 @router.get(PATHS[0], name="sparql")
 @router.head(PATHS[0], include_in_schema=False)
 @router.api_route(PATHS[1], methods=["GET", "HEAD"], include_in_schema=False)
-async def sparql_get(request: Request, state: State, site: SiteRoot) -> Response:
+async def sparql_get(request: Request, state: State) -> Response:
     try:
         operation = read_get(request, state.settings.max_query_bytes)
     except QueryRefused as refused:
         return error_for(request, refused.status, str(refused))
     if operation.query is None:
-        return _describe_service(request, state, site)
+        return await _describe_service(request, state)
     return await _answer(request, state, operation)
 
 
@@ -109,7 +110,7 @@ class SparqlEndpoint:
         if request.method == "POST":
             return await sparql_post(request, state)
         if request.method in ("GET", "HEAD"):
-            return await sparql_get(request, state, await site_root(request))
+            return await sparql_get(request, state)
         raise HTTPException(405, headers={"Allow": "GET, HEAD, POST"})
 
 
@@ -129,12 +130,12 @@ def _wants_fresh(request: Request) -> bool:
     return any(part.strip() in ("no-cache", "no-store") for part in directives.split(","))
 
 
-def _describe_service(request: Request, state: AppState, site: str) -> Response:
+async def _describe_service(request: Request, state: AppState) -> Response:
     if prefers_html(request.headers.get("accept")):
         return yasgui_page(request, state)
     endpoint = str(request.url.replace(query="", fragment=""))
     settings = state.settings
     triples = service_description(
-        endpoint, state.graphs, bool(settings.service_allowlist), site, settings.max_query_depth
+        endpoint, state.graphs, bool(settings.service_allowlist), await site_root(request), settings.max_query_depth
     )
     return rdf_response(request, triples)

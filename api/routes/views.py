@@ -4,7 +4,7 @@ import inspect
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from migkg.api.conneg import choose
@@ -12,6 +12,7 @@ from migkg.api.deps import CHECKED_PARAMETERS, Built, SiteRoot
 from migkg.api.formats import Offer
 from migkg.api.paging import link_header, page_body, page_links
 from migkg.api.problems import error_for, not_acceptable, problem_responses
+from migkg.api.routing import Router
 from migkg.api.state import AppState
 from migkg.api.views import (
     PARAM_TYPES,
@@ -35,8 +36,8 @@ OFFERS = {"list": [JSON, JSON_LD, CSV], "item": [JSON, JSON_LD]}
 PREFIX = "/api"
 
 
-def views_router(views: list[View]) -> APIRouter:
-    router = APIRouter(prefix=PREFIX)
+def views_router(views: list[View]) -> Router:
+    router = Router(prefix=PREFIX)
     paths = {view.path for view in views}
 
     @router.get(
@@ -78,7 +79,7 @@ def views_router(views: list[View]) -> APIRouter:
     return router
 
 
-def _add_route(router: APIRouter, view: View, not_found_hint: str) -> None:
+def _add_route(router: Router, view: View, not_found_hint: str) -> None:
     model = page_model(view) if view.kind == "list" else item_model(view)
     route = _ViewRoute(view, jsonld_context(view), not_found_hint)
     media = {offer.media_type: {} for offer in OFFERS[view.kind][1:]}
