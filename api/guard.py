@@ -64,7 +64,6 @@ _NESTING_TOKENS = re.compile(
 # An IRI-shaped span that a comparison could also read as text (``?a<(?b)&&?c>0``): brackets, a
 # quote or a comment sign inside change the nesting between the two readings.
 _AMBIGUOUS_IRI = re.compile(r"[()\['#]")
-_OPENERS = re.compile(r"[{(\[]")
 # No reading of a text with fewer opening brackets than this nests deep enough to crash pyoxigraph
 # 0.5.13 (its stack overflows near 2,190 nested braces, 4,660 parentheses, 2,540 sub-queries).
 ENGINE_SAFE_OPENERS = 1000
@@ -77,6 +76,9 @@ def check_nesting(text: str, max_depth: int) -> None:
     ``<…>`` could also be a comparison with brackets inside, only a text with fewer opening
     brackets in all than ``ENGINE_SAFE_OPENERS`` (which no reading can nest too deep) is let through.
     """
+    openers = text.count("{") + text.count("(") + text.count("[")
+    if openers <= max_depth:  # no reading nests deeper than the text has opening brackets (most queries)
+        return
     depth = deepest = 0
     ambiguous = False
     for token in _NESTING_TOKENS.finditer(text):
@@ -92,7 +94,7 @@ def check_nesting(text: str, max_depth: int) -> None:
             ambiguous = True
     if deepest > max_depth:
         raise QueryRefused(f"nesting depth {deepest} exceeds the limit {max_depth} (MIGKG_MAX_QUERY_DEPTH).")
-    if ambiguous and len(_OPENERS.findall(text)) >= ENGINE_SAFE_OPENERS:
+    if ambiguous and openers >= ENGINE_SAFE_OPENERS:
         raise QueryRefused(
             "This query's nesting could not be checked: it has many brackets and a <…> holding brackets, "
             "a quote or #, which may be an IRI or a comparison; put spaces around < and > in comparisons."
