@@ -13,13 +13,14 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 
 from migkg.api.conneg import prefers_html
 from migkg.api.fairness import ClientOverShare, LongLaneFull, StoreBusy
 from migkg.api.formats import Offer, acceptable_list
+from migkg.api.jsonio import JSONResponse
 from migkg.api.querying import InternalQueryFailed
 from migkg.api.settings import Settings
 from migkg.api.state import TEMPLATES, NoBuild

@@ -5,7 +5,6 @@ The server's own queries and the views' run over the union of all graphs and ans
 format; a failure among them raises InternalQueryFailed, which the app answers like any error.
 """
 
-import json
 import re
 from dataclasses import dataclass, replace
 
@@ -15,6 +14,7 @@ from migkg.api import metrics
 from migkg.api.conneg import negotiate
 from migkg.api.guard import CheckedQuery
 from migkg.api.jobs import QueryAnswer, QueryFailure, QueryJob
+from migkg.api.jsonio import parse_json
 from migkg.api.prefixes import PREFIXES
 from migkg.api.result_cache import CacheKey, ResultCache
 from migkg.api.settings import Settings
@@ -102,12 +102,12 @@ async def select_text(
 ) -> list[Binding]:
     """Run a SELECT given as text (a curated view's, say) over the union of all graphs."""
     answer = await _run(store, settings, text, RESULTS_JSON, iris or {})
-    return json.loads(answer.body)["results"]["bindings"]
+    return parse_json(answer.body)["results"]["bindings"]
 
 
 async def ask(store: QueryStore, settings: Settings, name: str, **iris: str) -> bool:
     answer = await _run(store, settings, load_query("server", name), RESULTS_JSON, iris)
-    return json.loads(answer.body)["boolean"]
+    return parse_json(answer.body)["boolean"]
 
 
 async def construct(store: QueryStore, settings: Settings, name: str, accept: str | None, **iris: str) -> QueryAnswer:

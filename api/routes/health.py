@@ -3,11 +3,12 @@ answer), /metrics (Prometheus). None of them is cached anywhere (``Cache-Control
 
 import asyncio
 
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from migkg.api import metrics
 from migkg.api.deps import State
 from migkg.api.fairness import ClientOverShare, LongLaneFull, StoreBusy
+from migkg.api.jsonio import JSONResponse
 from migkg.api.querying import InternalQueryFailed, ask
 from migkg.api.routing import Router
 from migkg.api.state import AppState, NoBuild

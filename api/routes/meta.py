@@ -5,13 +5,14 @@ import mimetypes
 
 import pyoxigraph as ox
 from fastapi import Request
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from rdflib import Graph
 
 from migkg.api.conneg import choose, prefers_html
 from migkg.api.deps import Built, SiteRoot, State
 from migkg.api.description import VoidCounts, sparql_examples, void_description
 from migkg.api.formats import OFFERS, ResultKind
+from migkg.api.jsonio import JSONResponse
 from migkg.api.problems import error_for, not_acceptable
 from migkg.api.querying import construct, select
 from migkg.api.releases import kept_release

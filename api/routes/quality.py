@@ -3,10 +3,11 @@
 from typing import Annotated, Literal
 
 from fastapi import Query
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from migkg.api.deps import CHECKED_PARAMETERS, Built
+from migkg.api.jsonio import JSONResponse
 from migkg.api.problems import problem_responses
 from migkg.api.quality import notes, shacl_summary, totals
 from migkg.api.routing import Router

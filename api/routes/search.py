@@ -5,10 +5,11 @@ from enum import StrEnum
 from typing import Annotated
 
 from fastapi import Path, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from migkg.api.deps import CHECKED_PARAMETERS, Search, State
+from migkg.api.jsonio import JSONResponse
 from migkg.api.paging import link_header, page_body, page_links
 from migkg.api.problems import error_for, problem_responses
 from migkg.api.routing import Router

@@ -3,10 +3,11 @@
 from typing import Annotated, Any
 
 from fastapi import Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from migkg.api.conneg import prefers_html
 from migkg.api.deps import Built, SiteRoot
+from migkg.api.jsonio import JSONResponse
 from migkg.api.problems import error_for
 from migkg.api.querying import select
 from migkg.api.routing import Router

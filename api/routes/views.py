@@ -5,11 +5,12 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from fastapi import Path, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from migkg.api.conneg import choose
 from migkg.api.deps import CHECKED_PARAMETERS, Built, SiteRoot
 from migkg.api.formats import Offer
+from migkg.api.jsonio import JSONResponse
 from migkg.api.paging import link_header, page_body, page_links
 from migkg.api.problems import error_for, not_acceptable, problem_responses
 from migkg.api.routing import Router
