@@ -40,20 +40,37 @@ async def check_query_parameters(request: Request) -> None:
     would otherwise be ignored and answer the whole list as if it had been applied), every
     single-valued one given more than once (which value would be meant?), and every integer written
     as anything but digits (pydantic would read `0.0` or `1_000` as integers)."""
-    declared = {field.alias: field for field in request.scope["route"].dependant.query_params}
-    listed = ", ".join(sorted(declared)) or "none"
+    declared, listed = _declared_parameters(request.scope["route"])
     errors = []
     for name in dict.fromkeys(request.query_params):
-        field = declared.get(name)
+        kind = declared.get(name)
         values = request.query_params.getlist(name)
-        if field is None:
+        if kind is None:
             errors.append({"loc": ("query", name), "msg": f"unknown parameter; known here: {listed}"})
-        elif len(values) > 1 and not _takes_many(field.field_info.annotation):
+        elif len(values) > 1 and not kind.takes_many:
             errors.append({"loc": ("query", name), "msg": f"given {len(values)} times; give it once"})
-        elif _is_integer(field.field_info.annotation) and not all(_DIGITS.fullmatch(v) for v in values):
+        elif kind.integer and not all(_DIGITS.fullmatch(v) for v in values):
             errors.append({"loc": ("query", name), "msg": "not an integer: write it in digits, like 20"})
     if errors:
         raise RequestValidationError(errors)
+
+
+class _ParameterKind(typing.NamedTuple):
+    takes_many: bool
+    integer: bool
+
+
+def _declared_parameters(route: Any) -> tuple[dict[str, _ParameterKind], str]:
+    """The route's query parameters by name, and their names listed: worked out at its first
+    request and kept on the route (routes are not hashable, so no cache can key on them)."""
+    if (known := getattr(route, "_migkg_parameters", None)) is None:
+        fields = route.dependant.query_params
+        declared = {
+            f.alias: _ParameterKind(_takes_many(f.field_info.annotation), _is_integer(f.field_info.annotation))
+            for f in fields
+        }
+        known = route._migkg_parameters = declared, ", ".join(sorted(declared)) or "none"
+    return known
 
 
 _DIGITS = re.compile(r"-?[0-9]+")
