@@ -5,8 +5,8 @@
 Opens the app on the build as `migkg serve` would (its lifespan: the release, two query workers),
 then sends one light query (bench/queries/01-iri-lookup.rq) straight to the ASGI app over and over
 and reports the process CPU time (time.process_time: this process only, so the worker's share of
-an uncached query is not in it) per request, the minimum over the rounds: answered from the
-result cache, and run again (`Cache-Control: no-cache`, one hop to a worker). The same figures
+an uncached query is not in it) per request, the minimum over the rounds, on uvloop (the event
+loop uvicorn serves on): answered from the result cache, and run again (`Cache-Control: no-cache`, one hop to a worker). The same figures
 with the app's own middleware removed show what that middleware costs. A figure of this process
 alone, measured without contention: the live server's cost per request is larger (HTTP parsing,
 the event loop, the machine shared with its workers and the client), the ratios hold.
@@ -15,11 +15,12 @@ the event loop, the machine shared with its workers and the client), the ratios 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import time
 from pathlib import Path
 from urllib.parse import urlencode
+
+import uvloop
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERY = ROOT / "bench" / "queries" / "01-iri-lookup.rq"
@@ -93,7 +94,7 @@ def main() -> int:
     print("| app | cache hit, µs CPU / request | run again (no-cache), µs CPU / request |")
     print("|---|---:|---:|")
     for label, without in (("as served", False), ("without its middleware", True)):
-        hit, fresh = asyncio.run(_measure(without, args.requests, args.rounds))
+        hit, fresh = uvloop.run(_measure(without, args.requests, args.rounds))
         print(f"| {label} | {hit:.0f} | {fresh:.0f} |")
     return 0
 
