@@ -155,11 +155,12 @@ class _Connection:
 
 
 MAX_USERS = 64  # the most connections a run_load may open, each a user with its own key
+USER_KEYS = 512  # the simulated users' keys migkg is told (servers.migkg): runs may take fresh ones
 
 
 def user_key(n: int) -> str:
-    """The API key simulated user ``n`` of ``run_load`` sends (migkg tells clients apart by it)."""
-    return f"bench-user-{n}"
+    """The API key simulated user ``n`` sends (migkg tells clients apart by it); wraps at USER_KEYS."""
+    return f"bench-user-{n % USER_KEYS}"
 
 
 async def _user(
@@ -199,6 +200,7 @@ async def _run(
     max_requests: int,
     timeout: float,
     offset: int,
+    first_user: int,
 ) -> RunResult:
     host, port = check_loopback(url)
     if concurrency > MAX_USERS:
@@ -210,7 +212,7 @@ async def _run(
     try:
         await asyncio.gather(
             *(
-                _user(c, user_key(n), operations, state, result, started + duration, max_requests, timeout)
+                _user(c, user_key(first_user + n), operations, state, result, started + duration, max_requests, timeout)
                 for n, c in enumerate(connections)
             )
         )
@@ -229,9 +231,11 @@ def run_load(
     max_requests: int,
     timeout: float = 60.0,
     offset: int = 0,
+    first_user: int = 0,
 ) -> RunResult:
-    """Run ``operations`` round-robin (starting at ``offset``) from ``concurrency`` keep-alive connections."""
-    return asyncio.run(_run(url, operations, concurrency, duration, max_requests, timeout, offset))
+    """Run ``operations`` round-robin (starting at ``offset``) from ``concurrency`` keep-alive connections,
+    one simulated user each: users ``first_user`` onwards."""
+    return asyncio.run(_run(url, operations, concurrency, duration, max_requests, timeout, offset, first_user))
 
 
 def summarise(outcomes: list[Outcome], elapsed: float) -> dict:

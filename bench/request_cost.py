@@ -6,8 +6,9 @@ Opens the app on the build as `migkg serve` would (its lifespan: the release, tw
 then sends one light query (bench/queries/01-iri-lookup.rq) straight to the ASGI app over and over
 and reports the process CPU time (time.process_time: this process only, so the worker's share of
 an uncached query is not in it) per request, the minimum over the rounds, on uvloop (the event
-loop uvicorn serves on): answered from the result cache, and run again (`Cache-Control: no-cache`, one hop to a worker). The same figures
-with the app's own middleware removed show what that middleware costs. A figure of this process
+loop uvicorn serves on): answered from the result cache, and run again (`Cache-Control: no-cache`,
+one hop to a worker). The same figures with the app's own middleware removed show what that
+middleware costs. A figure of this process
 alone, measured without contention: the live server's cost per request is larger (HTTP parsing,
 the event loop, the machine shared with its workers and the client), the ratios hold.
 """

@@ -66,6 +66,7 @@ class Bench:
         self.plan = plan
         self.records: list[dict] = []
         self.notes: list[str] = []
+        self._next_user = 0
 
     def cell(
         self,
@@ -75,10 +76,15 @@ class Bench:
         round_no: int,
         runs: list[tuple[str, str, list[Operation], float, int]],
     ) -> None:
-        """One cell of one round: each (server, url, operations, seconds, cap) in turn, order rotated by round."""
+        """One cell of one round: each (server, url, operations, seconds, cap) in turn, order rotated by round.
+
+        Each cell has simulated users of its own (API keys the cells before did not use): migkg's scheduler
+        puts a client that used the workers much in the last seconds behind the others, so users carried
+        over from the cell before would wait out that cell's use, not this cell's load."""
         shift = round_no % len(runs)
+        first_user, self._next_user = self._next_user, self._next_user + concurrency
         for server, url, operations, seconds, cap in runs[shift:] + runs[:shift]:
-            result = run_load(url, operations, concurrency, seconds, cap, offset=round_no * 3)
+            result = run_load(url, operations, concurrency, seconds, cap, offset=round_no * 3, first_user=first_user)
             figures = summarise(result.outcomes, result.elapsed)
             self.records.append(
                 {

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
-from loadgen import MAX_USERS, user_key
+from loadgen import USER_KEYS, user_key
 
 from migkg.api.settings import Settings
 from migkg.api.store import embedded_data
@@ -43,7 +43,7 @@ def migkg(build_dir: Path, workers: int, query_timeout: float | None = None) -> 
     env = {
         "MIGKG_BUILD_DIR": str(build_dir),
         "MIGKG_MAX_CONCURRENT_QUERIES": str(workers),
-        "MIGKG_API_KEYS": json.dumps([user_key(n) for n in range(MAX_USERS)]),
+        "MIGKG_API_KEYS": json.dumps([user_key(n) for n in range(USER_KEYS)]),
     }
     note = f"one uvicorn process, {workers} query worker processes (MIGKG_MAX_CONCURRENT_QUERIES) {_holding(build_dir)}"
     if query_timeout:
