@@ -8,9 +8,9 @@ and reports the process CPU time (time.process_time: this process only, so the w
 an uncached query is not in it) per request, the minimum over the rounds, on uvloop (the event
 loop uvicorn serves on): answered from the result cache, and run again (`Cache-Control: no-cache`,
 one hop to a worker). The same figures with the app's own middleware removed show what that
-middleware costs. A figure of this process
-alone, measured without contention: the live server's cost per request is larger (HTTP parsing,
-the event loop, the machine shared with its workers and the client), the ratios hold.
+middleware costs. A figure of this process alone, measured without contention: the live server's
+cost per request is larger (HTTP parsing, the event loop, the machine shared with its workers and
+the client), the ratios hold.
 """
 
 from __future__ import annotations
