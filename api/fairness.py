@@ -8,11 +8,13 @@ one client's many or slow queries cannot hold back another's lookups. Past its s
 places a client gets 429; the whole line has a bound too (503). A query waits as long as it could
 still be answered within the timeout: the time it waited counts against it.
 
-Short queries go first: a query whose shape (QueryCosts) held a worker for SHORT_QUERY or longer
-when it last ran is expected long, and waits behind every short query until it has waited
-LONG_WAITS_FIRST itself. A lookup then waits for a worker to free, not for the slow queries queued
-before it. No worker is kept idle for short queries that may come: that would cost a mix of long
-and short queries its throughput.
+Short queries go first: a query whose shape (QueryCosts) has held a worker for SHORT_QUERY or
+longer (each run counting half) is expected long, and waits behind every short query until it has
+waited LONG_WAITS_FIRST itself. A lookup then waits for a worker to free, not for the slow queries
+queued before it. That is judged when a worker frees, not when the query came, so the queries of one
+shape waiting together are all short or all long: a shape whose runs straddle SHORT_QUERY does not
+have some of its queries overtake the others. No worker is kept idle for short queries that may
+come: that would cost a mix of long and short queries its throughput.
 
 Queries that run long are bounded apart (LongQueryLane): at most a set number may run past a
 threshold at once, so some workers always turn over quickly for short queries. While that lane is
@@ -64,9 +66,10 @@ class Shares:
 class FairScheduler:
     """Admits queries to the workers, one line per client (every method runs on the event loop)."""
 
-    def __init__(self, shares: Shares, lane: "LongQueryLane") -> None:
+    def __init__(self, shares: Shares, lane: "LongQueryLane", costs: "QueryCosts") -> None:
         self.shares = shares
         self.lane = lane
+        self.costs = costs
         self._running: dict[str, int] = defaultdict(int)  # client → its queries running
         self.running = 0  # all clients' together
         self._lines: dict[str, deque[Place]] = defaultdict(deque)
@@ -75,9 +78,9 @@ class FairScheduler:
         self._use = RecentUse(USE_HALF_LIFE)
         self._ran_long: dict[str, float] = {}  # client → when a query of its ran long, last
 
-    async def admit(self, client: str, wait: float, short: bool = True) -> None:
-        """Returns once ``client`` may run a query (then ``release`` must follow); waits at most ``wait`` s,
-        behind the short queries of every client unless ``short``."""
+    async def admit(self, client: str, wait: float, shape: str = "") -> None:
+        """Returns once ``client`` may run a query of ``shape`` (then ``release`` must follow); waits at
+        most ``wait`` s, behind the short queries of every client while its shape is expected long."""
         if self._may_run(client) and not self._someone_may_run():
             self._start(client)
             return
@@ -86,7 +89,7 @@ class FairScheduler:
         if self._waiting >= self.shares.waiting:
             raise StoreBusy
         turn = asyncio.get_running_loop().create_future()
-        place = Place(time.monotonic(), next(self._arrivals), turn, short)
+        place = Place(time.monotonic(), next(self._arrivals), turn, shape)
         self._lines[client].append(place)
         self._waiting += 1
         try:
@@ -155,7 +158,8 @@ class FairScheduler:
     def _priority(self, client: str, now: float) -> tuple[bool, float, int]:
         first = self._lines[client][0]
         waited = now - first.arrived
-        counts_short = first.short or waited >= LONG_WAITS_FIRST
+        # asked now, not at arrival: queries of one shape are all short or all long, whenever they came
+        counts_short = self.costs.short(first.shape) or waited >= LONG_WAITS_FIRST
         return not counts_short, self._use.of(client, now) - waited, first.number
 
 
@@ -166,7 +170,7 @@ class Place:
     arrived: float  # time.monotonic()
     number: int  # in order of arrival, all lines together
     turn: asyncio.Future  # set when the query may run
-    short: bool  # its shape ran short last time (or has not run yet)
+    shape: str  # QueryCosts.shape of its text: whether it is expected short
 
 
 class QueryCosts:

@@ -78,8 +78,7 @@ class RemoteStore:
         self.lane = lane
         self.query_timeout = query_timeout
         self.base_iri = base_iri
-        self.scheduler = FairScheduler(shares, lane)
-        self.costs = QueryCosts()  # as on the embedded store: short queries go first
+        self.scheduler = FairScheduler(shares, lane, QueryCosts())  # as on the embedded store: short queries go first
         self.graphs: tuple[str, ...] = ()  # the release's, as the store records it (queries/remote/release-graphs.rq)
         self._http = httpx.AsyncClient(
             timeout=httpx.Timeout(query_timeout + READ_GRACE, connect=CONNECT_TIMEOUT),
@@ -147,7 +146,7 @@ class RemoteStore:
         return None
 
     async def execute(self, job: QueryJob) -> QueryAnswer | QueryFailure:
-        admission = await admitted(self.scheduler, self.costs, self.query_timeout, job.text)
+        admission = await admitted(self.scheduler, self.query_timeout, job.text)
         try:
             return await self._run(job, admission.at, admission.deadline)
         finally:
@@ -304,7 +303,7 @@ def _serialized(body: bytes, job: QueryJob, asks_graph: bool, asks_boolean: bool
             result = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
             if asks_boolean and not isinstance(result, ox.QueryBoolean):
                 result = _boolean(any(True for _ in result))  # Virtuoso's __ASK_RETVAL row, or none
-        return serialize(result, job)
+        return serialize(result, job, lambda: ox.parse_query_results(body, ox.QueryResultsFormat.JSON))
     except (SyntaxError, OSError, RuntimeError) as error:
         return QueryFailure(500, f"Query evaluation failed: the remote store's answer could not be read: {error}")
 

@@ -322,15 +322,15 @@ class Admission:
         return worked
 
 
-async def admitted(scheduler: FairScheduler, costs: QueryCosts, query_timeout: float, text: str) -> Admission:
+async def admitted(scheduler: FairScheduler, query_timeout: float, text: str) -> Admission:
     """Waits for the scheduler to admit the current client's query, expected short or long as its
-    shape last ran."""
+    shape has run (``scheduler.costs``)."""
     client = current_client.get()
-    shape = costs.shape(text)
+    shape = QueryCosts.shape(text)
     loop = asyncio.get_running_loop()
     deadline = loop.time() + query_timeout
-    await scheduler.admit(client, query_timeout, costs.short(shape))
-    return Admission(client, deadline, loop.time(), shape, costs)
+    await scheduler.admit(client, query_timeout, shape)
+    return Admission(client, deadline, loop.time(), shape, scheduler.costs)
 
 
 async def answered_in_lanes(
@@ -365,8 +365,8 @@ class OxigraphStore:
         self.size = shares.workers
         self.lane = lane
         self.query_timeout = query_timeout
-        self.scheduler = FairScheduler(shares, lane)
-        self.costs = QueryCosts()  # of this store's release: another release, other costs
+        # the costs are this store's release's: another release, other costs
+        self.scheduler = FairScheduler(shares, lane, QueryCosts())
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._all: set[_Worker] = set()
         self._renewals: set[asyncio.Task] = set()
@@ -398,7 +398,7 @@ class OxigraphStore:
         await asyncio.wait_for(asyncio.gather(*ended), EXIT_TIMEOUT)
 
     async def execute(self, job: QueryJob) -> QueryAnswer | QueryFailure:
-        admission = await admitted(self.scheduler, self.costs, self.query_timeout, job.text)
+        admission = await admitted(self.scheduler, self.query_timeout, job.text)
         worker = self._idle.get_nowait()  # admitted, so one is idle
         still_good = False
         try:

@@ -105,7 +105,7 @@ def run_job(store: ox.Store, job: QueryJob) -> QueryAnswer | QueryFailure:
         refusal = unknown_function(str(error))
         return QueryFailure(400, refusal) if refusal else QueryFailure(500, f"Query evaluation failed: {error}")
     try:
-        return serialize(result, job)
+        return serialize(result, job, lambda: store.query(job.text, **_query_options(job)))
     except (OSError, RuntimeError) as error:
         return QueryFailure(500, f"Query evaluation failed: {error}")
 

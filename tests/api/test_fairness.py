@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from api_testing import ENDLESS_QUERY, REPO_ROOT, LiveServer, app_client, endless_query_request
+from api_testing import ENDLESS_QUERY, LiveServer, app_client, endless_query_request
 from fastapi.testclient import TestClient
 
 from migkg.api import fairness
@@ -21,7 +21,6 @@ from migkg.api.settings import Settings
 LOOKUP = "SELECT ?p ?o WHERE { <https://w3id.org/migkg/id/gcm/objective/4> ?p ?o }"
 KEYS = ["heavy", "light", "slow-1", "slow-2", "slow-3", "slow-4"]
 COMMITMENT = "https://w3id.org/migkg/ontology#commitmentTitle"
-BENCH_QUERIES = REPO_ROOT / "bench" / "queries"
 
 
 def _as(key: str) -> dict[str, str]:
@@ -130,7 +129,15 @@ def test_an_unknown_api_key_is_refused_in_the_form_of_the_route(settings: Settin
 
 def _scheduler(lane: LongQueryLane | None = None, **shares: int) -> FairScheduler:
     defaults = {"workers": 2, "per_client": 2, "waiting_per_client": 8, "waiting": 8}
-    return FairScheduler(Shares(**defaults | shares), lane or LongQueryLane(after=1.0, size=1))
+    return FairScheduler(Shares(**defaults | shares), lane or LongQueryLane(after=1.0, size=1), _costs())
+
+
+def _costs() -> QueryCosts:
+    """Costs where the shape "long" has run long and "short" short."""
+    costs = QueryCosts()
+    costs.record("long", 1.0)
+    costs.record("short", 0.001)
+    return costs
 
 
 def test_a_freed_worker_goes_to_the_client_that_used_the_workers_least() -> None:
@@ -229,8 +236,8 @@ def test_an_expected_long_query_waits_behind_short_ones() -> None:
         scheduler = _scheduler(workers=1)
         order: list[str] = []
         await scheduler.admit("a", 5)
-        for client, short in (("long", False), ("short", True)):
-            done = asyncio.create_task(scheduler.admit(client, 5, short))
+        for client in ("long", "short"):
+            done = asyncio.create_task(scheduler.admit(client, 5, client))
             done.add_done_callback(lambda _, c=client: order.append(c))
             await asyncio.sleep(0)
         scheduler.release("a")
@@ -247,8 +254,8 @@ def test_an_expected_long_query_that_waited_long_enough_goes_first(monkeypatch: 
         scheduler = _scheduler(workers=1)
         order: list[str] = []
         await scheduler.admit("a", 5)
-        for client, short in (("long", False), ("short", True)):
-            asyncio.create_task(scheduler.admit(client, 5, short)).add_done_callback(
+        for client in ("long", "short"):
+            asyncio.create_task(scheduler.admit(client, 5, client)).add_done_callback(
                 lambda _, c=client: order.append(c)
             )
         await asyncio.sleep(0.1)
@@ -259,6 +266,27 @@ def test_an_expected_long_query_that_waited_long_enough_goes_first(monkeypatch: 
     assert asyncio.run(scenario()) == ["long"]
 
 
+def test_queries_of_one_shape_keep_their_order_when_its_cost_crosses_short_query() -> None:
+    """A shape that ran long when one query came and short when the next did: the first goes first."""
+
+    async def scenario() -> list[str]:
+        scheduler = _scheduler(workers=1)
+        order: list[str] = []
+        await scheduler.admit("a", 5)
+        scheduler.costs.record("straddling", fairness.SHORT_QUERY * 1.5)
+        for client in ("first", "second"):
+            asyncio.create_task(scheduler.admit(client, 5, "straddling")).add_done_callback(
+                lambda _, c=client: order.append(c)
+            )
+            await asyncio.sleep(0)
+            scheduler.costs.record("straddling", fairness.SHORT_QUERY * 0.1)  # short from now on
+        scheduler.release("a")
+        await asyncio.sleep(0.01)
+        return list(order)  # before asyncio.run cancels the other's wait, which would add it
+
+    assert asyncio.run(scenario()) == ["first"]
+
+
 def test_a_query_shape_leaves_out_iris_literals_and_comments() -> None:
     lookup = QueryCosts.shape(f"{LOOKUP} # 1")
     assert lookup == QueryCosts.shape("SELECT ?p ?o WHERE { <urn:x#y> ?p ?o } # another")
@@ -267,12 +295,12 @@ def test_a_query_shape_leaves_out_iris_literals_and_comments() -> None:
 
 
 def test_the_store_learns_which_queries_are_long(settings: Settings) -> None:
-    """On the real build: the 10,000-row query holds a worker past SHORT_QUERY, a lookup does not."""
-    ten_thousand = (BENCH_QUERIES / "10-select-10k-rows.rq").read_text(encoding="utf-8")
+    """On the real build: a count over every two-step path holds a worker past SHORT_QUERY, a lookup does not."""
+    two_steps = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?c ?d ?e }"
     with app_client(settings) as client:
-        costs = client.app.state.migkg.store.costs
-        for query in (ten_thousand, *[LOOKUP] * 4):  # a worker's first query may be slow: each run counts half
+        costs = client.app.state.migkg.store.scheduler.costs
+        for query in (two_steps, *[LOOKUP] * 4):  # a worker's first query may be slow: each run counts half
             answer = client.get("/sparql", params={"query": query}, headers={"cache-control": "no-cache"})
             assert answer.status_code == 200
-        assert not costs.short(costs.shape(ten_thousand))
+        assert not costs.short(costs.shape(two_steps))
         assert costs.short(costs.shape(LOOKUP.replace("objective/4", "objective/5")))
