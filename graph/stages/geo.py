@@ -60,7 +60,7 @@ class Entry:
 class Gazetteer:
     """The gazetteer's countries (ISO alpha-2 → capital's name) and populated places by country. An
     entry is made only for a record a look-up returns: making one for each of a country's records
-    cost most of the stage (the United States alone has 30,000)."""
+    (the United States has 21,783) cost the link stage 0.2 s more."""
 
     def __init__(self, capitals: dict[str, str], cities: dict[str, list[dict]]) -> None:
         self.capitals = capitals
