@@ -301,6 +301,15 @@ def view_table(rows: list[dict], dataset: str) -> list[str]:
     return lines
 
 
+def _scaled(results: dict, dataset: str) -> dict | None:
+    """How the scaled data set ``dataset`` was made; results written before there were two keep
+    the one they had unkeyed."""
+    scaled = results.get("scaled") or {}
+    if "factor" in scaled:
+        return scaled if dataset == f"{scaled['factor']}x" else None
+    return scaled.get(dataset)
+
+
 def markdown(results: dict, label: str) -> str:
     rows = results["summary"]
     phases = results["phases"]
@@ -318,8 +327,7 @@ def markdown(results: dict, label: str) -> str:
     out += [f"| {t['target']} | {t['figure']} | {_mark(t['met'])} |" for t in results["targets"]]
     for dataset, phase in phases.items():
         out += ["", f"## {dataset} data", ""]
-        if dataset != "1x" and results.get("scaled"):
-            s = results["scaled"]
+        if s := _scaled(results, dataset):
             out += [
                 f"{s['factor']} copies of the build with fresh IRIs: {s['quads']:,} quads "
                 f"({s['quads'] / s['base_quads']:.1f}× the {s['base_quads']:,} of the build).",
