@@ -24,14 +24,15 @@ import time
 from pathlib import Path
 
 import servers as srv
-from loadgen import run_load, summarise
-from report import git_state
+from report import git_state, paired_ratio
+from run import Bench, Plan
 from workload import load_queries, query_operation
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 LIGHT = ("01-iri-lookup", "02-describe", "03-objective-actions-practices", "11-provenance")
 SERVED, IN_PROCESS, PEER = "migkg", "migkg in-process", "oxigraph"
+DATASET = "1x"
 
 
 def main() -> int:
@@ -75,33 +76,30 @@ def main() -> int:
         srv.Server(srv.oxigraph(args.build), logs) as peer,
     ):
         running = [first, second, peer]
+        bench = Bench(Plan(rounds=args.rounds))
         for query in queries:
             for concurrency in concurrencies:
-                lines.append(_cell(running, query, concurrency, args.seconds, args.rounds))
+                lines.append(_cell(bench, running, query, concurrency, args.seconds, args.rounds))
                 print(lines[-1], flush=True)
     (RESULTS / f"{args.label}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return 0
 
 
-def _cell(running: list[srv.Server], query, concurrency: int, seconds: float, rounds: int) -> str:
+def _cell(bench: Bench, running: list[srv.Server], query, concurrency: int, seconds: float, rounds: int) -> str:
     """One table row: each server's median req/s over the rounds, and the paired ratios to the peer."""
-    rates: dict[str, list[float]] = {server.spec.name: [] for server in running}
     for round_number in range(rounds):
-        shift = round_number % len(running)
-        for server in running[shift:] + running[:shift]:
-            operation = query_operation(query, server.spec.sparql_path)
-            result = run_load(server.url, [operation], concurrency, seconds, 10**7)
-            figures = summarise(result.outcomes, result.elapsed)
-            if figures["errors"]:
-                raise RuntimeError(f"{server.spec.name} answered {query.name} with {figures['errors']} errors")
-            rates[server.spec.name].append(figures["rps"])
+        runs = [(s.spec.name, s.url, [query_operation(query, s.spec.sparql_path)], seconds, 10**7) for s in running]
+        bench.cell(DATASET, query.name, concurrency, round_number, runs)
+    cell = [r for r in bench.records if (r["workload"], r["concurrency"]) == (query.name, concurrency)]
+    if errors := sum(r["errors"] for r in cell):
+        raise RuntimeError(f"{errors} errors answering {query.name} at concurrency {concurrency}")
+    rate = {s.spec.name: statistics.median(r["rps"] for r in cell if r["server"] == s.spec.name) for s in running}
 
     def ratio(name: str) -> float:
-        return statistics.median(a / b for a, b in zip(rates[name], rates[PEER], strict=True))
+        return paired_ratio(bench.records, DATASET, query.name, concurrency, name, PEER)
 
-    medians = {name: statistics.median(values) for name, values in rates.items()}
     return (
-        f"| {query.name} | {concurrency} | {medians[SERVED]:.0f} | {medians[IN_PROCESS]:.0f} | {medians[PEER]:.0f} "
+        f"| {query.name} | {concurrency} | {rate[SERVED]:.0f} | {rate[IN_PROCESS]:.0f} | {rate[PEER]:.0f} "
         f"| {ratio(SERVED):.2f}× | {ratio(IN_PROCESS):.2f}× |"
     )
 
