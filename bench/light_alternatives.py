@@ -21,7 +21,6 @@ Oxigraph server's:
 from __future__ import annotations
 
 import argparse
-import gc
 import logging.config
 import statistics
 import sys
@@ -56,12 +55,8 @@ def main() -> int:
     concurrencies = [int(c) for c in args.concurrency.split(",")]
     queries = [q for q in load_queries() if q.name in LIGHT]
     logs = RESULTS / "tmp" / "logs"
-    specs = [
-        srv.migkg(args.build, 2),
-        _without_the_hop(args.build),
-        _under_granian(args.build),
-        srv.oxigraph(args.build),
-    ]
+    served = srv.migkg(args.build, 2)
+    specs = [served, _without_the_hop(served), _under_granian(served), srv.oxigraph(args.build)]
     lines = [
         "# Light queries under the alternatives to the server's design",
         "",
@@ -87,15 +82,13 @@ def main() -> int:
     return 0
 
 
-def _without_the_hop(build: Path) -> srv.ServerSpec:
-    served = srv.migkg(build, 2)
+def _without_the_hop(served: srv.ServerSpec) -> srv.ServerSpec:
     command = [sys.executable, __file__, "--serve", srv.HOST, "{port}"]
     note = "its store's execute runs in the server process"
     return srv.ServerSpec(WITHOUT_THE_HOP, "/sparql", command, served.env, note)
 
 
-def _under_granian(build: Path) -> srv.ServerSpec:
-    served = srv.migkg(build, 2)
+def _under_granian(served: srv.ServerSpec) -> srv.ServerSpec:
     command = [
         str(srv.BIN / "granian"),
         *("--interface", "asgi", "--host", srv.HOST, "--port", "{port}", "--workers", "1", "--loop", "uvloop"),
@@ -145,14 +138,14 @@ def _serve_without_the_hop(host: str, port: int) -> None:
 
 def granian_app():
     """The app as `migkg serve` makes it (its logging, what is loaded frozen), for granian's `--factory`."""
+    from migkg.api import _freeze_what_is_loaded
     from migkg.api.app import create_app
     from migkg.api.request_ids import LOGGING
     from migkg.api.settings import Settings
 
     logging.config.dictConfig(LOGGING)
     app = create_app(Settings())
-    gc.collect()
-    gc.freeze()
+    _freeze_what_is_loaded()
     return app
 
 
